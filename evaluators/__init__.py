@@ -1,0 +1,1 @@
+"""Evaluators: score a drill from its event log alone (rule packs, metrics, rubric, scorecard)."""

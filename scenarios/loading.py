@@ -1,0 +1,117 @@
+"""Load YAML (or JSON) input files into pydantic models with errors that name the file and field.
+
+Every input of the project (regions, scenarios, catalogues, drill plans, rule packs, rubrics,
+behaviour parameters) goes through :func:`load_model`, so a user always gets the same kind of
+message: the file, the dotted path of the offending field, and what was expected.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+try:  # libyaml is much faster for the 10,000-record seed city; same safe semantics.
+    _SafeLoader: type[yaml.SafeLoader] = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _SafeLoader = yaml.SafeLoader
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class InputError(Exception):
+    """A user-supplied input is invalid. ``str()`` is a complete, human-readable message."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{source}: invalid input\n{lines}")
+
+
+class StrictModel(BaseModel):
+    """Base for every input model: unknown keys are errors, values are immutable after load."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def format_location(loc: tuple[int | str, ...]) -> str:
+    """Render a pydantic error location as a dotted path, e.g. ``units[3].headcount``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def validation_problems(err: ValidationError) -> list[str]:
+    """Turn a pydantic ``ValidationError`` into one line per problem: ``field: message``."""
+    problems: list[str] = []
+    for e in err.errors():
+        inner = (e.get("ctx") or {}).get("error")
+        if inner is not None and hasattr(inner, "problems"):
+            problems.extend(str(p) for p in inner.problems)  # cross-reference checks
+            continue
+        loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        msg = e["msg"]
+        if e["type"] == "extra_forbidden":
+            msg = "unknown key (not allowed here; check the spelling)"
+        problems.append(f"{format_location(loc)}: {msg}")
+    return problems
+
+
+def read_yaml(path: str | Path) -> Any:
+    """Read a YAML/JSON file safely; raise :class:`InputError` for missing, non-UTF-8 or bad YAML."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(str(p), ["file not found"]) from None
+    except OSError as exc:
+        raise InputError(str(p), [f"cannot read file: {exc.strerror}"]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            str(p), [f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"]
+        ) from None
+    return parse_yaml_text(text, str(p))
+
+
+def parse_yaml_text(text: str, source: str) -> Any:
+    """Parse YAML text with the safe loader; ``source`` names it in error messages."""
+    try:
+        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - safe loader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError(source, [f"{where}malformed YAML: {problem}"]) from None
+
+
+def validate_data(data: Any, model: type[ModelT], source: str) -> ModelT:
+    """Validate already-parsed data into ``model``; raise :class:`InputError` naming ``source``."""
+    if data is None:
+        raise InputError(source, ["the file is empty"])
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(source, validation_problems(exc)) from None
+
+
+def load_model(path: str | Path, model: type[ModelT]) -> ModelT:
+    """Read ``path`` (YAML or JSON) and validate it into ``model`` with file-and-field errors."""
+    return validate_data(read_yaml(path), model, str(path))
+
+
+def dump_yaml(data: Any) -> str:
+    """Dump plain data as block-style UTF-8 YAML with keys in the model's order."""
+    try:
+        dumper: type[yaml.SafeDumper] = yaml.CSafeDumper
+    except AttributeError:  # pragma: no cover
+        dumper = yaml.SafeDumper
+    return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=120)
