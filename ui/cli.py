@@ -1,0 +1,68 @@
+"""The ``blinddrill`` command line: one click group whose subcommands load lazily.
+
+Each subcommand lives in its own module under ``ui/commands/`` and is imported only when it is
+run, so ``blinddrill region show`` never pays for matplotlib. Errors in user input
+(:class:`scenarios.loading.InputError` and friends) are printed as a clear message and exit
+with status 2; they never show a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+import click
+
+#: subcommand name → "module:attribute" of its click command, in help order.
+SUBCOMMANDS: dict[str, str] = {
+    "region": "ui.commands.region:region",
+    "simulate": "ui.commands.simulate:simulate",
+    "generate": "ui.commands.generate:generate",
+    "verify": "ui.commands.generate:verify",
+    "msel": "ui.commands.msel:msel",
+    "score": "ui.commands.score:score",
+    "report": "ui.commands.report:report",
+    "batch": "ui.commands.batch:batch",
+    "console": "ui.commands.console:console",
+    "demo": "ui.commands.demo:demo",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a subcommand's module only when that subcommand is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in SUBCOMMANDS if self._available(name)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = SUBCOMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                return None  # not built yet
+            raise
+        cmd = getattr(module, attr)
+        assert isinstance(cmd, click.Command)
+        return cmd
+
+    @staticmethod
+    def _available(name: str) -> bool:
+        module_name = SUBCOMMANDS[name].split(":")[0]
+        return importlib.util.find_spec(module_name) is not None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="blinddrill")
+def cli() -> None:
+    """六不盲演 blinddrill — generate, simulate and score six-no blind drills."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``blinddrill`` console script."""
+    from ui.errors import run_cli
+
+    sys.exit(run_cli(cli, argv))

@@ -1,0 +1,41 @@
+"""Turn user-input errors into clear messages and exit codes for the command line."""
+
+from __future__ import annotations
+
+import click
+
+from scenarios.loading import InputError
+
+#: exit code for invalid input files or arguments (click's own usage errors also use 2).
+EXIT_INPUT = 2
+
+
+class UserError(click.ClickException):
+    """An error the user can fix (bad argument, missing run directory …); printed without trace."""
+
+    exit_code = EXIT_INPUT
+
+
+def run_cli(cli: click.Group, argv: list[str] | None) -> int:
+    """Run ``cli``; print :class:`InputError` and other user errors as messages, return the code."""
+    try:
+        cli.main(args=argv, prog_name="blinddrill", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        return 1
+    except InputError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return EXIT_INPUT
+    return 0
+
+
+def fail(message: str) -> None:
+    """Abort the current command with ``message`` (exit 2)."""
+    raise UserError(message)
+
+
