@@ -109,9 +109,12 @@ def load_model(path: str | Path, model: type[ModelT]) -> ModelT:
 
 
 def dump_yaml(data: Any) -> str:
-    """Dump plain data as block-style UTF-8 YAML with keys in the model's order."""
+    """Dump plain data as UTF-8 YAML, keys in the model's order, one flat record per line."""
     try:
         dumper: type[yaml.SafeDumper] = yaml.CSafeDumper
     except AttributeError:  # pragma: no cover
         dumper = yaml.SafeDumper
-    return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=120)
+    return yaml.dump(
+        data, Dumper=dumper, allow_unicode=True, sort_keys=False, default_flow_style=None,
+        width=4096,
+    )

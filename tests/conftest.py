@@ -1,0 +1,26 @@
+"""Shared fixtures: the example county and the built-in seed city (built once per session)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scenarios.region import Region, load_region
+
+ROOT = Path(__file__).resolve().parent.parent
+COUNTY_YAML = ROOT / "scenarios" / "regions" / "county.yaml"
+
+
+@pytest.fixture(scope="session")
+def county() -> Region:
+    """The hand-written example county (20 units)."""
+    return load_region(COUNTY_YAML)
+
+
+@pytest.fixture(scope="session")
+def seed_city() -> Region:
+    """The built-in seed city (default seed)."""
+    from scenarios.seed_city import default_region
+
+    return default_region()

@@ -1,0 +1,1 @@
+"""One module per ``blinddrill`` subcommand; each exposes a click command."""
