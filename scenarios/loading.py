@@ -13,10 +13,9 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-try:  # libyaml is much faster for the 10,000-record seed city; same safe semantics.
-    _SafeLoader: type[yaml.SafeLoader] = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _SafeLoader = yaml.SafeLoader
+# libyaml is much faster for the 10,000-record seed city; same safe semantics.
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SafeDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -110,11 +109,7 @@ def load_model(path: str | Path, model: type[ModelT]) -> ModelT:
 
 def dump_yaml(data: Any) -> str:
     """Dump plain data as UTF-8 YAML, keys in the model's order, one flat record per line."""
-    try:
-        dumper: type[yaml.SafeDumper] = yaml.CSafeDumper
-    except AttributeError:  # pragma: no cover
-        dumper = yaml.SafeDumper
     return yaml.dump(
-        data, Dumper=dumper, allow_unicode=True, sort_keys=False, default_flow_style=None,
+        data, Dumper=_SafeDumper, allow_unicode=True, sort_keys=False, default_flow_style=None,
         width=4096,
     )

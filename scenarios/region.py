@@ -173,7 +173,9 @@ class InfoOfficer(StrictModel):
 class Region(StrictModel):
     """A whole region: the world a drill is played in. Load with :func:`load_region`."""
 
-    schema_: Literal["blinddrill.region/1"] = Field(default=REGION_SCHEMA, alias="schema")
+    schema_: Literal["blinddrill.region/1"] = Field(
+        default="blinddrill.region/1", alias="schema"
+    )
     name: Name
     seed: int | None = None
     capabilities: list[Vocabulary]

@@ -193,7 +193,9 @@ class Conditions(StrictModel):
 class Scenario(StrictModel):
     """A complete drill scenario: when it starts, how long it lasts, and its injects."""
 
-    schema_: Literal["blinddrill.scenario/1"] = Field(default=SCENARIO_SCHEMA, alias="schema")
+    schema_: Literal["blinddrill.scenario/1"] = Field(
+        default="blinddrill.scenario/1", alias="schema"
+    )
     id: Id
     title: str = ""
     region: str = ""  # the region's name, for humans; the engine is given the region itself

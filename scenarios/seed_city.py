@@ -57,7 +57,7 @@ class _Names:
     def make(self, suffix: str) -> str:
         for _ in range(10_000):
             a, b = self.rng.integers(0, len(_SYL), size=2)
-            name = _SYL[a] + _SYL[b] + suffix
+            name = str(_SYL[a] + _SYL[b] + suffix)
             if _SYL[a] != _SYL[b] and name not in self.used:
                 self.used.add(name)
                 return name

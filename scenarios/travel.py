@@ -28,13 +28,14 @@ from scenarios.loading import StrictModel
 EARTH_RADIUS_KM = 6371.0088
 Terrain = Literal["urban", "plain", "hill", "mountain"]
 FloatArray = npt.NDArray[np.float64]
+DEFAULT_DETOUR: dict[Terrain, float] = {"urban": 1.4, "plain": 1.3, "hill": 1.5, "mountain": 1.8}
 
 
 class TravelParams(StrictModel):
     """Travel parameters kept in the region file (``travel:``); defaults documented in docs."""
 
     detour: dict[Terrain, float] = Field(
-        default_factory=lambda: {"urban": 1.4, "plain": 1.3, "hill": 1.5, "mountain": 1.8},
+        default_factory=lambda: dict(DEFAULT_DETOUR),
         description="road distance ÷ straight-line distance, by the destination's terrain",
     )
     speed_kmh: dict[str, float] = Field(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
+
 import click
 
 #: subcommand name → "module:attribute" of its click command, in help order.
