@@ -40,6 +40,8 @@ def format_location(loc: tuple[int | str, ...]) -> str:
     """Render a pydantic error location as a dotted path, e.g. ``units[3].headcount``."""
     out = ""
     for part in loc:
+        if isinstance(part, str) and part.startswith("@"):
+            continue  # a tagged-union tag, not a field
         if isinstance(part, int):
             out += f"[{part}]"
         else:

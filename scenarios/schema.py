@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Discriminator, Field, Tag, model_validator
 
 from scenarios.loading import StrictModel, dump_yaml, load_model, validate_data
 from scenarios.region import Id, Lat, Lon, ReferenceProblems, Region
@@ -178,7 +178,20 @@ class ComplicationInject(StrictModel):
     delivery: Delivery = Field(default_factory=Delivery)
 
 
-Inject = Annotated[IncidentInject | ComplicationInject, Field(discriminator="kind")]
+def _inject_tag(value: Any) -> str | None:
+    kind = value.get("kind", "incident") if isinstance(value, dict) else getattr(value, "kind", None)
+    return f"@{kind}" if kind in ("incident", "complication") else None
+
+
+#: An inject of either kind. Tags start with "@" so that error paths can leave them out.
+Inject = Annotated[
+    Annotated[IncidentInject, Tag("@incident")] | Annotated[ComplicationInject, Tag("@complication")],
+    Discriminator(
+        _inject_tag,
+        custom_error_type="inject_kind",
+        custom_error_message="kind must be 'incident' or 'complication'",
+    ),
+]
 
 
 class Conditions(StrictModel):
