@@ -1,0 +1,437 @@
+"""The simulated drill: simpy processes for duty desks, units, on-scene work and escalation.
+
+One :class:`Drill` plays one scenario on one region with one seed and appends everything that
+happens to an :class:`~engine.eventlog.EventLog`. The flow of an incident:
+
+1. the inject fires → ``incident_occurred`` (truth) and ``alarm_raised`` at a duty desk;
+2. a desk officer (a ``simpy.Resource`` per desk) takes the alarm → ``alarm_taken``; the
+   township command post is told and activates;
+3. each requirement is dispatched through the policy, first among the units the desk commands,
+   then escalated one level up (township → county → city) after a delay, with
+   ``mutual_aid_requested``/``mutual_aid_granted``; what no level can meet waits for a unit to
+   be released;
+4. each unit is a simpy process serving its own ``Store``: turn out, travel, work, be released,
+   return to base (it can be re-dispatched on the way back);
+5. on-scene effort is shared by the people on scene (rate = Σ headcount × deployable share ×
+   productivity × capability-level factor); when every requirement is done the incident is
+   controlled, the commander hands over, the incident closes.
+
+Reports (:mod:`engine.reporting`), supplies (:mod:`engine.supplies`) and complications
+(:mod:`engine.complications`) are separate modules working on the same drill.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import numpy as np
+import simpy
+
+from engine import complications, reporting, supplies
+from engine.dispatch import make_policy
+from engine.eventlog import EventLog
+from engine.params import BehaviourParams
+from engine.rng import Streams
+from engine.state import CommsOutage, IncidentState, Need, PostState
+from engine.world import FloatArray, region_index
+from scenarios.region import Region
+from scenarios.schema import ComplicationInject, IncidentInject, Scenario
+from scenarios.templates import TemplateSet, load_templates
+from scenarios.travel import point_eta_minutes
+
+ProcGen = Generator[simpy.Event, Any, None]
+_PARENT = {"township": "county", "county": "city"}
+_templates: TemplateSet | None = None
+
+
+def _template_set() -> TemplateSet:
+    global _templates
+    if _templates is None:
+        _templates = load_templates()
+    return _templates
+
+
+def desk_id(jurisdiction: str) -> str:
+    """Id of the duty desk of a jurisdiction, as written in ``message_sent`` events."""
+    return f"DESK-{jurisdiction}"
+
+
+class Drill:
+    """One simulation run. Build it, call :meth:`run`, read ``log``."""
+
+    def __init__(
+        self, region: Region, scenario: Scenario, seed: int, params: BehaviourParams, log: EventLog
+    ) -> None:
+        self.env = simpy.Environment()
+        self.region, self.scenario, self.seed, self.p, self.log = (
+            region, scenario, seed, params, log
+        )
+        self.ix = ix = region_index(region)
+        self.rng = Streams(seed)
+        self.templates = _template_set()
+        self.tm = ix.travel_model()
+        n = len(ix.units)
+        if scenario.participants:
+            part = set(scenario.participants)
+            self.participant = np.array([u in part for u in ix.unit_ids], dtype=bool)
+        else:
+            self.participant = np.ones(n, dtype=bool)
+        self.available = self.participant.copy()
+        self.at_base = np.ones(n, dtype=bool)
+        self.return_at = np.zeros(n)
+        self.kb = [params.for_kind(k) for k in ix.kinds]
+        self.stores: dict[int, simpy.Store] = {}
+        self.released: dict[int, simpy.Event] = {}
+        self.on_scene_at: dict[int, IncidentState] = {}
+        self.pending: list[tuple[Need, str, str]] = []
+        self.incidents: dict[str, IncidentState] = {}
+        self.posts: dict[str, PostState] = {}
+        self.desks: dict[str, simpy.Resource] = {}
+        self.outages: list[CommsOutage] = []
+        self.stock: dict[str, dict[str, int]] = {}
+        c = scenario.conditions
+        night, weekend = params.conditions.night, params.conditions.weekend
+        self.f_take = (night.take_alarm if c.night else 1.0) * (
+            weekend.take_alarm if c.weekend else 1.0)
+        self.f_turnout = (night.turnout if c.night else 1.0) * (
+            weekend.turnout if c.weekend else 1.0)
+        self.f_report = (night.report if c.night else 1.0) * (weekend.report if c.weekend else 1.0)
+        self.f_travel = (night.travel if c.night else 1.0) * (weekend.travel if c.weekend else 1.0)
+        self.policy = make_policy(params.dispatch.policy)
+
+    # ----- logging ------------------------------------------------------------------------
+    def emit(self, kind: str, **kw: Any) -> None:
+        """Append an event at the current simulated time."""
+        self.log.append(kind, self.env.now, **kw)
+
+    # ----- the run ------------------------------------------------------------------------
+    def run(self) -> EventLog:
+        """Play the whole drill and return the log."""
+        sc = self.scenario
+        self.emit(
+            "drill_started", scenario=sc.id, commitment=sc.meta.get("commitment"),
+            start=sc.start.isoformat() if sc.start else None, region=self.region.name,
+            seed=self.seed, mode="sim", conditions=sc.conditions.model_dump(mode="json"),
+        )
+        self.env.process(self._injects())
+        end = sc.duration_min
+        self.env.run(until=end)
+        while self.env.peek() <= end:
+            self.env.step()
+        for inc in self.incidents.values():
+            if not inc.controlled:
+                reason = "no unit arrived" if inc.first_arrival is None else "not controlled"
+                self.emit("incident_unresolved", incident=inc.id, reason=f"drill ended: {reason}")
+        self.emit("drill_ended", reason="duration")
+        return self.log
+
+    def _injects(self) -> ProcGen:
+        for inj in self.scenario.injects:
+            if inj.t > self.env.now:
+                yield self.env.timeout(inj.t - self.env.now)
+            d = inj.delivery
+            kind = "incident" if isinstance(inj, IncidentInject) else "complication"
+            self.emit(
+                "inject_released", inject=inj.id,
+                incident=inj.incident.id if isinstance(inj, IncidentInject) else
+                inj.complication.incident,
+                inject_kind=kind, method=d.method, sender=d.sender, recipient=d.recipient,
+                message=d.message,
+            )
+            if isinstance(inj, IncidentInject):
+                self._occur(inj)
+            elif isinstance(inj, ComplicationInject):
+                complications.apply(self, inj)
+
+    # ----- incidents and alarms -----------------------------------------------------------
+    def _occur(self, inj: IncidentInject) -> None:
+        spec = inj.incident
+        t = spec.location.township
+        inc = IncidentState(
+            spec=spec, inject=inj.id, township=t, county=self.ix.county_of.get(t),
+            terrain=self.region.jurisdiction_by_id[t].terrain, grade=spec.grade,
+            casualties=spec.casualties, arrived=self.env.event(),
+        )
+        inc.needs = [self._need(inc, r.capability, r.effort, r.units, r.min_level)
+                     for r in spec.requires]
+        self.incidents[spec.id] = inc
+        self.emit(
+            "incident_occurred", incident=spec.id, inject=inj.id, category=spec.category,
+            grade=spec.grade, township=t, casualties=inc.truth(), template=spec.template,
+            lon=spec.location.lon, lat=spec.location.lat, site=spec.site,
+            requires=[r.model_dump() for r in spec.requires], supplies=dict(spec.supplies),
+            cascade_of=spec.cascade_of,
+        )
+        self.env.process(self._alarm(inc))
+
+    def _need(self, inc: IncidentState, cap: str, effort: float, units: int, lvl: int) -> Need:
+        return Need(incident=inc, capability=cap, effort=effort, wanted=units, min_level=lvl,
+                    remaining=effort)
+
+    def _desk_for(self, inc: IncidentState) -> tuple[str, str]:
+        caller = inc.spec.caller
+        level: str = self.p.alarm.desk_for_source[caller.source]
+        if caller.source == "info_officer" and caller.id is not None:
+            olevel = self.ix.officer_level.get(caller.id)
+            if olevel is not None:
+                level = "township" if olevel in ("village", "township") else olevel
+        j = self.region.ancestor(inc.township, level)  # type: ignore[arg-type]
+        return level, (j.id if j is not None else inc.township)
+
+    def _alarm(self, inc: IncidentState) -> ProcGen:
+        level, jid = self._desk_for(inc)
+        caller = inc.spec.caller
+        self.emit("alarm_raised", incident=inc.id, level=level, caller_source=caller.source,
+                  caller=caller.id or caller.name or None, desk=desk_id(jid))
+        desk = self.desks.get(jid)
+        if desk is None:
+            desk = self.desks[jid] = simpy.Resource(self.env, self.p.alarm.desk_officers[level])  # type: ignore[index]
+        req = desk.request()
+        yield req
+        yield self.env.timeout(
+            self.p.alarm.take_alarm[level].draw(self.rng["alarm"]) * self.f_take  # type: ignore[index]
+        )
+        desk.release(req)
+        inc.desk_level, inc.desk_jurisdiction = level, jid
+        self.emit("alarm_taken", incident=inc.id, level=level, desk=desk_id(jid))
+        reporting.notify_post(self, inc)
+        for need in list(inc.needs):
+            self.request(need, level, jid)
+
+    # ----- dispatch -----------------------------------------------------------------------
+    def eta(self, inc: IncidentState) -> FloatArray:
+        """Road minutes from every unit's current position to the incident (blocks applied)."""
+        loc = inc.spec.location
+        return self.tm.eta_minutes(loc.lon, loc.lat, inc.terrain, inc.township)
+
+    def request(self, need: Need, level: str, jid: str) -> None:
+        """Dispatch units for ``need`` from the desk at ``level``/``jid``; escalate any shortfall."""
+        inc = need.incident
+        if need.done or inc.controlled or need.short <= 0:
+            return
+        cand = self.ix.scope(level, jid) & self.available & self.ix.capable(
+            need.capability, need.min_level)
+        if cand.any():
+            eta = self.eta(inc)
+            for u in self.policy.choose(cand, eta, need.short):
+                self._commit(u, need, level, jid, float(eta[u]))
+        if need.short <= 0:
+            return
+        up = _PARENT.get(level)
+        if up is None:
+            self.pending.append((need, level, jid))
+            return
+        anc = self.region.ancestor(jid, up)  # type: ignore[arg-type]
+        if anc is None:  # a region without a city: the county queues
+            self.pending.append((need, level, jid))
+            return
+        self.emit("mutual_aid_requested", incident=inc.id, from_jurisdiction=jid, to_level=up,
+                  capability=need.capability, units=need.short)
+        self.env.process(self._escalate(need, up, anc.id))
+
+    def _escalate(self, need: Need, level: str, jid: str) -> ProcGen:
+        delay = self.p.dispatch.escalate_delay[level].draw(self.rng["dispatch"])  # type: ignore[index]
+        yield self.env.timeout(delay)
+        self.request(need, level, jid)
+
+    def _commit(self, u: int, need: Need, level: str, jid: str, eta: float) -> None:
+        inc = need.incident
+        uid = self.ix.unit_ids[u]
+        self.available[u] = False
+        need.assigned.append(u)
+        inc.units.append(u)
+        mutual = not self.ix.contains(u, inc.township)
+        self.emit("unit_dispatched", incident=inc.id, unit=uid, level=level,
+                  eta_min=round(eta, 4), capability=need.capability, mutual_aid=mutual,
+                  desk=desk_id(jid))
+        self.emit("message_sent", incident=inc.id, unit=uid, sender=desk_id(jid), recipient=uid,
+                  channel="phone", delay_min=0.0)
+        if mutual:
+            self.emit("mutual_aid_granted", incident=inc.id, unit=uid,
+                      from_jurisdiction=self.ix.serving[u])
+        store = self.stores.get(u)
+        if store is None:
+            store = self.stores[u] = simpy.Store(self.env)
+            self.env.process(self._unit(u))
+        store.put(need)
+
+    def _offer(self, u: int) -> None:
+        """A unit became free: give it to the oldest waiting requirement it can serve."""
+        if not self.pending or not self.available[u]:
+            return
+        keep: list[tuple[Need, str, str]] = []
+        taken = False
+        for need, level, jid in self.pending:
+            if need.done or need.incident.controlled or need.short <= 0:
+                continue
+            if not taken and self.ix.scope(level, jid)[u] and self.ix.capable(
+                    need.capability, need.min_level)[u]:
+                self._commit(u, need, level, jid, float(self.eta(need.incident)[u]))
+                taken = True
+                if need.short <= 0:
+                    continue
+            keep.append((need, level, jid))
+        self.pending = keep
+
+    # ----- units --------------------------------------------------------------------------
+    def _unit(self, u: int) -> ProcGen:
+        store = self.stores[u]
+        uid = self.ix.unit_ids[u]
+        get: simpy.Event | None = None
+        while True:
+            if get is None:
+                get = store.get()
+            if not self.at_base[u] and not get.triggered:
+                yield get | self.env.timeout(max(0.0, self.return_at[u] - self.env.now))
+                if not get.triggered:
+                    self.at_base[u] = True
+                    self.tm.lon[u], self.tm.lat[u] = self.ix.lon[u], self.ix.lat[u]
+                    self.emit("unit_returned", unit=uid)
+                    continue
+            need = yield get
+            get = None
+            yield from self._serve(u, need)
+
+    def _serve(self, u: int, need: Need) -> ProcGen:
+        inc = need.incident
+        uid = self.ix.unit_ids[u]
+        kb = self.kb[u]
+        if self.at_base[u]:
+            yield self.env.timeout(kb.turnout.draw(self.rng["turnout"]) * self.f_turnout)
+        self.emit("unit_mobilised", incident=inc.id, unit=uid)
+        self.at_base[u] = False
+        road = float(self.eta(inc)[u])
+        yield self.env.timeout(road * self.p.travel.factor.draw(self.rng["travel"]) * self.f_travel)
+        loc = inc.spec.location
+        self.tm.lon[u], self.tm.lat[u] = loc.lon, loc.lat
+        self.emit("unit_arrived", incident=inc.id, unit=uid)
+        rel = self.released[u] = self.env.event()
+        self.on_scene_at[u] = inc
+        self._arrive(u, need)
+        yield rel
+
+    def _arrive(self, u: int, need: Need) -> None:
+        inc = need.incident
+        if inc.first_arrival is None:
+            inc.first_arrival, inc.first_unit = self.env.now, u
+            assert inc.arrived is not None
+            inc.arrived.succeed()
+            self.env.process(self._designate(inc))
+            self.env.process(reporting.first_report(self, inc))
+            if inc.spec.supplies:
+                self.env.process(supplies.request(self, inc))
+        if need.done or inc.controlled:
+            self.release(u, inc)
+            return
+        lvl = int(self.ix.cap_level[need.capability][u])
+        kb = self.kb[u]
+        rate = float(self.ix.headcount[u] * kb.deployable_fraction
+                * kb.productivity.draw(self.rng["work"])
+                * self.p.on_scene.level_factor.get(lvl, 1.0))  # type: ignore[call-overload]
+        self.emit("task_started", incident=inc.id, unit=self.ix.unit_ids[u],
+                  task="on_scene_work", capability=need.capability, effort=need.effort)
+        need.on_scene[u] = rate
+        if not need.started:
+            need.started, need.last = True, self.env.now
+            wt = self.p.on_scene.work_time
+            if wt is not None:
+                ev = self.env.timeout(wt.draw(self.rng["work"]))
+                ev.callbacks.append(lambda _e: self._need_done(need))
+                return
+        if self.p.on_scene.work_time is None:
+            self.reschedule(need)
+
+    def reschedule(self, need: Need) -> None:
+        """Bring ``need``'s progress up to now and schedule its completion at the new rate."""
+        now = self.env.now
+        need.remaining -= need.rate * (now - need.last)
+        need.last = now
+        need.rate = sum(need.on_scene.values())
+        need.version += 1
+        if need.remaining <= 1e-9 * need.effort:
+            self._need_done(need)
+            return
+        if need.rate <= 0:
+            return
+        v = need.version
+        ev = self.env.timeout(need.remaining / need.rate)
+        ev.callbacks.append(lambda _e: self._need_done(need) if need.version == v else None)
+
+    def _need_done(self, need: Need) -> None:
+        if need.done:
+            return
+        need.done = True
+        inc = need.incident
+        for u in need.on_scene:
+            self.emit("task_finished", incident=inc.id, unit=self.ix.unit_ids[u],
+                      task="on_scene_work", capability=need.capability, effort=need.effort)
+        lead = self.lead(inc)
+        for u in list(need.on_scene):
+            if u != lead and self.on_scene_at.get(u) is inc:
+                self.release(u, inc)
+        if not inc.controlled and all(n.done for n in inc.needs):
+            inc.controlled = True
+            self.emit("incident_controlled", incident=inc.id)
+            self.env.process(reporting.final_report(self, inc))
+            self.env.process(self._handover(inc))
+
+    def lead(self, inc: IncidentState) -> int | None:
+        """The unit leading the scene: the commander's, or the first to arrive."""
+        return inc.commander if inc.commander is not None else inc.first_unit
+
+    def release(self, u: int, inc: IncidentState) -> None:
+        """The unit leaves the incident; it is available again (returning to base)."""
+        uid = self.ix.unit_ids[u]
+        self.emit("unit_released", incident=inc.id, unit=uid)
+        self.available[u] = self.participant[u]
+        if self.p.travel.return_to_base:
+            kind = self.ix.kinds[u]
+            loc = inc.spec.location
+            back = point_eta_minutes(self.region.travel, kind, loc.lon, loc.lat,
+                                     float(self.ix.lon[u]), float(self.ix.lat[u]),
+                                     self.ix.home_terrain[u])  # type: ignore[arg-type]
+            self.return_at[u] = self.env.now + back * self.f_travel
+        else:
+            self.at_base[u] = True
+        self.on_scene_at.pop(u, None)
+        self.released.pop(u).succeed()
+        self._offer(u)
+
+    # ----- command ------------------------------------------------------------------------
+    def _designate(self, inc: IncidentState) -> ProcGen:
+        yield self.env.timeout(self.p.on_scene.designate_commander.draw(self.rng["command"]))
+        if inc.commander is None and inc.first_unit is not None:
+            self.designate(inc, inc.first_unit, "first_arrival")
+
+    def designate(self, inc: IncidentState, u: int, reason: str) -> None:
+        """Designate the on-scene incident commander (roles are not assigned in advance)."""
+        unit = self.ix.units[u]
+        suffix = "带队负责人" if reason == "first_arrival" else "现场接替指挥员"
+        inc.commander, inc.commander_person = u, f"{unit.name}{suffix}"
+        self.emit("commander_designated", incident=inc.id, unit=unit.id,
+                  person=inc.commander_person, reason=reason)
+
+    def _handover(self, inc: IncidentState) -> ProcGen:
+        lead = self.lead(inc)
+        if lead is not None:
+            uid = self.ix.unit_ids[lead]
+            self.emit("task_started", incident=inc.id, unit=uid, task="handover")
+            yield self.env.timeout(self.kb[lead].handover.draw(self.rng["command"]))
+            self.emit("task_finished", incident=inc.id, unit=uid, task="handover")
+        for u in dict.fromkeys(inc.units):
+            if self.on_scene_at.get(u) is inc:
+                self.release(u, inc)
+        inc.closed = True
+        self.emit("incident_closed", incident=inc.id)
+
+    # ----- comms --------------------------------------------------------------------------
+    def comms_factor(self, inc: IncidentState, unit: str | None = None) -> float:
+        """Slow-down of reports/messages about ``inc`` (and ``unit``) from comms outages now."""
+        f = 1.0
+        now = self.env.now
+        for o in self.outages:
+            if o.until > now and (o.township == inc.township or o.incident == inc.id
+                                  or (unit is not None and o.unit == unit)):
+                f *= o.factor
+        return f

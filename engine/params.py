@@ -1,0 +1,216 @@
+"""Behaviour parameters of the simulated players: delays, productivities, error rates.
+
+Loaded from YAML (schema ``blinddrill.behaviour/1``) through :func:`load_params`; the shipped
+defaults are ``engine/data/behaviour.yaml`` and every value is documented in ``docs/engine.md``.
+Per-unit-kind behaviour lives under ``units:`` with a complete ``default`` entry; other kinds
+override any subset of its fields. Every random quantity is a distribution spec from
+:mod:`engine.distributions`, so ``{dist: fixed, value: ...}`` everywhere makes a drill's event
+times exactly predictable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from engine.distributions import Dist, Probability
+from scenarios.loading import StrictModel, dump_yaml, load_model
+from scenarios.region import ReferenceProblems
+from scenarios.schema import AlarmSource, Grade
+
+BEHAVIOUR_SCHEMA = "blinddrill.behaviour/1"
+DEFAULT_PARAMS = Path(__file__).parent / "data" / "behaviour.yaml"
+
+DeskLevel = Literal["township", "county", "city"]
+UpperLevel = Literal["county", "city"]
+Factor = Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)]
+
+
+class AlarmParams(StrictModel):
+    """Which duty desk an alarm reaches, how long taking it takes, how many officers staff it."""
+
+    desk_for_source: dict[AlarmSource, DeskLevel]
+    take_alarm: dict[DeskLevel, Dist]
+    desk_officers: dict[DeskLevel, Annotated[int, Field(ge=1, le=50)]]
+
+    @model_validator(mode="after")
+    def _complete(self) -> AlarmParams:
+        problems = [
+            f"take_alarm.{lv}: missing" for lv in ("township", "county", "city")
+            if lv not in self.take_alarm
+        ] + [
+            f"desk_officers.{lv}: missing" for lv in ("township", "county", "city")
+            if lv not in self.desk_officers
+        ] + [
+            f"desk_for_source.{s}: missing"
+            for s in ("info_officer", "public", "enterprise", "unit", "system")
+            if s not in self.desk_for_source
+        ]
+        if problems:
+            raise ReferenceProblems([f"alarm.{p}" for p in problems])
+        return self
+
+
+class DispatchParams(StrictModel):
+    """Dispatch policy and the delay for a request to be acted on one level up."""
+
+    policy: Literal["nearest_eta"] = "nearest_eta"
+    escalate_delay: dict[UpperLevel, Dist]
+
+
+class ConditionFactors(StrictModel):
+    """Multipliers applied to delays under a condition (night, weekend)."""
+
+    take_alarm: Factor = 1.0
+    turnout: Factor = 1.0
+    report: Factor = 1.0
+    travel: Factor = 1.0
+
+
+class ConditionParams(StrictModel):
+    """Night and weekend effects (they multiply when both apply)."""
+
+    night: ConditionFactors = Field(default_factory=ConditionFactors)
+    weekend: ConditionFactors = Field(default_factory=ConditionFactors)
+
+
+class UnitBehaviour(StrictModel):
+    """Behaviour of one unit kind; in a non-default entry every field is optional."""
+
+    turnout: Dist | None = None
+    productivity: Dist | None = None
+    deployable_fraction: Annotated[float, Field(gt=0, le=1)] | None = None
+    first_report: Dist | None = None
+    report_missed: Probability | None = None
+    missing_field: Probability | None = None
+    undercount: Dist | None = None
+    handover: Dist | None = None
+
+
+@dataclass(frozen=True)
+class ResolvedUnitBehaviour:
+    """A unit kind's behaviour with the ``default`` entry filled in (see :class:`UnitBehaviour`)."""
+
+    turnout: Dist
+    productivity: Dist
+    deployable_fraction: float
+    first_report: Dist
+    report_missed: float
+    missing_field: float
+    undercount: Dist
+    handover: Dist
+
+
+class OnSceneParams(StrictModel):
+    """On-scene work: capability-level factors, commander designation, optional fixed work time."""
+
+    level_factor: dict[Literal[1, 2, 3], Factor]
+    work_time: Dist | None = None
+    designate_commander: Dist
+    replace_commander: Dist
+
+
+class ReportParams(StrictModel):
+    """Reporting by the township post after the on-scene first report, and relays upward."""
+
+    upward: dict[Grade, list[UpperLevel]]
+    relay: dict[UpperLevel, Dist]
+    followup_after: Dist
+    final_after: Dist
+    followup_missed: Probability
+    final_missed: Probability
+    missing_field: Probability
+    followup_count_error: Probability
+    final_count_error: Probability
+    channel: dict[Literal["first", "followup", "final"], Literal["phone", "written"]]
+    comms_lost_factor: Annotated[float, Field(ge=1, le=100)] = 3.0
+
+
+class CommandPostParams(StrictModel):
+    """Command-post activation: the region's minutes × ``variability``; video after arrival."""
+
+    notify: Dist
+    variability: Dist
+    video_setup: Dist
+
+
+class TravelBehaviour(StrictModel):
+    """Road-time noise and what a cut-off road costs."""
+
+    factor: Dist
+    cutoff_factor: Annotated[float, Field(ge=1, le=100)] = 3.0
+    return_to_base: bool = True
+
+
+class SupplyParams(StrictModel):
+    """Supply requests: delay after first arrival, loading at the depot, truck speed kind."""
+
+    request_delay: Dist
+    loading: Dist
+    truck_kind: str = "default"
+
+
+class BehaviourParams(StrictModel):
+    """All behaviour parameters of one simulation. Load with :func:`load_params`."""
+
+    schema_: Literal["blinddrill.behaviour/1"] = Field(
+        default="blinddrill.behaviour/1", alias="schema"
+    )
+    alarm: AlarmParams
+    dispatch: DispatchParams
+    conditions: ConditionParams = Field(default_factory=ConditionParams)
+    units: dict[str, UnitBehaviour]
+    on_scene: OnSceneParams
+    reports: ReportParams
+    command_post: CommandPostParams
+    travel: TravelBehaviour
+    supplies: SupplyParams
+
+    model_config = StrictModel.model_config | {"populate_by_name": True}
+
+    @model_validator(mode="after")
+    def _default_complete(self) -> BehaviourParams:
+        d = self.units.get("default")
+        if d is None:
+            raise ReferenceProblems(["units.default: missing (needed for unit kinds not listed)"])
+        missing = [f"units.default.{k}: missing" for k, v in d if v is None]
+        if missing:
+            raise ReferenceProblems(missing)
+        return self
+
+    @cached_property
+    def _resolved(self) -> dict[str, ResolvedUnitBehaviour]:
+        return {}
+
+    def for_kind(self, kind: str) -> ResolvedUnitBehaviour:
+        """Behaviour of unit ``kind``: its own entry over ``default``."""
+        cache = self._resolved
+        got = cache.get(kind)
+        if got is None:
+            base = self.units["default"]
+            own = self.units.get(kind, base)
+            vals = {k: (getattr(own, k) if getattr(own, k) is not None else v) for k, v in base}
+            got = ResolvedUnitBehaviour(**vals)
+            cache[kind] = got
+        return got
+
+    def to_yaml(self) -> str:
+        """Serialise to YAML that :func:`load_params` reads back into an equal model."""
+        return dump_yaml(self.model_dump(mode="json", by_alias=True, exclude_none=True))
+
+
+_DEFAULT: BehaviourParams | None = None
+
+
+def load_params(path: str | Path | None = None) -> BehaviourParams:
+    """Load behaviour parameters; ``None`` gives the shipped defaults (cached)."""
+    global _DEFAULT
+    if path is None:
+        if _DEFAULT is None:
+            _DEFAULT = load_model(DEFAULT_PARAMS, BehaviourParams)
+        return _DEFAULT
+    return load_model(path, BehaviourParams)

@@ -1,0 +1,95 @@
+"""Per-run mutable state of a simulated drill: incidents, their requirements, command posts.
+
+Plain dataclasses; the simpy processes in :mod:`engine.drill` read and update them. None of it
+is visible to evaluators, which see only the event log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import simpy
+
+from scenarios.schema import Casualties, IncidentSpec
+from scenarios.travel import Terrain
+
+
+@dataclass(eq=False)
+class Need:
+    """One capability requirement of an incident: effort to do, units wanted, progress."""
+
+    incident: IncidentState
+    capability: str
+    effort: float
+    wanted: int
+    min_level: int
+    assigned: list[int] = field(default_factory=list)
+    on_scene: dict[int, float] = field(default_factory=dict)  # unit → work rate
+    remaining: float = 0.0
+    rate: float = 0.0
+    last: float = 0.0
+    version: int = 0
+    started: bool = False
+    done: bool = False
+
+    @property
+    def short(self) -> int:
+        """Units still wanted."""
+        return self.wanted - len(self.assigned)
+
+
+@dataclass(eq=False)
+class IncidentState:
+    """An incident during the run: its truth (which complications may change) and progress."""
+
+    spec: IncidentSpec
+    inject: str
+    township: str
+    county: str | None
+    terrain: Terrain
+    grade: str
+    casualties: Casualties
+    desk_level: str = "county"
+    desk_jurisdiction: str = ""
+    needs: list[Need] = field(default_factory=list)
+    units: list[int] = field(default_factory=list)  # every unit committed, in dispatch order
+    first_arrival: float | None = None
+    first_unit: int | None = None
+    arrived: simpy.Event | None = None
+    commander: int | None = None
+    commander_person: str | None = None
+    controlled: bool = False
+    closed: bool = False
+    first_report_t: float | None = None
+    requests: int = 0
+
+    @property
+    def id(self) -> str:
+        """The incident id."""
+        return self.spec.id
+
+    def truth(self) -> dict[str, Any]:
+        """The casualty truth as a plain dict."""
+        return self.casualties.model_dump()
+
+
+@dataclass(eq=False)
+class PostState:
+    """A township command post during the run."""
+
+    id: str
+    activating: bool = False
+    active_at: float | None = None
+    active: simpy.Event | None = None
+
+
+@dataclass
+class CommsOutage:
+    """Reports and messages involving ``township``/``unit``/``incident`` are slowed."""
+
+    factor: float
+    until: float
+    township: str | None = None
+    unit: str | None = None
+    incident: str | None = None

@@ -1,0 +1,71 @@
+"""Supply requests of a simulated drill: nearest depot tier with stock first, then upward.
+
+After the first unit arrives the scene asks for the incident's supplies (one request per item).
+Depots are tried village → township (in the incident's township) → county → city, nearest first
+within a tier; each depot gives what it has (stock is reserved at once and never goes
+negative) and its truck delivers after loading plus road time. What no depot has is reported
+short at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+import simpy
+
+from engine.state import IncidentState
+from scenarios.region import Depot
+from scenarios.travel import haversine_km, point_eta_minutes
+
+if TYPE_CHECKING:
+    from engine.drill import Drill
+
+ProcGen = Generator[simpy.Event, Any, None]
+_TIER = {"village": 0, "township": 1, "county": 2, "city": 3}
+
+
+def stock_of(d: Drill, depot: Depot) -> dict[str, int]:
+    """The run's current stock of ``depot`` (copied from the region on first use)."""
+    s = d.stock.get(depot.id)
+    if s is None:
+        s = d.stock[depot.id] = dict(depot.stock)
+    return s
+
+
+def request(d: Drill, inc: IncidentState) -> ProcGen:
+    """Request every item the incident needs, after the request delay."""
+    sp = d.p.supplies
+    yield d.env.timeout(sp.request_delay.draw(d.rng["supplies"]))
+    loc = inc.spec.location
+    chain = sorted(
+        d.ix.depot_chain(inc.township),
+        key=lambda dep: (_TIER[dep.tier], float(haversine_km(dep.lon, dep.lat, loc.lon, loc.lat))),
+    )
+    for item, qty in inc.spec.supplies.items():
+        inc.requests += 1
+        rid = f"{inc.id}-S{inc.requests}"
+        d.emit("supplies_requested", incident=inc.id, item=item, qty=qty, request=rid)
+        left = qty
+        for dep in chain:
+            if left <= 0:
+                break
+            stock = stock_of(d, dep)
+            take = min(stock.get(item, 0), left)
+            if take > 0:
+                stock[item] -= take
+                left -= take
+                d.env.process(_deliver(d, inc, dep, item, take, rid))
+        if left > 0:
+            d.emit("supplies_short", incident=inc.id, item=item, qty=left, request=rid)
+
+
+def _deliver(d: Drill, inc: IncidentState, dep: Depot, item: str, qty: int, rid: str) -> ProcGen:
+    sp = d.p.supplies
+    loc = inc.spec.location
+    road = point_eta_minutes(d.region.travel, sp.truck_kind, dep.lon, dep.lat, loc.lon, loc.lat,
+                             inc.terrain)
+    road *= d.tm.blocks.by_township.get(inc.township, 1.0)
+    yield d.env.timeout(sp.loading.draw(d.rng["supplies"]) + road * d.f_travel)
+    d.emit("supplies_delivered", incident=inc.id, depot=dep.id, item=item, qty=qty, request=rid,
+           tier=dep.tier)

@@ -1,0 +1,153 @@
+"""Per-region precomputation for the engine: unit arrays, capability levels, scopes, depots.
+
+Built once per region object and cached (keyed by the region's identity, holding a reference so
+the id cannot be reused), so many short replications on the 369-unit seed city pay only for
+the simulation itself. Nothing here changes during a run; per-run state lives in the drill.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from scenarios.region import CommandPost, Depot, Region, Unit
+from scenarios.travel import TravelModel
+
+BoolArray = npt.NDArray[np.bool_]
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass
+class RegionIndex:
+    """Read-only arrays and lookups over one region's units, jurisdictions and depots."""
+
+    region: Region
+    units: list[Unit]
+    unit_ids: list[str]
+    kinds: list[str]
+    headcount: FloatArray
+    lon: FloatArray
+    lat: FloatArray
+    home_terrain: list[str]  # terrain of each unit's home jurisdiction (for the trip back)
+    serving: list[str]  # the jurisdiction a unit serves: its home's ancestor at the unit's tier
+    serving_county: list[str | None]  # county of the serving jurisdiction (None for city units)
+    cap_level: dict[str, IntArray]  # capability → level (0 = none) per unit
+    county_of: dict[str, str | None]  # township → county
+    city_id: str | None
+    officer_level: dict[str, str]  # information officer id → level
+    _scope_cache: dict[tuple[str, str], BoolArray] = field(default_factory=dict)
+    _depot_cache: dict[str, list[Depot]] = field(default_factory=dict)
+
+    def scope(self, level: str, jurisdiction: str) -> BoolArray:
+        """Units a desk of ``level`` at ``jurisdiction`` commands directly."""
+        key = (level, jurisdiction)
+        got = self._scope_cache.get(key)
+        if got is None:
+            if level == "township":
+                got = np.array([s == jurisdiction for s in self.serving], dtype=bool)
+            elif level == "county":
+                got = np.array([c == jurisdiction for c in self.serving_county], dtype=bool)
+            else:
+                got = np.ones(len(self.units), dtype=bool)
+            self._scope_cache[key] = got
+        return got
+
+    def contains(self, unit: int, township: str) -> bool:
+        """Whether unit ``unit``'s own jurisdiction contains ``township`` (else it is mutual aid)."""
+        s = self.serving[unit]
+        return s == township or s == self.county_of.get(township) or s == self.city_id
+
+    def capable(self, capability: str, min_level: int) -> BoolArray:
+        """Units with ``capability`` at level ``min_level`` or more."""
+        lv = self.cap_level.get(capability)
+        if lv is None:
+            return np.zeros(len(self.units), dtype=bool)
+        return np.asarray(lv >= min_level)
+
+    def depot_chain(self, township: str) -> list[Depot]:
+        """Depots to ask for an incident in ``township``: village and township depots there,
+        then the county's, then the city's (nearest tier first)."""
+        got = self._depot_cache.get(township)
+        if got is None:
+            r = self.region
+            county = self.county_of.get(township)
+            order = {"village": 0, "township": 1, "county": 2, "city": 3}
+            got = []
+            for d in r.depots:
+                if d.tier in ("village", "township") and r.township_of(d.jurisdiction) == township:
+                    got.append(d)
+                elif d.tier == "county" and d.jurisdiction == county:
+                    got.append(d)
+                elif d.tier == "city":
+                    got.append(d)
+            got.sort(key=lambda d: order[d.tier])
+            self._depot_cache[township] = got
+        return got
+
+    def post_for(self, township: str) -> CommandPost | None:
+        """The township's command post, if it has one."""
+        return self.region.post_by_township.get(township)
+
+    def travel_model(self) -> TravelModel:
+        """A fresh travel model (own positions and road blocks) for one run."""
+        return TravelModel(
+            self.region.travel, self.unit_ids, self.lon.copy(), self.lat.copy(), self.kinds
+        )
+
+
+def _build(region: Region) -> RegionIndex:
+    units = list(region.units)
+    serving: list[str] = []
+    serving_county: list[str | None] = []
+    for u in units:
+        anc = region.ancestor(u.jurisdiction, u.tier)
+        s = anc.id if anc is not None else u.jurisdiction
+        serving.append(s)
+        c = region.ancestor(s, "county")
+        serving_county.append(c.id if c is not None else None)
+    caps: dict[str, IntArray] = {}
+    for v in region.capabilities:
+        caps[v.id] = np.array([u.capabilities.get(v.id, 0) for u in units], dtype=np.int64)
+    county_of: dict[str, str | None] = {}
+    for j in region.of_level("township"):
+        k = region.ancestor(j.id, "county")
+        county_of[j.id] = k.id if k is not None else None
+    cities = region.of_level("city")
+    return RegionIndex(
+        region=region,
+        units=units,
+        unit_ids=[u.id for u in units],
+        kinds=[u.kind for u in units],
+        headcount=np.array([u.headcount for u in units], dtype=np.float64),
+        lon=np.array([u.lon for u in units], dtype=np.float64),
+        lat=np.array([u.lat for u in units], dtype=np.float64),
+        home_terrain=[region.jurisdiction_by_id[u.jurisdiction].terrain for u in units],
+        serving=serving,
+        serving_county=serving_county,
+        cap_level=caps,
+        county_of=county_of,
+        city_id=cities[0].id if cities else None,
+        officer_level={o.id: o.level for o in region.info_officers},
+    )
+
+
+_CACHE: OrderedDict[int, RegionIndex] = OrderedDict()
+_CACHE_SIZE = 8
+
+
+def region_index(region: Region) -> RegionIndex:
+    """The cached :class:`RegionIndex` of ``region`` (by object identity; small LRU)."""
+    key = id(region)
+    got = _CACHE.get(key)
+    if got is not None and got.region is region:
+        _CACHE.move_to_end(key)
+        return got
+    got = _build(region)
+    _CACHE[key] = got
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return got
