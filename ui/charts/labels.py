@@ -1,0 +1,204 @@
+"""Chart and report wording in Chinese (default) and English, plus names of things in a region.
+
+All text the charts and reports print comes from :data:`STRINGS` through :func:`tr`, so a
+translation is one place to fix. Names from the region (townships, units, posts) are proper
+nouns: Chinese names are kept in both languages, except units, which English output shows by
+their short id (``U-K-FIRE1``) because their Chinese names are long.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Literal
+
+from scenarios.region import Region
+from scenarios.schema import GRADE_ZH
+from scenarios.templates import STAGE_ZH
+from scenarios.vocabulary import UNIT_KIND_ZH
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+#: key → (zh, en)
+STRINGS: dict[str, tuple[str, str]] = {
+    # timeline
+    "timeline.title": ("事件处置时间线", "Incident timeline"),
+    "timeline.incident_row": ("事件", "Incident"),
+    "timeline.alarm": ("接警", "Alarm"),
+    "timeline.turnout": ("出动准备", "Turn-out"),
+    "timeline.travel": ("途中", "Travel"),
+    "timeline.on_scene": ("现场处置", "On scene"),
+    "timeline.controlled": ("得到控制", "Under control"),
+    "timeline.occurred": ("事件发生", "Occurred"),
+    "timeline.unresolved": ("演练结束时未处置完毕", "Unresolved at end"),
+    "timeline.scene_visible": ("现场画面接入", "Scene visible"),
+    "timeline.xlabel": ("演练时间(分钟)", "Drill time (minutes)"),
+    "timeline.limit": ("{limit:g}分钟时限", "{limit:g}-min limit"),
+    "timeline.reports_row": ("信息报送", "Reports"),
+    "timeline.limit_legend": ("时限(按标准起算)", "Limit (from the clock's start)"),
+    "timeline.open": ("演练结束时仍在现场", "Still on scene at the end"),
+    "timeline.mutual_aid": ("* 跨区域增援队伍", "* mutual-aid unit"),
+    "timeline.none": ("日志中没有事件", "No incidents in the log"),
+    # stages
+    "stage.first": ("首报", "First report"),
+    "stage.followup": ("续报", "Follow-up"),
+    "stage.final": ("终报", "Final report"),
+    "stage.missing": ("未报", "not made"),
+    # report timeliness
+    "timeliness.title": ("信息报送及时性", "Report timeliness"),
+    "timeliness.xlabel": ("事件发生后(分钟)", "Minutes after the incident occurred"),
+    "timeliness.limit": ("时限", "limit"),
+    # map
+    "map.title": ("区域示意图", "Schematic region map"),
+    "map.note": ("示意图:辖区按最近乡镇中心划分,路线为直线示意,非实际道路",
+                 "Schematic: areas drawn around township centres; routes are straight lines, "
+                 "not roads"),
+    "map.unit": ("救援队伍", "Rescue unit"),
+    "map.unit_used": ("参演队伍", "Unit deployed"),
+    "map.depot": ("物资储备库/点", "Depot / supply point"),
+    "map.post": ("乡镇应急指挥部", "Township command post"),
+    "map.route": ("行进路线(示意)", "Route travelled (schematic)"),
+    "map.incident": ("{grade}事件", "Grade {grade} incident"),
+    "map.km": ("{km:g} 公里", "{km:g} km"),
+    # network
+    "network.title": ("协同信息网络(谁通知了谁)", "Coordination network (who informed whom)"),
+    "network.note": ("线宽:次数;标注:平均用时(分钟)", "Width: count; label: mean delay (min)"),
+    "network.desk": ("{level}值班室", "{level} duty desk"),
+    "network.caller": ("报警人", "Caller"),
+    "network.alarm": ("报警", "Alarm"),
+    "network.dispatch": ("调度", "Dispatch"),
+    "network.report": ("信息报送", "Report"),
+    "network.message": ("信息传递", "Message"),
+    "network.none": ("日志中没有信息传递记录", "No information flow in the log"),
+    "level.city": ("市", "City"),
+    "level.county": ("县", "County"),
+    "level.township": ("乡镇", "Township"),
+    # distributions
+    "dist.title": ("响应时间分布", "Response-time distributions"),
+    "dist.minutes": ("分钟", "Minutes"),
+    "dist.count": ("次数", "Count"),
+    "dist.ecdf": ("累计比例", "Cumulative share"),
+    "dist.limit": ("时限 {limit:g} 分钟", "Limit {limit:g} min"),
+    "dist.censored": ("未完成(截至演练结束)", "Not reached (censored at end)"),
+    "dist.compliance": ("达标率 {rate}", "Compliance {rate}"),
+    "dist.no_data": ("无数据", "No data"),
+    # compliance
+    "comp.title": ("达标率", "Compliance"),
+    "comp.by_township": ("按乡镇(街道)", "By township"),
+    "comp.by_unit_kind": ("按队伍类型", "By unit kind"),
+    "comp.rate": ("达标率", "Compliance"),
+    "comp.target": ("目标", "Target"),
+    # monte carlo
+    "mc.title": ("与模拟基线比较(蒙特卡洛)", "Against the simulated baseline (Monte Carlo)"),
+    "mc.this_drill": ("本次演练", "This drill"),
+    "mc.replications": ("模拟次数", "Replications"),
+    "mc.percentile": ("第 {p:.0f} 百分位", "{p:.0f}th percentile"),
+    "mc.no_data": ("未进行基线模拟", "No baseline replications"),
+    # common
+    "na": ("无", "n/a"),
+}
+
+
+def tr(key: str, lang: Lang = "zh", **fmt: object) -> str:
+    """The text for ``key`` in ``lang``, formatted with ``fmt``."""
+    zh, en = STRINGS[key]
+    text = zh if lang == "zh" else en
+    return text.format(**fmt) if fmt else text
+
+
+def check_lang(lang: str) -> Lang:
+    """Return ``lang`` if it is ``zh`` or ``en``; raise ``ValueError`` otherwise."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown language '{lang}' (use zh or en)")
+    return lang  # type: ignore[return-value]
+
+
+UNIT_KIND_EN: dict[str, str] = {
+    "township_station": "Township rescue station",
+    "fire_rescue": "Fire and rescue",
+    "hazmat": "Hazmat team",
+    "medical": "Medical team",
+    "flood_rescue": "Flood rescue",
+    "forest_fire": "Forest firefighting",
+    "mine_rescue": "Mine rescue",
+    "engineering": "Engineering repair",
+    "militia": "Militia",
+    "enterprise": "Enterprise team",
+    "social": "Social rescue org.",
+}
+GRADE_EN: dict[str, str] = {"I": "I (extremely serious)", "II": "II (serious)",
+                            "III": "III (major)", "IV": "IV (general)"}
+STAGE_EN: dict[str, str] = {"first": "First report", "followup": "Follow-up report",
+                             "final": "Final report"}
+#: Grade colours of the Chinese warning scheme: I red, II orange, III yellow, IV blue.
+GRADE_COLOUR: dict[str, str] = {"I": "#d62728", "II": "#ff7f0e", "III": "#e6b800",
+                                "IV": "#1f77b4"}
+
+
+def unit_kind_name(kind: str, lang: Lang = "zh") -> str:
+    """Name of a unit kind (``fire_rescue`` → 消防救援队 / Fire and rescue)."""
+    table = UNIT_KIND_ZH if lang == "zh" else UNIT_KIND_EN
+    return table.get(kind, kind)
+
+
+def grade_name(grade: str, lang: Lang = "zh") -> str:
+    """Name of a grade: ``III`` → 较大 / III (major)."""
+    return (GRADE_ZH if lang == "zh" else GRADE_EN).get(grade, grade)
+
+
+def stage_name(stage: str, lang: Lang = "zh") -> str:
+    """Name of a report stage: ``first`` → 首报 / First."""
+    return (STAGE_ZH if lang == "zh" else STAGE_EN).get(stage, stage)
+
+
+def level_name(level: str, lang: Lang = "zh") -> str:
+    """Name of an administrative level (city/county/township)."""
+    key = f"level.{level}"
+    return tr(key, lang) if key in STRINGS else level
+
+
+def unit_label(region: Region | None, unit_id: str, lang: Lang = "zh") -> str:
+    """A unit's label: its Chinese name (zh) or its id (en); the id if the region lacks it."""
+    if region is None or lang == "en":
+        return unit_id
+    u = region.unit_by_id.get(unit_id)
+    return u.name if u else unit_id
+
+
+def place_name(region: Region | None, jurisdiction_id: str | None) -> str:
+    """A jurisdiction's name (or the id if unknown, '' for None)."""
+    if jurisdiction_id is None:
+        return ""
+    if region is None:
+        return jurisdiction_id
+    j = region.jurisdiction_by_id.get(jurisdiction_id)
+    return j.name if j else jurisdiction_id
+
+
+def capability_name(region: Region | None, cap: str, lang: Lang = "zh") -> str:
+    """A capability's name from the region's vocabulary (the id if undeclared)."""
+    if region is not None:
+        for c in region.capabilities:
+            if c.id == cap:
+                return c.name_zh if lang == "zh" else c.name_en
+    return cap
+
+
+@functools.cache
+def _templates() -> dict[str, tuple[str, str]]:
+    from scenarios.templates import load_templates
+
+    return {t.id: (t.name_zh, t.name_en) for t in load_templates().templates}
+
+
+def incident_type_name(template: str | None, category: str | None, lang: Lang = "zh") -> str:
+    """The incident's type for humans: its report template's name, else the category id."""
+    names = _templates().get(template or "")
+    if names:
+        return names[0] if lang == "zh" else names[1]
+    return category or ""
+
+
+def percent(x: float | None, lang: Lang = "zh") -> str:
+    """``0.8333`` → ``83%`` (``无``/``n/a`` for None)."""
+    return tr("na", lang) if x is None else f"{100 * x:.0f}%"

@@ -1,0 +1,223 @@
+"""Timeline (Gantt) of each incident: alarm, units' turn-out, travel and time on scene, reports.
+
+One panel per incident. The top row is the incident itself: when it occurred (◆), the alarm
+ringing until it was taken (red bar), the scene made visible at the command post (○) and the
+moment it was under control (★). The second row holds the reports (▲ first, ■ follow-up,
+● final). Below, one row per
+unit in dispatch order: turn-out (order → vehicles leave), travel, on scene (until released;
+open bars are hatched). Dashed vertical lines are the rule pack's limits (e.g. 1-10-15) placed
+from the events that start each clock; an arrival or control left of its line met the limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from evaluators.rules import RulePack, load_pack
+from scenarios.region import Region
+from ui.charts.fonts import new_figure
+from ui.charts.labels import (
+    Lang, grade_name, incident_type_name, place_name, stage_name, tr, unit_label,
+)
+from ui.charts.logview import IncidentTrack, LogView, view_log
+
+COLOURS = {"alarm": "#d62728", "turnout": "#f2a541", "travel": "#4c78a8",
+           "on_scene": "#59a14f", "limit": "#7f0000", "life": "#bbbbbb"}
+STAGE_MARKERS = {"first": "^", "followup": "s", "final": "o"}
+STAGE_COLOURS = {"first": "#9467bd", "followup": "#17becf", "final": "#2f2f2f"}
+#: log event kinds whose first time on a track starts a clock drawn as a limit line
+_START_OF: dict[str, str] = {"incident_occurred": "occurred", "alarm_raised": "alarm_raised",
+                             "alarm_taken": "alarm_taken", "unit_arrived": "first_arrival"}
+
+
+@dataclass(frozen=True)
+class LimitMark:
+    """A limit line: the clock ``label`` started at ``start`` and allows ``limit`` minutes."""
+
+    clock: str
+    label: str
+    start: float
+    limit: float
+
+    @property
+    def at(self) -> float:
+        """Where the line is drawn (drill minutes)."""
+        return self.start + self.limit
+
+
+def limit_marks(track: IncidentTrack, pack: RulePack, lang: Lang = "zh") -> list[LimitMark]:
+    """Limit lines of ``pack``'s incident clocks that start at the first event of a kind.
+
+    Clocks filtered by payload, unit kind or incident attributes are skipped (their start is
+    not simply "the first event of the incident"); the scorecard's values cover them.
+    """
+    out: list[LimitMark] = []
+    for c in pack.clocks:
+        if c.scope != "incident" or c.start.data or c.start.unit_kinds or c.start.pick != "first":
+            continue
+        w = c.where
+        if w.category or w.template or w.requires or (w.grade and track.grade not in w.grade):
+            continue
+        attr = _START_OF.get(c.start.kind)
+        start = getattr(track, attr) if attr else None
+        if start is None:
+            continue
+        name = c.name_zh if lang == "zh" else f"{c.limit_min:g} min ({c.id.replace('_', ' ')})"
+        out.append(LimitMark(c.id, name, float(start), float(c.limit_min)))
+    return out
+
+
+def _incident_title(tr_: IncidentTrack, region: Region | None, lang: Lang) -> str:
+    parts = [tr_.incident, place_name(region, tr_.township)]
+    if tr_.grade:
+        grades = [g for i, g in enumerate(tr_.grades) if i == 0 or g != tr_.grades[i - 1]]
+        parts.append(" → ".join(grade_name(g, lang) for g in grades))
+    kind = incident_type_name(tr_.template, tr_.category, lang)
+    if kind:
+        parts.append(kind)
+    return " · ".join(p for p in parts if p)
+
+
+def _stagger(marks: Sequence[LimitMark], span: float) -> list[int]:
+    """Label level (0, 1, 2 …) per limit mark so that labels closer than ~12% of the span stack."""
+    levels: list[int] = []
+    placed: list[tuple[float, int]] = []
+    for m in sorted(marks, key=lambda m: m.at):
+        near = {lvl for at, lvl in placed if m.at - at < 0.12 * span}
+        lvl = next(i for i in range(len(marks) + 1) if i not in near)
+        placed.append((m.at, lvl))
+    order = sorted(range(len(marks)), key=lambda i: marks[i].at)
+    levels = [0] * len(marks)
+    for (_, lvl), i in zip(placed, order, strict=True):
+        levels[i] = lvl
+    return levels
+
+
+def _draw_incident(ax: Axes, tr_: IncidentTrack, region: Region | None, drill_end: float,
+                   marks: Sequence[LimitMark], lang: Lang) -> None:
+    units = sorted(tr_.units.values(), key=lambda u: (u.dispatched or 0.0, u.seq))
+    end = tr_.end(drill_end)
+    labels = [tr("timeline.incident_row", lang), tr("timeline.reports_row", lang)] + [
+        unit_label(region, u.unit, lang) + (" *" if u.mutual_aid else "") for u in units]
+    h = 0.6
+    # row 0: the incident
+    stop = tr_.controlled or tr_.unresolved or end
+    ax.broken_barh([(tr_.start, max(stop - tr_.start, 0.01))], (-0.08, 0.16),
+                   color=COLOURS["life"])
+    if tr_.alarm_raised is not None:
+        taken = tr_.alarm_taken if tr_.alarm_taken is not None else end
+        ax.broken_barh([(tr_.alarm_raised, max(taken - tr_.alarm_raised, 0.05))], (-h / 2, h),
+                       color=COLOURS["alarm"])
+    if tr_.occurred is not None:
+        ax.plot([tr_.occurred], [0], marker="D", color="black", ms=5, ls="none")
+    if tr_.scene_visible is not None:
+        ax.plot([tr_.scene_visible], [0], marker="o", mfc="white", mec="#555555", ms=8, mew=1.5,
+                ls="none")
+    if tr_.controlled is not None:
+        ax.plot([tr_.controlled], [0], marker="*", color="#2ca02c", mec="black", mew=0.5, ms=13,
+                ls="none")
+    elif tr_.unresolved is not None:
+        ax.annotate(tr("timeline.unresolved", lang), xy=(tr_.unresolved, 0), xytext=(-4, 6),
+                    textcoords="offset points", ha="right", va="bottom", fontsize=7,
+                    color=COLOURS["alarm"])
+    # row 1: reports
+    for r in tr_.reports:
+        ax.plot([r.t], [1], marker=STAGE_MARKERS.get(r.stage, "x"),
+                color=STAGE_COLOURS.get(r.stage, "grey"), ms=7, ls="none")
+    # rows 2…: units
+    for y, u in enumerate(units, start=2):
+        on_end = u.released if u.released is not None else (tr_.controlled or tr_.unresolved
+                                                             or end)
+        segs = [("turnout", u.dispatched, u.mobilised), ("travel", u.mobilised, u.arrived),
+                ("on_scene", u.arrived, on_end)]
+        for name, a, b in segs:
+            if a is None:
+                continue
+            open_bar = b is None or (name == "on_scene" and u.released is None)
+            b = end if b is None else b
+            ax.broken_barh([(a, max(b - a, 0.05))], (y - h / 2, h), facecolor=COLOURS[name],
+                           hatch="////" if open_bar else None,
+                           edgecolor="#ffffff" if open_bar else COLOURS[name], linewidth=0)
+    # limit lines, labels staggered when close
+    lo = min([tr_.start, *(m.start for m in marks)])
+    hi = max([end, *(m.at for m in marks)])
+    pad = max((hi - lo) * 0.03, 0.5)
+    for m, lvl in zip(marks, _stagger(marks, hi - lo + 2 * pad), strict=True):
+        ax.axvline(m.at, color=COLOURS["limit"], ls="--", lw=1.1, zorder=0.5)
+        ax.annotate(m.label, xy=(m.at, 1.0), xycoords=("data", "axes fraction"),
+                    xytext=(2, 1 + 9 * lvl), textcoords="offset points", fontsize=7,
+                    color=COLOURS["limit"], va="bottom", ha="left", annotation_clip=False)
+    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    ax.set_ylim(len(labels) - 0.5, -0.6)
+    ax.set_xlim(lo - pad, hi + pad)
+    ax.grid(axis="x", color="#e5e5e5", lw=0.6)
+    ax.set_axisbelow(True)
+    levels = max(_stagger(marks, hi - lo + 2 * pad), default=0) + 1 if marks else 0
+    ax.set_title(_incident_title(tr_, region, lang), loc="left", fontsize=10,
+                 pad=4 + 9 * levels)
+    ax.tick_params(axis="x", labelsize=8)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _legend_handles(lang: Lang) -> list[Any]:
+    handles: list[Any] = [Patch(color=COLOURS[k], label=tr(f"timeline.{k}", lang))
+                          for k in ("alarm", "turnout", "travel", "on_scene")]
+    handles.append(Line2D([], [], marker="D", color="black", ls="none", ms=5,
+                          label=tr("timeline.occurred", lang)))
+    handles.append(Line2D([], [], marker="*", color="#2ca02c", mec="black", ls="none", ms=11,
+                          label=tr("timeline.controlled", lang)))
+    handles.append(Line2D([], [], marker="o", mfc="white", mec="#555555", ls="none", ms=7,
+                          label=tr("timeline.scene_visible", lang)))
+    for st, mk in STAGE_MARKERS.items():
+        handles.append(Line2D([], [], marker=mk, color=STAGE_COLOURS[st], ls="none", ms=6,
+                              label=stage_name(st, lang)))
+    handles.append(Line2D([], [], color=COLOURS["limit"], ls="--",
+                          label=tr("timeline.limit_legend", lang)))
+    handles.append(Patch(facecolor=COLOURS["on_scene"], hatch="////", edgecolor="white",
+                         label=tr("timeline.open", lang)))
+    handles.append(Line2D([], [], ls="none", label=tr("timeline.mutual_aid", lang)))
+    return handles
+
+
+def timeline_chart(
+    records: Sequence[dict[str, Any]] | LogView,
+    region: Region | None = None,
+    *,
+    lang: Lang = "zh",
+    incidents: Sequence[str] | None = None,
+    packs: Sequence[RulePack] | None = None,
+) -> Figure:
+    """A Gantt chart with one panel per incident (all, or ``incidents`` in log order).
+
+    ``packs`` give the limit lines (default: the shipped ``city-1-10-15`` pack).
+    """
+    view = records if isinstance(records, LogView) else view_log(records)
+    tracks = [t for t in view.incidents if incidents is None or t.incident in set(incidents)]
+    packs = list(packs) if packs is not None else [load_pack("city-1-10-15")]
+    if not tracks:
+        fig = new_figure(8, 2)
+        fig.text(0.5, 0.5, tr("timeline.none", lang), ha="center", va="center")
+        return fig
+    heights = [1.1 + 0.3 * (2 + len(t.units)) for t in tracks]
+    fig = new_figure(10, sum(heights) + 1.2)
+    axes = fig.subplots(len(tracks), 1, squeeze=False,
+                        gridspec_kw={"height_ratios": heights})[:, 0]
+    for ax, track in zip(axes, tracks, strict=True):
+        marks = [m for p in packs for m in limit_marks(track, p, lang)]
+        _draw_incident(ax, track, region, view.drill_end, marks, lang)
+    axes[-1].set_xlabel(tr("timeline.xlabel", lang), fontsize=9)
+    title = tr("timeline.title", lang)
+    if view.story_start:
+        title += f"  ({view.story_start.replace('T', ' ')[:16]} = 0)"
+    fig.suptitle(title, fontsize=12, x=0.01, ha="left")
+    fig.legend(handles=_legend_handles(lang), loc="outside lower center", ncol=7, fontsize=8,
+               frameon=False)
+    return fig
