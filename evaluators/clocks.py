@@ -1,0 +1,212 @@
+"""Compute rule-pack clocks on a :class:`~evaluators.table.LogTable`, vectorised with numpy.
+
+For each clock, every *instance* (one per incident, or per incident and unit) gets a start event,
+an end event at or after the start (or none), a value in minutes and whether the limit was met.
+A clock that started but never stopped is **censored**: its value is the time from the start to
+the end of the drill (a lower bound), and it counts as not met.
+
+Algorithm (no per-event Python loop): filter the rows of the start and end kinds with boolean
+masks; pick the first (or last) row per key with ``np.unique(return_index=True)`` on rows kept in
+log order; match end rows to instances with ``np.searchsorted`` on the sorted instance keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from evaluators.rules import ClockRule, Endpoint
+from evaluators.table import GRADE_RANK, BoolArray, FloatArray, IntArray, LogTable
+
+EPS = 1e-9
+
+
+@dataclass
+class ClockResult:
+    """All instances of one clock in one log (arrays aligned by instance)."""
+
+    rule: ClockRule
+    pack: str
+    available: bool
+    reason: str
+    incident: IntArray
+    unit: IntArray
+    start_row: IntArray
+    end_row: IntArray
+    value: FloatArray
+    met: BoolArray
+    censored: BoolArray
+
+    @property
+    def n(self) -> int:
+        """Number of instances."""
+        return len(self.value)
+
+
+def _empty(rule: ClockRule, pack: str, reason: str = "") -> ClockResult:
+    z = np.zeros(0, dtype=np.int64)
+    return ClockResult(rule, pack, not reason, reason, z, z, z, z, np.zeros(0), z.astype(bool),
+                       z.astype(bool))
+
+
+def incident_mask(tab: LogTable, rule: ClockRule) -> BoolArray:
+    """Which incident codes the clock applies to (its ``where`` filter)."""
+    inc = tab.incidents
+    n = len(tab.incident_ids)
+    w = rule.where
+    if not (w.grade or w.category or w.template or w.requires):
+        return np.ones(n, dtype=bool)
+    mask = inc.known.copy()
+    for c in range(n):
+        if not mask[c]:
+            continue
+        if w.grade and inc.worst_grade[c] not in w.grade:
+            mask[c] = False
+        elif w.category and inc.category[c] not in w.category:
+            mask[c] = False
+        elif w.template and inc.template[c] not in w.template:
+            mask[c] = False
+        elif w.requires and not (inc.capabilities(c) & set(w.requires)):
+            mask[c] = False
+    return mask
+
+
+def endpoint_rows(
+    tab: LogTable, ep: Endpoint, allowed: BoolArray, unit_kind: list[str] | None
+) -> IntArray:
+    """Rows (log order) of events matching an endpoint, for allowed incidents only."""
+    rows = tab.of_kind(ep.kind)
+    keep = tab.incident[rows] >= 0
+    if keep.any():
+        keep[keep] = allowed[tab.incident[rows][keep]]
+    for key, values in ep.data.items():
+        ok = set(values)
+        col = tab.data_column(ep.kind, key)
+        keep &= np.fromiter((_hashable(v) in ok for v in col), dtype=bool, count=len(col))
+    if ep.unit_kinds:
+        keep &= _unit_kind_mask(tab, rows, ep.unit_kinds, unit_kind)
+    return rows[keep]
+
+
+def _hashable(v: object) -> object:
+    return v if isinstance(v, str | int | float | bool) or v is None else repr(v)
+
+
+def _unit_kind_mask(
+    tab: LogTable, rows: IntArray, kinds: Sequence[str], unit_kind: list[str] | None
+) -> BoolArray:
+    assert unit_kind is not None
+    ok = np.array([k in kinds for k in unit_kind] + [False], dtype=bool)  # last: null unit
+    return ok[tab.unit[rows]]  # unit -1 indexes the trailing False
+
+
+def _pick(keys: IntArray, rows: IntArray, how: str) -> tuple[IntArray, IntArray]:
+    """Unique keys (sorted) and the first/last row for each (rows are in log order)."""
+    if how == "first":
+        uk, idx = np.unique(keys, return_index=True)
+        return uk, rows[idx]
+    uk, idx = np.unique(keys[::-1], return_index=True)
+    return uk, rows[::-1][idx]
+
+
+def compute_clock(
+    tab: LogTable, rule: ClockRule, pack: str, unit_kind: list[str] | None = None
+) -> ClockResult:
+    """Every instance of ``rule`` in ``tab``. ``unit_kind[u]`` is unit code ``u``'s kind."""
+    if rule.needs_region and unit_kind is None:
+        return _empty(rule, pack, "needs the region (unit kinds); none given")
+    allowed = incident_mask(tab, rule)
+    nu = len(tab.unit_ids) + 1  # pair key = incident * nu + unit
+    s_rows = endpoint_rows(tab, rule.start, allowed, unit_kind)
+    e_rows = endpoint_rows(tab, rule.end, allowed, unit_kind)
+    s_unit = rule.per_of(rule.start) == "unit"
+    if s_unit:
+        s_rows = s_rows[tab.unit[s_rows] >= 0]
+    s_keys = tab.incident[s_rows] * nu + tab.unit[s_rows] if s_unit else tab.incident[s_rows]
+    s_key, s_row = _pick(s_keys, s_rows, rule.start.pick)
+    if rule.scope == "unit":
+        e_rows = e_rows[tab.unit[e_rows] >= 0]
+    e_keys = (tab.incident[e_rows] * nu + tab.unit[e_rows]) if rule.scope == "unit" \
+        else tab.incident[e_rows]
+
+    if rule.scope == "unit" and not s_unit:
+        # instances: (incident, unit) pairs dispatched or arriving, whose incident has a start
+        d_rows = endpoint_rows(tab, Endpoint(kind="unit_dispatched", unit_kinds=rule.end.unit_kinds),
+                               allowed, unit_kind)
+        d_rows = d_rows[tab.unit[d_rows] >= 0]
+        pairs = np.unique(np.r_[tab.incident[d_rows] * nu + tab.unit[d_rows], e_keys])
+        pos = np.searchsorted(s_key, pairs // nu)
+        ok = pos < len(s_key)
+        ok[ok] = s_key[pos[ok]] == (pairs // nu)[ok]
+        g_key, g_start = pairs[ok], s_row[pos[ok]]
+    else:
+        g_key, g_start = s_key, s_row
+    if rule.only_if_dispatched:
+        d_rows = endpoint_rows(tab, Endpoint(kind="unit_dispatched", unit_kinds=rule.end.unit_kinds),
+                               allowed, unit_kind)
+        keep = np.isin(g_key if rule.scope == "incident" else g_key // nu,
+                       np.unique(tab.incident[d_rows]))
+        g_key, g_start = g_key[keep], g_start[keep]
+
+    t_start = tab.t[g_start]
+    end_row = np.full(len(g_key), -1, dtype=np.int64)
+    if len(e_rows) and len(g_key):
+        pos = np.searchsorted(g_key, e_keys)
+        ok = pos < len(g_key)
+        ok[ok] = g_key[pos[ok]] == e_keys[ok]
+        ok[ok] = tab.t[e_rows[ok]] >= t_start[pos[ok]] - EPS
+        ok[ok] = e_rows[ok] != g_start[pos[ok]]  # an event cannot stop its own clock
+        ek, er = _pick(pos[ok], e_rows[ok], rule.end.pick)
+        end_row[ek] = er
+    censored = end_row < 0
+    t_end = np.where(censored, tab.end_time, tab.t[np.maximum(end_row, 0)])
+    value = np.round(np.maximum(t_end - t_start, 0.0), 6).astype(np.float64)
+    met = ~censored & (value <= rule.limit_min + EPS)
+    if rule.scope == "unit":
+        inc, unit = g_key // nu, g_key % nu
+    else:
+        inc, unit = g_key, np.full(len(g_key), -1, dtype=np.int64)
+    return ClockResult(rule, pack, True, "", inc, unit, g_start, end_row, value, met, censored)
+
+
+def summarise(value: FloatArray, met: BoolArray) -> dict[str, float | int | None]:
+    """``n``, ``n_met``, ``compliance``, ``p50``, ``p90``, ``mean``, ``max`` of some instances."""
+    n = len(value)
+    if n == 0:
+        return {"n": 0, "n_met": 0, "compliance": None, "p50": None, "p90": None, "mean": None,
+                "max": None}
+    p50, p90 = np.percentile(value, [50, 90])
+    return {
+        "n": n,
+        "n_met": int(met.sum()),
+        "compliance": round(float(met.mean()), 6),
+        "p50": round(float(p50), 6),
+        "p90": round(float(p90), 6),
+        "mean": round(float(value.mean()), 6),
+        "max": round(float(value.max()), 6),
+    }
+
+
+def breakdown(
+    labels: list[str], value: FloatArray, met: BoolArray
+) -> dict[str, dict[str, float | int | None]]:
+    """:func:`summarise` per label (label ``""`` is dropped), keys sorted."""
+    if not labels:
+        return {}
+    uniq, inv = np.unique(np.array(labels, dtype=object).astype(str), return_inverse=True)
+    order = np.argsort(inv, kind="stable")
+    bounds = np.r_[0, np.cumsum(np.bincount(inv, minlength=len(uniq)))]
+    out: dict[str, dict[str, float | int | None]] = {}
+    for g, lab in enumerate(uniq):
+        if lab == "":
+            continue
+        sel = order[bounds[g]:bounds[g + 1]]
+        out[str(lab)] = summarise(value[sel], met[sel])
+    return out
+
+
+def grade_sort_key(g: str) -> int:
+    """Sort grades I (most severe) … IV; unknown last."""
+    return GRADE_RANK.get(g, 99)

@@ -1,0 +1,154 @@
+"""The metric protocol: what a metric is given (:class:`Context`) and returns (:class:`Outcome`).
+
+A metric is any object with ``id``, ``name_zh``, ``name_en``, ``unit``, ``higher_is_better`` and
+``compute(ctx) -> Outcome`` (:class:`Metric`). Most are plain functions wrapped with the
+:func:`metric` decorator. Metrics read only the log table, the declared inputs in the context
+(region, report templates) and the clocks already computed; never engine internals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+import numpy as np
+
+from evaluators.clocks import ClockResult
+from evaluators.table import FloatArray, IntArray, LogTable
+from scenarios.region import Region
+from scenarios.templates import TemplateSet
+
+Unit = Literal["min", "ratio", "count"]
+
+
+@dataclass
+class Context:
+    """Everything a metric may read."""
+
+    tab: LogTable
+    region: Region | None = None
+    templates: TemplateSet | None = None
+    clocks: dict[str, ClockResult] = field(default_factory=dict)
+
+    @property
+    def unit_kind(self) -> list[str] | None:
+        """Kind of each unit code (``""`` for units not in the region); None without a region."""
+        if self.region is None:
+            return None
+        by_id = self.region.unit_by_id
+        return [by_id[u].kind if u in by_id else "" for u in self.tab.unit_ids]
+
+
+@dataclass
+class Outcome:
+    """What a metric found: a drill-level value and its detail.
+
+    ``value`` None with ``available`` True means "not exercised" (e.g. no mutual aid asked);
+    ``available`` False means the metric could not be computed (``reason`` says why).
+    ``evidence`` holds the ``seq`` numbers of the events behind the worst cases.
+    """
+
+    value: float | None
+    n: int = 0
+    available: bool = True
+    reason: str = ""
+    per_incident: dict[str, float] = field(default_factory=dict)
+    per_unit: dict[str, float] = field(default_factory=dict)
+    by_group: dict[str, dict[str, float]] = field(default_factory=dict)
+    evidence: list[int] = field(default_factory=list)
+
+
+def unavailable(reason: str) -> Outcome:
+    """An outcome for a metric that cannot be computed from the inputs given."""
+    return Outcome(value=None, available=False, reason=reason)
+
+
+class Metric(Protocol):
+    """A pluggable metric (attributes may be plain or read-only)."""
+
+    @property
+    def id(self) -> str:
+        """Stable id, e.g. ``report.accuracy`` (used by rubrics)."""
+
+    @property
+    def name_zh(self) -> str:
+        """Chinese name."""
+
+    @property
+    def name_en(self) -> str:
+        """English name."""
+
+    @property
+    def unit(self) -> Unit:
+        """``min``, ``ratio`` or ``count``."""
+
+    @property
+    def higher_is_better(self) -> bool:
+        """Direction of goodness."""
+
+    def compute(self, ctx: Context) -> Outcome:
+        """Compute the metric on one drill."""
+        ...
+
+
+@dataclass(frozen=True)
+class FunctionMetric:
+    """A :class:`Metric` made from a function (see :func:`metric`)."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    unit: Unit
+    higher_is_better: bool
+    fn: Callable[[Context], Outcome]
+    description: str = ""
+
+    def compute(self, ctx: Context) -> Outcome:
+        """Run the wrapped function."""
+        return self.fn(ctx)
+
+
+def metric(
+    id: str, name_zh: str, name_en: str, unit: Unit, *, higher_is_better: bool
+) -> Callable[[Callable[[Context], Outcome]], FunctionMetric]:
+    """Decorator: turn ``fn(ctx) -> Outcome`` into a :class:`FunctionMetric`."""
+
+    def wrap(fn: Callable[[Context], Outcome]) -> FunctionMetric:
+        return FunctionMetric(id, name_zh, name_en, unit, higher_is_better, fn, fn.__doc__ or "")
+
+    return wrap
+
+
+def per_incident_outcome(
+    tab: LogTable, codes: IntArray, values: FloatArray, evidence_rows: list[IntArray],
+    *, higher_is_better: bool, worst: int = 5,
+) -> Outcome:
+    """Mean of per-incident values, with the worst cases' event seqs as evidence."""
+    if len(values) == 0:
+        return Outcome(value=None, n=0)
+    per = {tab.incident_ids[int(c)]: round(float(v), 6) for c, v in zip(codes, values, strict=True)}
+    order = np.argsort(values if higher_is_better else -values, kind="stable")[:worst]
+    ev: list[int] = []
+    for i in order:
+        ev.extend(tab.seqs(evidence_rows[int(i)]))
+    return Outcome(value=round(float(np.mean(values)), 6), n=len(values), per_incident=per,
+                   evidence=sorted(set(ev)))
+
+
+def first_per_key(keys: IntArray, rows: IntArray) -> tuple[IntArray, IntArray]:
+    """Unique keys (sorted) and the first row of each (rows in log order)."""
+    uk, idx = np.unique(keys, return_index=True)
+    return uk, rows[idx]
+
+
+def lookup(keys: IntArray, table_keys: IntArray, table_vals: IntArray) -> IntArray:
+    """``table_vals`` for each key (``-1`` when absent); ``table_keys`` sorted and unique."""
+    out = np.full(len(keys), -1, dtype=np.int64)
+    if len(table_keys) == 0 or len(keys) == 0:
+        return out
+    pos = np.searchsorted(table_keys, keys)
+    ok = pos < len(table_keys)
+    ok[ok] = table_keys[pos[ok]] == keys[ok]
+    out[ok] = table_vals[pos[ok]]
+    return out

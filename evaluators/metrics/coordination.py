@@ -1,0 +1,168 @@
+"""Coordination metrics: synchrony, over-dispatch, mutual aid, information flow, command.
+
+Definitions (``docs/scoring.md``), each per incident then averaged over incidents:
+
+* ``coord.arrival_spread`` — minutes from the first to the k-th unit's first arrival, where k is
+  the number of units the incident requires (all arrivals if unknown), capped by the number that
+  arrived; incidents with k ≥ 2 only.
+* ``coord.over_dispatch`` — (repeat dispatches of a unit already sent + distinct units beyond
+  the number required) ÷ all dispatches, over the drill.
+* ``coord.mutual_aid_latency`` — first ``mutual_aid_requested`` → first ``mutual_aid_granted``
+  at or after it (censored at the drill end if never granted).
+* ``coord.info_flow`` — occurrence → the moment the last involved unit was informed, a unit
+  being informed at its first ``unit_dispatched`` or ``message_sent`` to it about the incident.
+* ``coord.commander_delay`` — first ``unit_arrived`` → first ``commander_designated`` at or
+  after it (censored if none).
+* ``coord.post_activation`` — first ``alarm_taken`` → ``command_post_activated`` for the
+  incident (by the event's incident, else the post of the incident's township in the region;
+  censored if none).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from evaluators.metrics.base import (
+    Context, Outcome, first_per_key, metric, per_incident_outcome,
+)
+from evaluators.table import IntArray, LogTable
+
+
+def _first_by_incident(tab: LogTable, kind: str) -> tuple[IntArray, IntArray]:
+    rows = tab.of_kind(kind)
+    rows = rows[tab.incident[rows] >= 0]
+    return first_per_key(tab.incident[rows], rows)
+
+
+def _interval(
+    tab: LogTable, start: tuple[IntArray, IntArray], end_rows: IntArray, end_keys: IntArray
+) -> Outcome:
+    """Per start key: first end row at/after the start (censored at drill end)."""
+    s_key, s_row = start
+    if len(s_key) == 0:
+        return Outcome(value=None, n=0)
+    pos = np.searchsorted(s_key, end_keys)
+    ok = pos < len(s_key)
+    ok[ok] = s_key[pos[ok]] == end_keys[ok]
+    ok[ok] = tab.t[end_rows[ok]] >= tab.t[s_row[pos[ok]]]
+    e_pos, e_row = first_per_key(pos[ok], end_rows[ok])
+    end_row = np.full(len(s_key), -1, dtype=np.int64)
+    end_row[e_pos] = e_row
+    t_end = np.where(end_row >= 0, tab.t[np.maximum(end_row, 0)], tab.end_time)
+    vals = np.maximum(t_end - tab.t[s_row], 0.0)
+    ev = [np.array([s] + ([e] if e >= 0 else [])) for s, e in zip(s_row, end_row, strict=True)]
+    return per_incident_outcome(tab, s_key, vals, ev, higher_is_better=False)
+
+
+@metric("coord.arrival_spread", "到场同步性", "Arrival spread", "min", higher_is_better=False)
+def arrival_spread(ctx: Context) -> Outcome:
+    """First to k-th required unit arrival, per multi-unit incident."""
+    tab, incs = ctx.tab, ctx.tab.incidents
+    rows = tab.of_kind("unit_arrived")
+    rows = rows[(tab.incident[rows] >= 0) & (tab.unit[rows] >= 0)]
+    nu = len(tab.unit_ids) + 1
+    _, first = first_per_key(tab.incident[rows] * nu + tab.unit[rows], rows)
+    first = first[np.lexsort((tab.t[first], tab.incident[first]))]
+    inc = tab.incident[first]
+    codes, start, counts = np.unique(inc, return_index=True, return_counts=True)
+    req = np.array([incs.required_units(c) if incs.known[c] and incs.requires[c] else n
+                    for c, n in zip(codes, counts, strict=True)], dtype=np.int64)
+    k = np.minimum(req, counts)
+    sel = k >= 2
+    codes, start, k = codes[sel], start[sel], k[sel]
+    vals = tab.t[first[start + k - 1]] - tab.t[first[start]]
+    ev = [first[a:a + kk] for a, kk in zip(start, k, strict=True)]
+    return per_incident_outcome(tab, codes, vals, ev, higher_is_better=False)
+
+
+@metric("coord.over_dispatch", "重复/过量派遣率", "Duplicate or over-dispatch share", "ratio",
+        higher_is_better=False)
+def over_dispatch(ctx: Context) -> Outcome:
+    """(Repeat dispatches + units beyond the requirement) ÷ dispatches."""
+    tab, incs = ctx.tab, ctx.tab.incidents
+    rows = tab.of_kind("unit_dispatched")
+    rows = rows[(tab.incident[rows] >= 0) & (tab.unit[rows] >= 0)]
+    if len(rows) == 0:
+        return Outcome(value=None, n=0)
+    nu = len(tab.unit_ids) + 1
+    inc = tab.incident[rows]
+    codes, total = np.unique(inc, return_counts=True)
+    pairs = np.unique(inc * nu + tab.unit[rows])
+    distinct = np.bincount(pairs // nu, minlength=len(tab.incident_ids))[codes]
+    req = np.array([incs.required_units(c) if incs.known[c] and incs.requires[c] else d
+                    for c, d in zip(codes, distinct, strict=True)], dtype=np.int64)
+    excess = (total - distinct) + np.maximum(distinct - req, 0)
+    per = {tab.incident_ids[c]: float(x) for c, x in zip(codes, excess, strict=True) if x}
+    bad = np.isin(inc, codes[excess > 0])
+    return Outcome(value=round(float(excess.sum() / total.sum()), 6), n=int(total.sum()),
+                   per_incident=per, evidence=tab.seqs(rows[bad][:20]))
+
+
+@metric("coord.mutual_aid_latency", "跨区域增援响应时间", "Mutual-aid latency", "min",
+        higher_is_better=False)
+def mutual_aid_latency(ctx: Context) -> Outcome:
+    """First mutual-aid request → first grant, per incident."""
+    tab = ctx.tab
+    end = tab.of_kind("mutual_aid_granted")
+    end = end[tab.incident[end] >= 0]
+    return _interval(tab, _first_by_incident(tab, "mutual_aid_requested"), end, tab.incident[end])
+
+
+@metric("coord.info_flow", "信息传达用时", "Information-flow latency", "min",
+        higher_is_better=False)
+def info_flow(ctx: Context) -> Outcome:
+    """Occurrence → last involved unit informed (dispatch or message), per incident."""
+    tab, incs = ctx.tab, ctx.tab.incidents
+    nu = len(tab.unit_ids) + 1
+    d = tab.of_kind("unit_dispatched")
+    d = d[(tab.incident[d] >= 0) & (tab.unit[d] >= 0)]
+    m = tab.of_kind("message_sent")
+    rec = np.array([tab.unit_code.get(str(x), -1) for x in tab.data_column("message_sent",
+                                                                           "recipient")],
+                   dtype=np.int64)
+    okm = (tab.incident[m] >= 0) & (rec >= 0) if len(m) else np.zeros(0, dtype=bool)
+    keys = np.r_[tab.incident[d] * nu + tab.unit[d], tab.incident[m[okm]] * nu + rec[okm]]
+    rows = np.r_[d, m[okm]]
+    order = np.argsort(rows, kind="stable")
+    pk, first = first_per_key(keys[order], rows[order])
+    inc = pk // nu
+    codes = np.unique(inc)
+    codes = codes[incs.known[codes]]
+    vals, ev = [], []
+    for c in codes:
+        sel = first[inc == c]
+        last = sel[np.argmax(tab.t[sel])]
+        vals.append(max(0.0, float(tab.t[last] - incs.t_occurred[c])))
+        ev.append(np.array([incs.row[c], last]))
+    return per_incident_outcome(tab, codes, np.array(vals), ev, higher_is_better=False)
+
+
+@metric("coord.commander_delay", "现场指挥员明确用时", "Time to designate a commander", "min",
+        higher_is_better=False)
+def commander_delay(ctx: Context) -> Outcome:
+    """First arrival → first commander designated, per incident."""
+    tab = ctx.tab
+    end = tab.of_kind("commander_designated")
+    end = end[tab.incident[end] >= 0]
+    return _interval(tab, _first_by_incident(tab, "unit_arrived"), end, tab.incident[end])
+
+
+@metric("coord.post_activation", "指挥部启动用时", "Command-post activation", "min",
+        higher_is_better=False)
+def post_activation(ctx: Context) -> Outcome:
+    """Alarm taken → the incident's township command post activated, per incident."""
+    tab, incs = ctx.tab, ctx.tab.incidents
+    town_of_post = {p.id: p.township for p in ctx.region.command_posts} if ctx.region else {}
+    by_town: dict[str, list[int]] = {}
+    for c in (int(x) for x in np.flatnonzero(incs.known)):
+        by_town.setdefault(incs.township[c], []).append(int(c))
+    e_rows: list[int] = []
+    e_keys: list[int] = []
+    for r in tab.of_kind("command_post_activated"):
+        c, pc = int(tab.incident[r]), int(tab.post[r])
+        targets: list[int] = [c] if c >= 0 else by_town.get(
+            town_of_post.get(tab.post_ids[pc], "") if pc >= 0 else "", [])
+        e_rows.extend([int(r)] * len(targets))
+        e_keys.extend(targets)
+    return _interval(tab, _first_by_incident(tab, "alarm_taken"),
+                     np.array(e_rows, dtype=np.int64), np.array(e_keys, dtype=np.int64))

@@ -1,0 +1,165 @@
+"""Information-reporting metrics: 首报快、续报准、终报全 (first fast, follow-ups accurate, final complete).
+
+Definitions (``docs/scoring.md``):
+
+* ``report.first_delay`` — per incident, minutes from ``incident_occurred`` to its first
+  ``report_submitted`` (any stage); an incident never reported is censored at the drill end.
+* ``report.followup_cadence`` — per incident with ≥ 2 reports, the mean gap in minutes between
+  consecutive reports; the drill value is the mean over such incidents.
+* ``report.accuracy`` — per follow-up or final report carrying casualties, 1 − Σ|reported − true|
+  ÷ max(1, Σ true) (floored at 0) over the casualty keys present in the report or non-zero in
+  the truth; the truth is the latest of ``incident_occurred`` and ``complication_applied``
+  (``type: casualty_update``) at the report's time. Mean over reports.
+* ``report.first_completeness`` / ``report.final_completeness`` — per incident, the share of the
+  template's fields required at that stage present in its first / last final report (0 if none).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from evaluators.metrics.base import Context, Outcome, metric, per_incident_outcome, unavailable
+from evaluators.table import CASUALTY_KEYS
+
+STAGE_OF = {"first": "first", "followup": "followup", "final": "final"}
+
+
+def _known_rows(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    """Report rows of known incidents (log order) and their incident codes."""
+    tab = ctx.tab
+    rows = tab.of_kind("report_submitted")
+    inc = tab.incident[rows]
+    ok = inc >= 0
+    ok[ok] = tab.incidents.known[inc[ok]]
+    return rows[ok], inc[ok]
+
+
+@metric("report.first_delay", "首报用时", "First report delay", "min", higher_is_better=False)
+def first_delay(ctx: Context) -> Outcome:
+    """Minutes from occurrence to the first report, per incident (censored if none)."""
+    tab, incs = ctx.tab, ctx.tab.incidents
+    rows, inc = _known_rows(ctx)
+    codes = np.flatnonzero(incs.known)
+    first = np.full(len(tab.incident_ids), -1, dtype=np.int64)
+    uk, idx = np.unique(inc, return_index=True)
+    first[uk] = rows[idx]
+    end = np.where(first[codes] >= 0, tab.t[np.maximum(first[codes], 0)], tab.end_time)
+    vals = np.maximum(end - incs.t_occurred[codes], 0.0)
+    ev = [np.array([incs.row[c]] + ([first[c]] if first[c] >= 0 else [])) for c in codes]
+    return per_incident_outcome(tab, codes, vals, ev, higher_is_better=False)
+
+
+@metric("report.followup_cadence", "续报间隔", "Follow-up cadence", "min", higher_is_better=False)
+def followup_cadence(ctx: Context) -> Outcome:
+    """Mean gap between consecutive reports of an incident (incidents with ≥ 2 reports)."""
+    tab = ctx.tab
+    rows, inc = _known_rows(ctx)
+    order = np.lexsort((rows, inc))
+    rows, inc = rows[order], inc[order]
+    codes, start, counts = np.unique(inc, return_index=True, return_counts=True)
+    sel = counts >= 2
+    codes, start, counts = codes[sel], start[sel], counts[sel]
+    last = start + counts - 1
+    vals = (tab.t[rows[last]] - tab.t[rows[start]]) / (counts - 1)
+    ev = [rows[a:b + 1] for a, b in zip(start, last, strict=True)]
+    return per_incident_outcome(tab, codes, vals, ev, higher_is_better=False)
+
+
+def _casualties(values: Any) -> dict[str, Any] | None:
+    if not isinstance(values, dict):
+        return None
+    c = values.get("casualties", values)
+    if not isinstance(c, dict):
+        return None
+    got = {k: c[k] for k in CASUALTY_KEYS if isinstance(c.get(k), int | float)}
+    return got or None
+
+
+@metric("report.accuracy", "续报准确率", "Report accuracy", "ratio", higher_is_better=True)
+def accuracy(ctx: Context) -> Outcome:
+    """Mean casualty accuracy of follow-up and final reports against the truth at that time."""
+    tab, incs = ctx.tab, ctx.tab.incidents
+    # truth updates per incident, in time order
+    updates: dict[int, list[tuple[float, dict[str, int]]]] = {}
+    for c in np.flatnonzero(incs.known):
+        updates[int(c)] = [(float(incs.t_occurred[c]), incs.casualties[c])]
+    for r in tab.of_kind("complication_applied"):
+        d = tab.records[r]["data"]
+        if d.get("type") != "casualty_update" or not isinstance(d.get("casualties"), dict):
+            continue
+        iid = tab.records[r]["incident"] or d.get("incident")
+        code = tab.incident_code.get(str(iid), -1)
+        if code in updates:
+            truth = {k: int(d["casualties"].get(k, 0)) for k in CASUALTY_KEYS}
+            updates[code].append((float(tab.t[r]), truth))
+    rows = tab.of_kind("report_submitted")
+    stages = tab.data_column("report_submitted", "stage")
+    values = tab.data_column("report_submitted", "values")
+    accs: list[float] = []
+    per: dict[int, list[float]] = {}
+    worst: list[tuple[float, int]] = []
+    for r, stage, vals in zip(rows, stages, values, strict=True):
+        code = int(tab.incident[r])
+        rep = _casualties(vals)
+        if stage not in ("followup", "final") or code not in updates or rep is None:
+            continue
+        truth = [u for tt, u in updates[code] if tt <= tab.t[r]][-1]
+        keys = [k for k in CASUALTY_KEYS if k in rep or truth.get(k, 0)]
+        err = sum(abs(float(rep.get(k, 0)) - truth.get(k, 0)) for k in keys)
+        acc = max(0.0, 1.0 - err / max(1, sum(truth.get(k, 0) for k in keys)))
+        accs.append(acc)
+        per.setdefault(code, []).append(acc)
+        worst.append((acc, int(tab.seq[r])))
+    if not accs:
+        return Outcome(value=None, n=0)
+    worst.sort()
+    return Outcome(
+        value=round(float(np.mean(accs)), 6), n=len(accs),
+        per_incident={tab.incident_ids[c]: round(float(np.mean(v)), 6) for c, v in per.items()},
+        evidence=sorted(s for _, s in worst[:5]),
+    )
+
+
+def _completeness(ctx: Context, stage: str) -> Outcome:
+    tab, incs, tpl = ctx.tab, ctx.tab.incidents, ctx.templates
+    if tpl is None:
+        return unavailable("no report templates")
+    rows = tab.of_kind("report_submitted")
+    stages = tab.data_column("report_submitted", "stage")
+    fields = tab.data_column("report_submitted", "fields")
+    pick: dict[int, int] = {}  # incident code -> index into rows
+    for i, (r, st) in enumerate(zip(rows, stages, strict=True)):
+        c = int(tab.incident[r])
+        if st == stage and c >= 0 and (stage == "final" or c not in pick):
+            pick[c] = i  # first report: the first; final report: the last
+    codes: list[int] = []
+    vals: list[float] = []
+    ev = []
+    for c in (int(x) for x in np.flatnonzero(incs.known)):
+        template = incs.template[c]
+        if template not in tpl.by_id:
+            continue
+        need = set(tpl.required(template, stage))  # type: ignore[arg-type]
+        got = pick.get(c)
+        have = set(fields[got] or []) if got is not None else set()
+        codes.append(c)
+        vals.append(len(need & have) / len(need) if need else 1.0)
+        ev.append(np.array([incs.row[c]] + ([rows[got]] if got is not None else [])))
+    return per_incident_outcome(tab, np.array(codes, dtype=np.int64), np.array(vals), ev,
+                                higher_is_better=True)
+
+
+@metric("report.first_completeness", "首报要素完整率", "First report completeness", "ratio",
+        higher_is_better=True)
+def first_completeness(ctx: Context) -> Outcome:
+    """Share of the template's first-stage fields in each incident's first 'first' report."""
+    return _completeness(ctx, "first")
+
+
+@metric("report.final_completeness", "终报要素完整率", "Final report completeness", "ratio",
+        higher_is_better=True)
+def final_completeness(ctx: Context) -> Outcome:
+    """Share of the template's final-stage fields in each incident's last final report."""
+    return _completeness(ctx, "final")

@@ -1,0 +1,225 @@
+"""Score a drill: log → clocks and metrics → rubric scores, ratings and findings → :class:`Scorecard`.
+
+Public entry points: :func:`score_run` (a run directory), :func:`score_records` (plain records)
+and :func:`score_table` (an already built :class:`LogTable`). Inputs besides the log are
+declared: the region (unit kinds, positions, depots, command posts), the report templates,
+the rule packs and the rubric. Metrics that need a missing input are reported as unavailable.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from engine.eventlog import read_records
+from evaluators.clocks import ClockResult, breakdown, compute_clock, summarise
+from evaluators.findings import extract
+from evaluators.metrics import METRICS, Context, Outcome
+from evaluators.metrics.dispatch import busy_intervals
+from evaluators.rubric import Rubric, load_rubric
+from evaluators.rules import RulePack, load_packs
+from evaluators.scorecard import (
+    CapabilityScore, ClockSummary, IncidentCard, IncidentClock, ItemScore, MetricSummary,
+    RatedScore, RatingDef, RunInfo, Scorecard, Stats, UnitCard,
+)
+from evaluators.table import LogTable
+from scenarios.loading import InputError
+from scenarios.region import Region, load_region
+from scenarios.templates import TemplateSet, load_templates
+
+RulesArg = Sequence[RulePack] | Sequence[str] | Sequence[Path] | None
+RubricArg = Rubric | str | Path | None
+
+
+def score_run(
+    run_dir: str | Path, rules: RulesArg = None, rubric: RubricArg = None,
+    templates: TemplateSet | None = None,
+) -> Scorecard:
+    """Score ``RUN_DIR/events.jsonl`` with ``RUN_DIR/inputs/region.yaml`` when present."""
+    d = Path(run_dir)
+    log = d / "events.jsonl"
+    if not log.is_file():
+        raise InputError(str(d), ["no events.jsonl here (is this a run directory?)"])
+    region_file = d / "inputs" / "region.yaml"
+    region = load_region(region_file) if region_file.is_file() else None
+    records = read_records(log)
+    return score_records(records, region=region, templates=templates, rules=rules,
+                         rubric=rubric, source=str(log))
+
+
+def score_records(
+    records: list[dict[str, Any]], *, region: Region | None = None,
+    templates: TemplateSet | None = None, rules: RulesArg = None, rubric: RubricArg = None,
+    source: str = "<log>",
+) -> Scorecard:
+    """Score plain event records (as written by ``engine.eventlog``)."""
+    return score_table(LogTable.from_records(records, source), region=region,
+                       templates=templates, rules=rules, rubric=rubric)
+
+
+def _packs(rules: RulesArg) -> list[RulePack]:
+    if rules and all(isinstance(r, RulePack) for r in rules):
+        return [r for r in rules if isinstance(r, RulePack)]
+    return load_packs([str(r) for r in rules] if rules else None)
+
+
+def _stats(d: dict[str, Any]) -> Stats:
+    return Stats.model_construct(**d)
+
+
+def score_table(
+    tab: LogTable, *, region: Region | None = None, templates: TemplateSet | None = None,
+    rules: RulesArg = None, rubric: RubricArg = None,
+) -> Scorecard:
+    """Score a built table (see module docstring)."""
+    packs = _packs(rules)
+    rub = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
+    rub_source = str(rubric) if isinstance(rubric, str | Path) else f"rubric '{rub.id}'"
+    rub.check_clocks({c.id for p in packs for c in p.clocks}, rub_source)
+    ctx = Context(tab, region, templates if templates is not None else load_templates())
+    unit_kind = ctx.unit_kind
+    for pack in packs:
+        for rule in pack.clocks:
+            ctx.clocks[rule.id] = compute_clock(tab, rule, pack.id, unit_kind)
+    outcomes: dict[str, Outcome] = {m.id: m.compute(ctx) for m in METRICS}
+    card = Scorecard(run=_run_info(tab, region, packs, rub))
+    card.clocks = {cid: _clock_summary(tab, res, unit_kind) for cid, res in ctx.clocks.items()}
+    card.metrics = {
+        m.id: MetricSummary(
+            name_zh=m.name_zh, name_en=m.name_en, unit=m.unit,
+            higher_is_better=m.higher_is_better, available=o.available, reason=o.reason,
+            value=o.value, n=o.n, by_group=o.by_group, evidence=o.evidence)
+        for m in METRICS for o in [outcomes[m.id]]
+    }
+    card.incidents = _incident_cards(tab, ctx.clocks, outcomes)
+    card.units = _unit_cards(tab, ctx.clocks, outcomes, unit_kind)
+    card.ratings = {k: RatingDef(min_score=v.min_score, name_zh=v.name_zh, name_en=v.name_en)
+                    for k, v in rub.ratings.items()}
+    card.capabilities, card.overall = _rate(rub, card.values())
+    card.findings = extract(tab, rub, card.capabilities, ctx.clocks, outcomes, card.metrics)
+    card.notes = [f"{c.rule.id}: {c.reason}" for c in ctx.clocks.values() if not c.available]
+    card.notes += [f"{k}: {o.reason}" for k, o in outcomes.items() if not o.available]
+    return card
+
+
+def _run_info(tab: LogTable, region: Region | None, packs: list[RulePack], rub: Rubric) -> RunInfo:
+    started = tab.of_kind("drill_started")
+    d = tab.records[started[0]]["data"] if len(started) else {}
+    seed = d.get("seed")
+    return RunInfo(
+        scenario=str(d.get("scenario", "")), mode=str(d.get("mode", "")),
+        seed=seed if isinstance(seed, int) else None, events=len(tab),
+        sources=dict(sorted(Counter(r["source"] for r in tab.records).items())),
+        duration_min=round(tab.end_time, 6), incidents=int(tab.incidents.known.sum()),
+        region=region is not None, packs=[p.id for p in packs], rubric=rub.id,
+    )
+
+
+def _clock_summary(tab: LogTable, res: ClockResult, unit_kind: list[str] | None) -> ClockSummary:
+    incs = tab.incidents
+    s = summarise(res.value, res.met)
+    out = ClockSummary(pack=res.pack, name_zh=res.rule.name_zh, name_en=res.rule.name_en,
+                       scope=res.rule.scope, limit_min=res.rule.limit_min,
+                       available=res.available, reason=res.reason,
+                       n_censored=int(res.censored.sum()), **s)
+    codes = res.incident.tolist()
+
+    def by(labels: list[str]) -> dict[str, Stats]:
+        return {k: _stats(v) for k, v in breakdown(labels, res.value, res.met).items()}
+
+    out.by_grade = by([incs.worst_grade[c] for c in codes])
+    out.by_category = by([incs.category[c] for c in codes])
+    out.by_township = by([incs.township[c] for c in codes])
+    if res.rule.scope == "unit":
+        units = res.unit.tolist()
+        out.by_unit = by([tab.unit_ids[u] for u in units])
+        if unit_kind is not None:
+            out.by_unit_kind = by([unit_kind[u] for u in units])
+    return out
+
+
+def _incident_cards(
+    tab: LogTable, clocks: dict[str, ClockResult], outcomes: dict[str, Outcome]
+) -> dict[str, IncidentCard]:
+    incs = tab.incidents
+    cards: dict[str, IncidentCard] = {}
+    for c in range(len(tab.incident_ids)):
+        cards[tab.incident_ids[c]] = IncidentCard(
+            category=incs.category[c], grade=incs.grade[c], worst_grade=incs.worst_grade[c],
+            township=incs.township[c], template=incs.template[c])
+    for cid, res in clocks.items():
+        if res.n == 0:
+            continue
+        order = np.lexsort((res.value, res.incident))  # per incident, worst instance last
+        inc = res.incident[order]
+        last = np.r_[np.flatnonzero(inc[1:] != inc[:-1]), len(inc) - 1]
+        n = np.bincount(inc, minlength=len(tab.incident_ids))
+        nmet = np.bincount(inc, weights=res.met[order], minlength=len(tab.incident_ids))
+        for i in last:
+            k = order[i]
+            c = int(res.incident[k])
+            ev = [r for r in (res.start_row[k], res.end_row[k]) if r >= 0]
+            cards[tab.incident_ids[c]].clocks[cid] = IncidentClock.model_construct(
+                n=int(n[c]), n_met=int(nmet[c]), value=float(res.value[k]),
+                met=bool(nmet[c] == n[c]), censored=bool(res.censored[k]),
+                evidence=tab.seqs(np.array(ev, dtype=np.int64)))
+    for mid, o in outcomes.items():
+        for iid, v in o.per_incident.items():
+            if iid in cards:
+                cards[iid].metrics[mid] = v
+    return cards
+
+
+def _unit_cards(
+    tab: LogTable, clocks: dict[str, ClockResult], outcomes: dict[str, Outcome],
+    unit_kind: list[str] | None,
+) -> dict[str, UnitCard]:
+    nu = len(tab.unit_ids)
+    disp = np.bincount(tab.unit[tab.of_kind("unit_dispatched")] + 1, minlength=nu + 1)[1:]
+    arr = np.bincount(tab.unit[tab.of_kind("unit_arrived")] + 1, minlength=nu + 1)[1:]
+    unit, start, end, _ = busy_intervals(tab)
+    busy = np.bincount(unit, weights=end - start, minlength=nu) if len(unit) else np.zeros(nu)
+    cards = {
+        u: UnitCard(kind=unit_kind[i] if unit_kind else "", dispatches=int(disp[i]),
+                    arrivals=int(arr[i]), busy_min=round(float(busy[i]), 6))
+        for i, u in enumerate(tab.unit_ids)
+    }
+    for cid, res in clocks.items():
+        if res.rule.scope != "unit" or res.n == 0:
+            continue
+        for label, st in breakdown([tab.unit_ids[u] for u in res.unit.tolist()], res.value,
+                                   res.met).items():
+            cards[label].clocks[cid] = _stats(st)
+    for mid, o in outcomes.items():
+        for uid, v in o.per_unit.items():
+            if uid in cards:
+                cards[uid].metrics[mid] = v
+    return cards
+
+
+def _rate(rub: Rubric, values: dict[str, float]) -> tuple[list[CapabilityScore], RatedScore]:
+    caps: list[CapabilityScore] = []
+    tot_w = tot = 0.0
+    for cap in rub.capabilities:
+        items, w_sum, s_sum = [], 0.0, 0.0
+        for item in cap.items:
+            v = values.get(item.metric)
+            sc = item.score(v) if v is not None else None
+            items.append(ItemScore(metric=item.metric, weight=item.weight, value=v, score=sc))
+            if sc is not None:
+                w_sum += item.weight
+                s_sum += item.weight * sc
+        score = round(s_sum / w_sum, 6) if w_sum else None
+        caps.append(CapabilityScore(
+            id=cap.id, name_zh=cap.name_zh, name_en=cap.name_en, weight=cap.weight, items=items,
+            score=score, rating=rub.rating_for(score) if score is not None else None))
+        if score is not None:
+            tot_w += cap.weight
+            tot += cap.weight * score
+    overall = round(tot / tot_w, 6) if tot_w else None
+    return caps, RatedScore(score=overall,
+                            rating=rub.rating_for(overall) if overall is not None else None)

@@ -1,0 +1,208 @@
+"""The scorecard: a typed, JSON-serialisable result for one drill (schema ``blinddrill.scorecard/1``).
+
+``Scorecard.model_dump_json()`` and ``Scorecard.model_validate_json()`` round-trip. The schema is
+documented field by field in ``docs/scoring.md``. Minutes are floats rounded to 1e-6; ratios are
+in [0, 1]; scores are 0–100; ratings are the HSEEP letters P/S/M/U.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCORECARD_SCHEMA = "blinddrill.scorecard/1"
+Rating = Literal["P", "S", "M", "U"]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Stats(_Out):
+    """Summary of some clock instances: count, met count, compliance and percentiles (minutes)."""
+
+    n: int = 0
+    n_met: int = 0
+    compliance: float | None = None
+    p50: float | None = None
+    p90: float | None = None
+    mean: float | None = None
+    max: float | None = None
+
+
+class ClockSummary(Stats):
+    """One clock over the drill, with breakdowns by incident and unit attributes."""
+
+    pack: str
+    name_zh: str
+    name_en: str
+    scope: Literal["incident", "unit"]
+    limit_min: float
+    available: bool = True
+    reason: str = ""
+    n_censored: int = 0
+    by_grade: dict[str, Stats] = Field(default_factory=dict)
+    by_category: dict[str, Stats] = Field(default_factory=dict)
+    by_township: dict[str, Stats] = Field(default_factory=dict)
+    by_unit_kind: dict[str, Stats] = Field(default_factory=dict)
+    by_unit: dict[str, Stats] = Field(default_factory=dict)
+
+
+class MetricSummary(_Out):
+    """One metric over the drill. ``value`` None: not exercised (or unavailable, see reason)."""
+
+    name_zh: str
+    name_en: str
+    unit: Literal["min", "ratio", "count"]
+    higher_is_better: bool
+    available: bool = True
+    reason: str = ""
+    value: float | None = None
+    n: int = 0
+    by_group: dict[str, dict[str, float]] = Field(default_factory=dict)
+    evidence: list[int] = Field(default_factory=list)
+
+
+class RatedScore(_Out):
+    """A 0–100 score and its HSEEP rating (both None when nothing could be rated)."""
+
+    score: float | None = None
+    rating: Rating | None = None
+
+
+class ItemScore(_Out):
+    """One rubric item: a metric value mapped to 0–100."""
+
+    metric: str
+    weight: float
+    value: float | None = None
+    score: float | None = None
+
+
+class CapabilityScore(RatedScore):
+    """A capability's score (weighted mean of its items' scores) and rating."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    weight: float
+    items: list[ItemScore] = Field(default_factory=list)
+
+
+class Finding(_Out):
+    """A strength or an area for improvement, with the seqs of the events behind it."""
+
+    kind: Literal["strength", "improvement"]
+    capability: str
+    metric: str
+    text_zh: str
+    text_en: str
+    evidence: list[int] = Field(default_factory=list)
+
+
+class Findings(_Out):
+    """Strengths and areas for improvement."""
+
+    strengths: list[Finding] = Field(default_factory=list)
+    improvements: list[Finding] = Field(default_factory=list)
+
+
+class IncidentClock(_Out):
+    """A clock on one incident: the worst instance (one per unit for unit-scoped clocks)."""
+
+    n: int
+    n_met: int
+    value: float
+    met: bool
+    censored: bool
+    evidence: list[int] = Field(default_factory=list)
+
+
+class IncidentCard(_Out):
+    """Per incident: its attributes, clocks and per-incident metric values."""
+
+    category: str = ""
+    grade: str = ""
+    worst_grade: str = ""
+    township: str = ""
+    template: str = ""
+    clocks: dict[str, IncidentClock] = Field(default_factory=dict)
+    metrics: dict[str, float] = Field(default_factory=dict)
+
+
+class UnitCard(_Out):
+    """Per unit: kind (with a region), dispatches, arrivals, busy minutes, unit-scoped clocks."""
+
+    kind: str = ""
+    dispatches: int = 0
+    arrivals: int = 0
+    busy_min: float = 0.0
+    clocks: dict[str, Stats] = Field(default_factory=dict)
+    metrics: dict[str, float] = Field(default_factory=dict)
+
+
+class RatingDef(_Out):
+    """Definition of an HSEEP rating and the minimum score that earns it."""
+
+    min_score: float
+    name_zh: str
+    name_en: str
+
+
+class RunInfo(_Out):
+    """What was scored."""
+
+    scenario: str = ""
+    mode: str = ""
+    seed: int | None = None
+    events: int = 0
+    sources: dict[str, int] = Field(default_factory=dict)
+    duration_min: float = 0.0
+    incidents: int = 0
+    region: bool = False
+    packs: list[str] = Field(default_factory=list)
+    rubric: str = ""
+
+
+class Scorecard(_Out):
+    """The result of scoring one drill."""
+
+    schema_: Literal["blinddrill.scorecard/1"] = Field(default="blinddrill.scorecard/1",
+                                                      alias="schema")
+    run: RunInfo = Field(default_factory=RunInfo)
+    overall: RatedScore = Field(default_factory=RatedScore)
+    ratings: dict[str, RatingDef] = Field(default_factory=dict)
+    capabilities: list[CapabilityScore] = Field(default_factory=list)
+    clocks: dict[str, ClockSummary] = Field(default_factory=dict)
+    metrics: dict[str, MetricSummary] = Field(default_factory=dict)
+    incidents: dict[str, IncidentCard] = Field(default_factory=dict)
+    units: dict[str, UnitCard] = Field(default_factory=dict)
+    findings: Findings = Field(default_factory=Findings)
+    notes: list[str] = Field(default_factory=list)
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    def values(self) -> dict[str, float]:
+        """Flat numeric values keyed as rubric items and baselines name them.
+
+        ``clock.<id>.<stat>`` (stat: compliance, p50, p90, mean, max),
+        ``clock.<id>.by_<attr>.<label>.<stat>`` for breakdowns, and metric ids.
+        """
+        out: dict[str, float] = {}
+        stats = ("compliance", "p50", "p90", "mean", "max")
+        for cid, c in self.clocks.items():
+            for s in stats:
+                v = getattr(c, s)
+                if v is not None:
+                    out[f"clock.{cid}.{s}"] = float(v)
+            for attr in ("by_grade", "by_category", "by_township", "by_unit_kind", "by_unit"):
+                for label, st in getattr(c, attr).items():
+                    for s in stats:
+                        v = getattr(st, s)
+                        if v is not None:
+                            out[f"clock.{cid}.{attr}.{label}.{s}"] = float(v)
+        for mid, m in self.metrics.items():
+            if m.value is not None:
+                out[mid] = float(m.value)
+        return out

@@ -1,0 +1,226 @@
+"""The event log as numpy columns: built once, read by every clock and metric.
+
+:class:`LogTable` holds one array per column (time, kind code, incident code, unit code, …) plus
+the vocabularies that decode the codes. Records stay available for the sparse payloads
+(``data``) that a few metrics read; :meth:`LogTable.data_column` gathers one payload key for one
+kind. :class:`Incidents` holds each incident's attributes (grade, category, township, truth …)
+taken from its ``incident_occurred`` record and ``incident_escalated`` updates.
+
+Nothing here knows about rule packs or scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from engine.eventlog import EVENT_KINDS
+from scenarios.loading import InputError
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+KIND_CODE: dict[str, int] = {k: i for i, k in enumerate(EVENT_KINDS)}
+#: Grades from most to least severe; a smaller rank is worse.
+GRADES: tuple[str, ...] = ("I", "II", "III", "IV")
+GRADE_RANK: dict[str, int] = {g: i for i, g in enumerate(GRADES)}
+CASUALTY_KEYS: tuple[str, ...] = ("dead", "injured", "trapped", "missing", "evacuated")
+
+
+def _codes(values: Sequence[Any]) -> tuple[IntArray, list[str]]:
+    """Code a column of ids (None → -1) in order of first appearance."""
+    mapping: dict[Any, int] = {None: -1}
+    codes = np.fromiter(
+        (mapping.setdefault(v, len(mapping) - 1) for v in values), dtype=np.int64, count=len(values)
+    )
+    vocab = [str(k) for k in mapping if k is not None]
+    return codes, vocab
+
+
+@dataclass
+class LogTable:
+    """Columns of one event log. Codes index the ``*_ids`` vocabularies; -1 means null."""
+
+    records: list[dict[str, Any]]
+    seq: IntArray
+    t: FloatArray
+    kind: IntArray
+    incident: IntArray
+    unit: IntArray
+    post: IntArray
+    depot: IntArray
+    incident_ids: list[str]
+    unit_ids: list[str]
+    post_ids: list[str]
+    depot_ids: list[str]
+    _by_kind: dict[int, IntArray] = field(default_factory=dict, repr=False)
+    _data_cache: dict[tuple[str, str], list[Any]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_records(cls, records: list[dict[str, Any]], source: str = "<log>") -> LogTable:
+        """Build the columns from plain records (as read by ``engine.eventlog.read_records``).
+
+        Raises :class:`InputError` naming ``source`` for an unknown kind or a missing key.
+        Records out of time order are stably sorted by ``t`` (a live log is appended in order;
+        this only guards hand-merged files).
+        """
+        n = len(records)
+        try:
+            kind = np.fromiter((KIND_CODE.get(r["kind"], -1) for r in records), np.int64, n)
+            t = np.fromiter((r["t"] for r in records), np.float64, n)
+            seq = np.fromiter((r["seq"] for r in records), np.int64, n)
+            inc, inc_ids = _codes([r["incident"] for r in records])
+            unit, unit_ids = _codes([r["unit"] for r in records])
+            post, post_ids = _codes([r["post"] for r in records])
+            depot, depot_ids = _codes([r["depot"] for r in records])
+        except (KeyError, TypeError) as exc:
+            bad = next(i for i, r in enumerate(records) if not _complete(r))
+            raise InputError(source, [f"record {bad + 1}: missing or invalid key ({exc})"]) from None
+        if n and kind.min() < 0:
+            bad = int(np.flatnonzero(kind < 0)[0])
+            raise InputError(
+                source, [f"record {bad + 1}: unknown event kind '{records[bad]['kind']}'"]
+            )
+        if n and not np.all(np.isfinite(t)):
+            raise InputError(source, ["a record has a non-finite time"])
+        if n > 1 and np.any(np.diff(t) < 0):
+            order = np.argsort(t, kind="stable")
+            records = [records[i] for i in order]
+            t = t[order]
+            kind, seq, inc, unit, post, depot = (
+                a[order] for a in (kind, seq, inc, unit, post, depot)
+            )
+        return cls(records, seq, t, kind, inc, unit, post, depot, inc_ids, unit_ids, post_ids,
+                   depot_ids)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    @property
+    def end_time(self) -> float:
+        """Time of ``drill_ended`` (the last one), else of the last record; 0 for an empty log."""
+        ended = self.of_kind("drill_ended")
+        if len(ended):
+            return float(self.t[ended[-1]])
+        return float(self.t[-1]) if len(self.t) else 0.0
+
+    def of_kind(self, kind: str) -> IntArray:
+        """Row indices (in log order) of the events of ``kind``."""
+        code = KIND_CODE[kind]
+        rows = self._by_kind.get(code)
+        if rows is None:
+            if not self._by_kind:
+                self._index_kinds()
+            rows = self._by_kind.get(code, np.zeros(0, dtype=np.int64))
+        return rows
+
+    def _index_kinds(self) -> None:
+        order = np.argsort(self.kind, kind="stable")
+        sk = self.kind[order]
+        starts = np.flatnonzero(np.r_[True, sk[1:] != sk[:-1]]) if len(sk) else np.zeros(0, int)
+        bounds = np.r_[starts, len(sk)]
+        for a, b in zip(bounds[:-1], bounds[1:], strict=False):
+            self._by_kind[int(sk[a])] = order[a:b]
+
+    def data_column(self, kind: str, key: str) -> list[Any]:
+        """``data[key]`` (None when absent) of each event of ``kind``, aligned with ``of_kind``."""
+        ck = (kind, key)
+        col = self._data_cache.get(ck)
+        if col is None:
+            recs = self.records
+            col = [recs[i]["data"].get(key) for i in self.of_kind(kind)]
+            self._data_cache[ck] = col
+        return col
+
+    def seqs(self, rows: IntArray) -> list[int]:
+        """The ``seq`` numbers of some rows, as plain ints (evidence for findings)."""
+        return [int(s) for s in self.seq[rows]]
+
+    @cached_property
+    def incident_code(self) -> dict[str, int]:
+        """Incident id → code."""
+        return {iid: i for i, iid in enumerate(self.incident_ids)}
+
+    @cached_property
+    def unit_code(self) -> dict[str, int]:
+        """Unit id → code."""
+        return {uid: i for i, uid in enumerate(self.unit_ids)}
+
+    @cached_property
+    def incidents(self) -> Incidents:
+        """Attributes of every incident code (see :class:`Incidents`)."""
+        return Incidents.from_table(self)
+
+
+def _complete(r: Any) -> bool:
+    return isinstance(r, dict) and all(
+        k in r for k in ("seq", "t", "kind", "incident", "unit", "post", "depot", "data")
+    )
+
+
+@dataclass
+class Incidents:
+    """Per incident code: attributes from ``incident_occurred`` (+ escalations).
+
+    Incidents referenced by events but never ``incident_occurred`` (a live log missing the
+    truth) have ``known`` False and empty attributes.
+    """
+
+    known: BoolArray
+    t_occurred: FloatArray
+    row: IntArray  # row of the incident_occurred record, -1 if unknown
+    grade: list[str]  # initial grade
+    worst_grade: list[str]  # most severe grade reached (escalations)
+    category: list[str]
+    township: list[str]
+    template: list[str]
+    requires: list[list[dict[str, Any]]]
+    casualties: list[dict[str, int]]
+    lon: FloatArray
+    lat: FloatArray
+
+    @classmethod
+    def from_table(cls, tab: LogTable) -> Incidents:
+        """Collect attributes from the table's ``incident_occurred``/``incident_escalated`` rows."""
+        n = len(tab.incident_ids)
+        known = np.zeros(n, dtype=bool)
+        t_occ = np.full(n, np.nan)
+        row = np.full(n, -1, dtype=np.int64)
+        grade, category, township, template = [""] * n, [""] * n, [""] * n, [""] * n
+        requires: list[list[dict[str, Any]]] = [[] for _ in range(n)]
+        casualties: list[dict[str, int]] = [{} for _ in range(n)]
+        lon, lat = np.full(n, np.nan), np.full(n, np.nan)
+        for r in tab.of_kind("incident_occurred"):
+            c = int(tab.incident[r])
+            if known[c]:
+                continue  # a duplicate truth record: the first one counts
+            d = tab.records[r]["data"]
+            known[c], t_occ[c], row[c] = True, tab.t[r], r
+            grade[c], category[c] = str(d.get("grade", "")), str(d.get("category", ""))
+            township[c], template[c] = str(d.get("township", "")), str(d.get("template", ""))
+            requires[c] = list(d.get("requires") or [])
+            casualties[c] = {k: int((d.get("casualties") or {}).get(k, 0)) for k in CASUALTY_KEYS}
+            if d.get("lon") is not None and d.get("lat") is not None:
+                lon[c], lat[c] = float(d["lon"]), float(d["lat"])
+        worst = list(grade)
+        for r, g in zip(tab.of_kind("incident_escalated"),
+                        tab.data_column("incident_escalated", "grade"), strict=True):
+            c = int(tab.incident[r])
+            if g in GRADE_RANK and (worst[c] not in GRADE_RANK or GRADE_RANK[g] < GRADE_RANK[worst[c]]):
+                worst[c] = str(g)
+        return cls(known, t_occ, row, grade, worst, category, township, template, requires,
+                   casualties, lon, lat)
+
+    def required_units(self, code: int) -> int:
+        """Units the incident's requirements call for (sum of ``requires[].units``, ≥ 1 each)."""
+        return sum(int(q.get("units", 1) or 1) for q in self.requires[code])
+
+    def capabilities(self, code: int) -> set[str]:
+        """Capabilities the incident requires."""
+        return {str(q.get("capability")) for q in self.requires[code] if q.get("capability")}
