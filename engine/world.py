@@ -78,11 +78,7 @@ class RegionIndex:
             order = {"village": 0, "township": 1, "county": 2, "city": 3}
             got = []
             for d in r.depots:
-                if d.tier in ("village", "township") and r.township_of(d.jurisdiction) == township:
-                    got.append(d)
-                elif d.tier == "county" and d.jurisdiction == county:
-                    got.append(d)
-                elif d.tier == "city":
+                if d.tier in ("village", "township") and r.township_of(d.jurisdiction) == township or d.tier == "county" and d.jurisdiction == county or d.tier == "city":
                     got.append(d)
             got.sort(key=lambda d: order[d.tier])
             self._depot_cache[township] = got
