@@ -1,8 +1,9 @@
 """Score a drill: log → clocks and metrics → rubric scores, ratings and findings → :class:`Scorecard`.
 
 Public entry points: :func:`score_run` (a run directory), :func:`score_records` (plain records)
-and :func:`score_table` (an already built :class:`LogTable`). Inputs besides the log are
-declared: the region (unit kinds, positions, depots, command posts), the report templates,
+and :func:`score_table` (an already built :class:`LogTable`). With the shipped default rubric, items
+whose clock is not in the loaded packs are left unscored (and noted); a rubric passed explicitly
+must match the packs (:class:`InputError` otherwise). Inputs besides the log are declared: the region (unit kinds, positions, depots, command posts), the report templates,
 the rule packs and the rubric. Metrics that need a missing input are reported as unavailable.
 """
 
@@ -79,7 +80,9 @@ def score_table(
     packs = _packs(rules)
     rub = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
     rub_source = str(rubric) if isinstance(rubric, str | Path) else f"rubric '{rub.id}'"
-    rub.check_clocks({c.id for p in packs for c in p.clocks}, rub_source)
+    loaded = {c.id for p in packs for c in p.clocks}
+    if rubric is not None:  # a rubric the user chose must match the packs they chose
+        rub.check_clocks(loaded, rub_source)
     ctx = Context(tab, region, templates if templates is not None else load_templates())
     unit_kind = ctx.unit_kind
     for pack in packs:
@@ -103,6 +106,9 @@ def score_table(
     card.findings = extract(tab, rub, card.capabilities, ctx.clocks, outcomes, card.metrics)
     card.notes = [f"{c.rule.id}: {c.reason}" for c in ctx.clocks.values() if not c.available]
     card.notes += [f"{k}: {o.reason}" for k, o in outcomes.items() if not o.available]
+    card.notes += sorted({f"{i.metric}: clock not in the loaded rule packs (item not scored)"
+                          for cap in rub.capabilities for i in cap.items
+                          if i.metric.startswith("clock.") and i.metric.split(".")[1] not in loaded})
     return card
 
 

@@ -9,8 +9,9 @@ Definitions (``docs/scoring.md``), each per incident then averaged over incident
   the number required) ÷ all dispatches, over the drill.
 * ``coord.mutual_aid_latency`` — first ``mutual_aid_requested`` → first ``mutual_aid_granted``
   at or after it (censored at the drill end if never granted).
-* ``coord.info_flow`` — occurrence → the moment the last involved unit was informed, a unit
-  being informed at its first ``unit_dispatched`` or ``message_sent`` to it about the incident.
+* ``coord.info_flow`` — occurrence → the moment the last involved party was informed: each unit
+  dispatched to the incident at its first ``unit_dispatched``, each recipient of a
+  ``message_sent`` about the incident at the first such message.
 * ``coord.commander_delay`` — first ``unit_arrived`` → first ``commander_designated`` at or
   after it (censored if none).
 * ``coord.post_activation`` — first ``alarm_taken`` → ``command_post_activated`` for the
@@ -111,30 +112,31 @@ def mutual_aid_latency(ctx: Context) -> Outcome:
 @metric("coord.info_flow", "信息传达用时", "Information-flow latency", "min",
         higher_is_better=False)
 def info_flow(ctx: Context) -> Outcome:
-    """Occurrence → last involved unit informed (dispatch or message), per incident."""
+    """Occurrence → last involved party informed (dispatch or message), per incident."""
     tab, incs = ctx.tab, ctx.tab.incidents
     nu = len(tab.unit_ids) + 1
     d = tab.of_kind("unit_dispatched")
     d = d[(tab.incident[d] >= 0) & (tab.unit[d] >= 0)]
     m = tab.of_kind("message_sent")
-    rec = np.array([tab.unit_code.get(str(x), -1) for x in tab.data_column("message_sent",
-                                                                           "recipient")],
-                   dtype=np.int64)
+    party = dict(tab.unit_code)  # recipients that are not units in the log get new codes
+    rec = np.array([party.setdefault(str(x), len(party)) if x is not None else -1
+                    for x in tab.data_column("message_sent", "recipient")], dtype=np.int64)
+    nu = max(nu, len(party) + 1)
     okm = (tab.incident[m] >= 0) & (rec >= 0) if len(m) else np.zeros(0, dtype=bool)
     keys = np.r_[tab.incident[d] * nu + tab.unit[d], tab.incident[m[okm]] * nu + rec[okm]]
     rows = np.r_[d, m[okm]]
     order = np.argsort(rows, kind="stable")
     pk, first = first_per_key(keys[order], rows[order])
     inc = pk // nu
-    codes = np.unique(inc)
-    codes = codes[incs.known[codes]]
-    vals, ev = [], []
-    for c in codes:
-        sel = first[inc == c]
-        last = sel[np.argmax(tab.t[sel])]
-        vals.append(max(0.0, float(tab.t[last] - incs.t_occurred[c])))
-        ev.append(np.array([incs.row[c], last]))
-    return per_incident_outcome(tab, codes, np.array(vals), ev, higher_is_better=False)
+    keep = incs.known[inc]
+    inc, first = inc[keep], first[keep]
+    order = np.lexsort((tab.t[first], inc))  # per incident, the last informed last
+    inc, first = inc[order], first[order]
+    last_i = np.r_[np.flatnonzero(inc[1:] != inc[:-1]), len(inc) - 1] if len(inc) else inc
+    codes, last = inc[last_i], first[last_i]
+    vals = np.maximum(tab.t[last] - incs.t_occurred[codes], 0.0)
+    ev = [np.array([incs.row[c], r]) for c, r in zip(codes, last, strict=True)]
+    return per_incident_outcome(tab, codes, vals, ev, higher_is_better=False)
 
 
 @metric("coord.commander_delay", "现场指挥员明确用时", "Time to designate a commander", "min",

@@ -2,8 +2,8 @@
 
 ``workload.gini`` — the Gini coefficient (0 = perfectly even, → 1 = one unit does everything) of
 busy minutes per unit, a unit being busy on an incident from its first dispatch to it until its
-release from it (or the drill end). The population is the region's units taking part (every
-unit of the region when given; else the units in the log). ``per_unit`` lists busy minutes.
+release from it (or the drill end). The population is the units taking part (units
+dispatched at least once). ``per_unit`` lists busy minutes.
 """
 
 from __future__ import annotations
@@ -34,9 +34,7 @@ def workload_gini(ctx: Context) -> Outcome:
     if len(unit) == 0:
         return Outcome(value=None, n=0)
     busy = np.bincount(unit, weights=end - start, minlength=len(tab.unit_ids))
-    per = {u: round(float(b), 6) for u, b in zip(tab.unit_ids, busy, strict=True)}
-    if ctx.region is not None:
-        for u in ctx.region.units:
-            per.setdefault(u.id, 0.0)
+    taking_part = np.unique(unit)
+    per = {tab.unit_ids[u]: round(float(busy[u]), 6) for u in taking_part}
     vals = np.array(list(per.values()))
     return Outcome(value=round(gini(vals), 6), n=len(vals), per_unit=dict(sorted(per.items())))

@@ -1,0 +1,119 @@
+"""``blinddrill score``: score a drill's run directory from its event log.
+
+Prints a bilingual summary (Chinese by default, ``--lang en`` for English) or, with ``--json``,
+the whole scorecard as one JSON object (schema in ``docs/scoring.md``). ``--baseline DIR``
+compares the drill with every run directory under DIR (simulated replications).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from evaluators.baseline import Baseline
+    from evaluators.scorecard import Scorecard
+
+
+def _run_dirs(root: Path) -> list[Path]:
+    return sorted(p for p in root.iterdir() if (p / "events.jsonl").is_file())
+
+
+def render_text(card: Scorecard, lang: str, baseline: Baseline | None = None) -> str:
+    """A console summary of a scorecard (no scoring logic, only formatting)."""
+    zh = lang == "zh"
+    lines: list[str] = []
+    o = card.overall
+    score = f"{o.score:.1f}" if o.score is not None else "—"
+    lines.append(f"{'总体评分' if zh else 'Overall'}: {score}  {o.rating or '—'}"
+                 + (f"  ({card.ratings[o.rating].name_zh if zh else card.ratings[o.rating].name_en})"
+                    if o.rating and o.rating in card.ratings else ""))
+    lines.append(f"{'事件数' if zh else 'Events'}: {card.run.events}  "
+                 f"{'突发事件' if zh else 'Incidents'}: {card.run.incidents}")
+    lines.append("")
+    lines.append("能力评级:" if zh else "Capabilities:")
+    for c in card.capabilities:
+        s = f"{c.score:.1f}" if c.score is not None else "—"
+        lines.append(f"  {c.name_zh if zh else c.name_en}: {s} {c.rating or '—'}")
+    lines.append("")
+    lines.append("时限标准:" if zh else "Clocks:")
+    for cid, k in card.clocks.items():
+        name = k.name_zh if zh else k.name_en
+        if not k.available:
+            lines.append(f"  {name} [{cid}]: {'不可用' if zh else 'unavailable'} ({k.reason})")
+            continue
+        comp = f"{k.compliance * 100:.0f}%" if k.compliance is not None else "—"
+        p50 = f"{k.p50:.1f}" if k.p50 is not None else "—"
+        p90 = f"{k.p90:.1f}" if k.p90 is not None else "—"
+        lines.append(f"  {name} [{cid}]: {'达标率' if zh else 'compliance'} {comp} "
+                     f"({k.n_met}/{k.n}), p50 {p50}, p90 {p90} min")
+    for title, items in (("优势" if zh else "Strengths", card.findings.strengths),
+                         ("待改进" if zh else "Areas for improvement", card.findings.improvements)):
+        lines.append("")
+        lines.append(f"{title}:")
+        for f in items or []:
+            ev = ", ".join(str(s) for s in f.evidence[:8])
+            lines.append(f"  - {f.text_zh if zh else f.text_en}"
+                         + (f"  [{'证据' if zh else 'evidence'} seq: {ev}]" if ev else ""))
+        if not items:
+            lines.append("  (无)" if zh else "  (none)")
+    if baseline is not None:
+        lines.append("")
+        lines.append(f"{'与模拟基线比较' if zh else 'Against the simulated baseline'} "
+                     f"(n={baseline.replications}):")
+        for key, e in baseline.entries.items():
+            if key.count(".") > 2:
+                continue  # breakdowns are in --json
+            lines.append(f"  {key}: {e.value:g} — {'差于' if zh else 'worse than'} "
+                         f"{e.worse_than * 100:.0f}% {'的模拟运行' if zh else 'of simulated runs'}")
+    return "\n".join(lines)
+
+
+@click.command(name="score")
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@click.option("--rules", "rules", multiple=True, metavar="PACK",
+              help="rule pack file or shipped id (repeatable); default: city-1-10-15, "
+                   "scene-visible-30, report-by-grade")
+@click.option("--rubric", type=click.Path(path_type=Path), help="rubric YAML (default: shipped)")
+@click.option("--baseline", type=click.Path(path_type=Path), metavar="DIR",
+              help="directory of simulated run directories to compare with")
+@click.option("--json", "as_json", is_flag=True, help="print the scorecard as one JSON object")
+@click.option("--out", type=click.Path(path_type=Path), help="also write the scorecard JSON here")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+def score(run_dir: Path, rules: tuple[str, ...], rubric: Path | None, baseline: Path | None,
+          as_json: bool, out: Path | None, lang: str) -> None:
+    """Score a drill from RUN_DIR/events.jsonl (评估演练). 按规则包和评分细则给出评分与评级。"""
+    import orjson
+
+    from evaluators import percentiles_against, score_run
+    from evaluators.rubric import load_rubric
+    from evaluators.rules import load_packs
+    from ui.errors import UserError
+
+    if not run_dir.is_dir():
+        raise UserError(f"{run_dir}: not a directory (give a run directory with events.jsonl)")
+    packs = load_packs(list(rules) or None)
+    rub = load_rubric(rubric)
+    if rubric is not None:
+        rub.check_clocks({c.id for p in packs for c in p.clocks}, str(rubric))
+    card = score_run(run_dir, rules=packs, rubric=rub)
+    base = None
+    if baseline is not None:
+        if not baseline.is_dir():
+            raise UserError(f"{baseline}: not a directory of run directories")
+        reps = [score_run(d, rules=packs, rubric=rub) for d in _run_dirs(baseline)]
+        if not reps:
+            raise UserError(f"{baseline}: no run directories (with events.jsonl) inside")
+        base = percentiles_against(card, reps)
+    doc = card.model_dump(mode="json", by_alias=True)
+    if base is not None:
+        doc["baseline"] = base.model_dump(mode="json")
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(orjson.dumps(doc, option=orjson.OPT_INDENT_2))
+    if as_json:
+        click.echo(orjson.dumps(doc).decode())
+    else:
+        click.echo(render_text(card, lang, base))
