@@ -87,7 +87,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "comp.by_township": ("按乡镇(街道)", "By township"),
     "comp.by_unit_kind": ("按队伍类型", "By unit kind"),
     "comp.rate": ("达标率", "Compliance"),
-    "comp.target": ("目标", "Target"),
+    "comp.note": ("(格内:达标次数/总次数)", " (cells: met / instances)"),
+    "comp.none_by_township": ("无按乡镇统计的时限", "No clock broken down by township"),
+    "comp.none_by_unit_kind": ("所用规则包中没有按队伍计的时限\n(如需按队伍类型统计,可加用 fire-1-3-5 规则包)",
+                               "No unit-scoped clock in the rule packs used\n"
+                               "(add e.g. the fire-1-3-5 pack for a breakdown by unit kind)"),
     # monte carlo
     "mc.title": ("与模拟基线比较(蒙特卡洛)", "Against the simulated baseline (Monte Carlo)"),
     "mc.this_drill": ("本次演练", "This drill"),

@@ -1,0 +1,97 @@
+"""Response-time distributions: for each clock, a histogram and an ECDF against its limit.
+
+Values are the scorecard's per-incident clock values (``Scorecard.incidents[*].clocks``: the
+worst instance of each incident). Hatched bars are censored instances (the clock never stopped;
+the value is a lower bound up to the drill's end). The red dashed line is the clock's limit; the
+compliance printed in each panel is the scorecard's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from evaluators.scorecard import Scorecard
+from ui.charts.fonts import new_figure
+from ui.charts.labels import Lang, percent, tr
+
+LIMIT_COLOUR = "#b22222"
+
+
+def clock_values(card: Scorecard, clock: str) -> tuple[list[float], list[bool]]:
+    """Per-incident values (minutes) of ``clock`` and whether each was censored."""
+    vals, cens = [], []
+    for inc in card.incidents.values():
+        c = inc.clocks.get(clock)
+        if c is not None:
+            vals.append(c.value)
+            cens.append(c.censored)
+    return vals, cens
+
+
+def default_clocks(card: Scorecard) -> list[str]:
+    """Incident-scoped clocks of the scorecard that have at least one instance, in order."""
+    return [cid for cid, c in card.clocks.items()
+            if c.available and c.scope == "incident" and c.n > 0
+            and not cid.startswith("report_")]
+
+
+def distributions_chart(card: Scorecard, *, lang: Lang = "zh",
+                        clocks: Sequence[str] | None = None) -> Figure:
+    """Histogram (top) and ECDF (bottom) per clock, with the limit drawn in each."""
+    ids = list(clocks) if clocks is not None else default_clocks(card)
+    if not ids:
+        fig = new_figure(8, 2)
+        fig.text(0.5, 0.5, tr("dist.no_data", lang), ha="center", va="center")
+        return fig
+    fig = new_figure(max(5.0, 3.0 * len(ids)), 5.6)
+    axes = fig.subplots(2, len(ids), squeeze=False)
+    for k, cid in enumerate(ids):
+        summary = card.clocks[cid]
+        vals, cens = clock_values(card, cid)
+        limit = summary.limit_min
+        name = summary.name_zh if lang == "zh" else summary.name_en
+        ah, ae = axes[0, k], axes[1, k]
+        ah.set_title(name, fontsize=9, wrap=True)
+        if not vals:
+            for a in (ah, ae):
+                a.text(0.5, 0.5, tr("dist.no_data", lang), ha="center", va="center",
+                       transform=a.transAxes)
+            continue
+        v = np.asarray(vals)
+        c = np.asarray(cens, dtype=bool)
+        hi = max(float(v.max()), limit) * 1.08
+        bins = np.linspace(0.0, hi, min(20, max(6, len(v) + 2)))
+        ah.hist([v[~c], v[c]], bins=bins, stacked=True, color=["#4c78a8", "#c9d6e8"],
+                hatch=None, edgecolor="white", linewidth=0.5,
+                label=["", tr("dist.censored", lang)])
+        if c.any():
+            for patch in ah.containers[1]:
+                patch.set_hatch("///")
+                patch.set_edgecolor("#4c78a8")
+        ah.axvline(limit, color=LIMIT_COLOUR, ls="--", lw=1.3)
+        ah.text(limit, 1.0, " " + tr("dist.limit", lang, limit=limit), color=LIMIT_COLOUR,
+                fontsize=7, va="top", ha="left", transform=ah.get_xaxis_transform())
+        ah.set_ylabel(tr("dist.count", lang), fontsize=8)
+        ah.yaxis.get_major_locator().set_params(integer=True)
+        xs = np.sort(v)
+        ys = np.arange(1, len(xs) + 1) / len(xs)
+        ae.step(np.r_[0.0, xs], np.r_[0.0, ys], where="post", color="#4c78a8", lw=1.6)
+        ae.axvline(limit, color=LIMIT_COLOUR, ls="--", lw=1.3)
+        ae.set_ylim(0, 1.05)
+        ae.set_ylabel(tr("dist.ecdf", lang), fontsize=8)
+        ae.set_xlabel(tr("dist.minutes", lang), fontsize=8)
+        ae.text(0.97, 0.06, tr("dist.compliance", lang, rate=percent(summary.compliance, lang))
+                + f"\nn = {summary.n}", transform=ae.transAxes, ha="right", va="bottom",
+                fontsize=8, bbox={"fc": "white", "ec": "#cccccc", "boxstyle": "round,pad=0.3"})
+        for a in (ah, ae):
+            a.set_xlim(0, hi)
+            a.tick_params(labelsize=7)
+            a.grid(color="#eeeeee", lw=0.6)
+            a.set_axisbelow(True)
+            for side in ("top", "right"):
+                a.spines[side].set_visible(False)
+    fig.suptitle(tr("dist.title", lang), x=0.01, ha="left", fontsize=12)
+    return fig
