@@ -106,6 +106,9 @@ class IncidentSpec(StrictModel):
     caller: Caller = Field(default_factory=Caller)
     cascade_of: Id | None = None
     description: str = ""
+    #: roles nobody holds in advance (no assigned roles): designated by the players during play,
+    #: e.g. ``incident_commander``, ``safety_officer``, ``information_officer``.
+    roles_to_designate: list[Id] = Field(default_factory=list)
 
 
 class Complication(StrictModel):

@@ -1,0 +1,116 @@
+"""Inject texts: who calls, their phone number, and what they say (Chinese or English).
+
+Callers are real people of the region when the alarm comes from a disaster information officer
+(name and phone from the region file); otherwise a faker ``zh_CN``/``en_US`` instance seeded per
+scenario makes up a plausible member of the public, enterprise duty officer or patrol officer.
+All wording comes from the hazard catalogue; numbers a caller gives are the truth with noise,
+because callers rarely know.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from faker import Faker
+
+from scenarios.catalogue import Category, HazardCatalogue
+from scenarios.plan import Lang
+from scenarios.region import HazardSite, InfoOfficer, Jurisdiction, Region
+from scenarios.schema import AlarmSource, Caller, Casualties
+
+
+class _Blank(dict[str, str]):
+    """``format_map`` mapping that leaves unknown placeholders empty."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def fill(text: str, **values: Any) -> str:
+    """Fill ``{placeholders}`` in a catalogue text; unknown ones become empty."""
+    return text.format_map(_Blank({k: str(v) for k, v in values.items()}))
+
+
+def pick(rng: np.random.Generator, options: list[str]) -> str:
+    """One of ``options``, uniformly."""
+    return options[int(rng.integers(len(options)))]
+
+
+class Voices:
+    """Makes callers and their words for one scenario (one seeded faker per language)."""
+
+    def __init__(self, catalogue: HazardCatalogue, region: Region, lang: Lang) -> None:
+        self.catalogue = catalogue
+        self.region = region
+        self.lang: Lang = lang
+        self.fake = Faker("zh_CN" if lang == "zh" else "en_US")
+        self._officers: dict[str, list[InfoOfficer]] = {}
+        for o in region.info_officers:
+            t = region.township_of(o.jurisdiction)
+            if t is not None:
+                self._officers.setdefault(t, []).append(o)
+
+    def reseed(self, seed: int) -> None:
+        """Seed the faker instance for one scenario candidate."""
+        self.fake.seed_instance(seed)
+
+    def caller(self, rng: np.random.Generator, category: Category, township: str,
+               site: HazardSite | None) -> tuple[Caller, dict[str, str]]:
+        """Draw who raises the alarm; returns the caller and values for the opening words."""
+        sources = list(category.callers)
+        p = np.array([category.callers[s] for s in sources])
+        source: AlarmSource = sources[int(rng.choice(len(sources), p=p / p.sum()))]
+        town = self.region.jurisdiction_by_id[township].name
+        org = site.name if site is not None else town
+        if source == "info_officer":
+            pool = self._officers.get(township, [])
+            fit = [o for o in pool if o.role in category.officer_roles] or pool
+            if fit:
+                o = fit[int(rng.integers(len(fit)))]
+                return (Caller(source="info_officer", id=o.id, name=o.name, phone=o.phone),
+                        {"name": o.name, "township": town, "surname": o.name[:1], "org": org})
+            source = "public"
+        if source == "system":
+            return Caller(source="system", name="", phone=""), {"township": town, "org": org}
+        name = str(self.fake.name())
+        surname = name[:1] if self.lang == "zh" else name.split()[-1]
+        phone = str(self.fake.phone_number())
+        return (Caller(source=source, name=name, phone=phone),
+                {"name": name, "township": town, "surname": surname, "org": org})
+
+    def alarm_message(self, rng: np.random.Generator, category: Category, caller: Caller,
+                      who: dict[str, str], place: str, detail: str, truth: Casualties) -> str:
+        """What the caller says: opening, what happened, what they know of people, closing."""
+        lang = self.lang
+        texts = self.catalogue.callers.get(caller.source) or next(iter(self.catalogue.callers.values()))
+        opening = fill(pick(rng, getattr(texts, lang)), **who)
+        says = fill(pick(rng, getattr(category.says, lang)), place=place, detail=detail)
+        hints = self.catalogue.people_hints
+        people = ""
+        if truth.trapped > 0:
+            people += fill(getattr(hints.trapped, lang), n=_noisy(rng, truth.trapped))
+        if truth.injured > 0:
+            people += fill(getattr(hints.injured, lang), n=_noisy(rng, truth.injured))
+        if truth.dead > 0 and rng.random() < 0.5:
+            people += getattr(hints.dead, lang)
+        if not people:
+            people = getattr(hints.none, lang)
+        closing = pick(rng, getattr(self.catalogue.closings, lang))
+        return opening + says + people + closing
+
+    def place_name(self, township: Jurisdiction, site: HazardSite | None,
+                   rng: np.random.Generator) -> str:
+        """A human address: the site's name, or a made-up street address in the township."""
+        county = self.region.jurisdiction_by_id.get(township.parent or "")
+        prefix = (county.name if county else "") + township.name
+        if site is not None:
+            return prefix + site.name if self.lang == "zh" else f"{site.name}, {prefix}"
+        street = str(self.fake.street_name())
+        number = int(rng.integers(1, 300))
+        return f"{prefix}{street}{number}号" if self.lang == "zh" else f"{number} {street}, {prefix}"
+
+
+def _noisy(rng: np.random.Generator, n: int) -> int:
+    """A caller's count: the truth ×(0.5–1.5), at least 1."""
+    return max(1, int(round(n * float(rng.uniform(0.5, 1.5)))))

@@ -1,0 +1,161 @@
+"""Sealing (no disclosed scenario): canonical JSON, a salted SHA-256 commitment, verification.
+
+A sealed file is a JSON document::
+
+    {"schema": "blinddrill.sealed/1", "commitment": "sha256:<hex>", "salt": "<hex>",
+     "scenario": {...}}
+
+with ``commitment = SHA-256(canonical({"salt": salt, "scenario": scenario}))`` where
+``canonical(x) = json.dumps(x, sort_keys=True, separators=(",", ":"), ensure_ascii=False)``
+encoded as UTF-8. The organiser publishes the commitment before the drill; after it, anyone can
+recompute it from the file (see ``docs/generator.md``) and any change to the scenario, however
+small, gives a different hash. The salt (drawn from the scenario's seed stream) stops anyone
+from confirming a guessed scenario against the published commitment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from scenarios.loading import InputError, read_yaml
+from scenarios.schema import Scenario, scenario_from_data
+
+SEALED_SCHEMA = "blinddrill.sealed/1"
+#: spawn key of the salt stream under the scenario seed (apart from the candidate streams).
+SALT_STREAM = 2**31 - 1
+
+
+def canonical(obj: Any) -> bytes:
+    """Canonical JSON bytes: sorted keys, no whitespace, UTF-8, non-ASCII kept as is."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False).encode("utf-8")
+
+
+def scenario_data(scenario: Scenario) -> dict[str, Any]:
+    """The plain-JSON form of a scenario that is sealed (aliases, no null fields)."""
+    return scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def commitment_of(salt: str, data: dict[str, Any]) -> str:
+    """``sha256:<hex>`` over the canonical JSON of ``{"salt": salt, "scenario": data}``."""
+    return "sha256:" + hashlib.sha256(canonical({"salt": salt, "scenario": data})).hexdigest()
+
+
+def salt_for_seed(seed: int) -> str:
+    """The salt of a generated scenario: 128 random bits from the seed's salt stream."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(SALT_STREAM,)))
+    return rng.bytes(16).hex()
+
+
+@dataclass(frozen=True)
+class SealedScenario:
+    """A scenario with its salt and commitment; ``document`` is what the file holds."""
+
+    scenario: Scenario
+    salt: str
+    commitment: str
+
+    @property
+    def document(self) -> dict[str, Any]:
+        """The sealed file's JSON object."""
+        return {"schema": SEALED_SCHEMA, "commitment": self.commitment, "salt": self.salt,
+                "scenario": scenario_data(self.scenario)}
+
+    def to_bytes(self) -> bytes:
+        """The file's bytes (indented JSON; the commitment does not depend on the layout)."""
+        return (json.dumps(self.document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def seal(scenario: Scenario, salt: str | None = None) -> SealedScenario:
+    """Seal ``scenario``. The salt defaults to the one of its generator seed (``meta.seed``);
+    a scenario without a seed gets 128 bits of fresh OS entropy."""
+    if salt is None:
+        seed = scenario.meta.get("seed")
+        if isinstance(seed, int):
+            salt = salt_for_seed(seed)
+        else:
+            salt = np.random.default_rng(np.random.SeedSequence()).bytes(16).hex()
+    return SealedScenario(scenario, salt, commitment_of(salt, scenario_data(scenario)))
+
+
+def write_sealed(sealed: SealedScenario, path: str | Path) -> None:
+    """Write the sealed file."""
+    p = Path(path)
+    if p.parent != Path(""):
+        p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_bytes(sealed.to_bytes())
+
+
+def verify_document(doc: Any, source: str) -> Scenario:
+    """Check a parsed sealed document; return its scenario or raise :class:`InputError`."""
+    sealed = _verify(doc, source)
+    return sealed.scenario
+
+
+def _verify(doc: Any, source: str) -> SealedScenario:
+    if not isinstance(doc, dict):
+        raise InputError(source, ["not a sealed scenario (expected a JSON object)"])
+    problems = [f"{k}: missing" for k in ("schema", "commitment", "salt", "scenario")
+                if k not in doc]
+    extra = sorted(set(doc) - {"schema", "commitment", "salt", "scenario"})
+    problems += [f"{k}: unknown key (not allowed here; check the spelling)" for k in extra]
+    if problems:
+        raise InputError(source, problems)
+    if doc["schema"] != SEALED_SCHEMA:
+        raise InputError(source, [f"schema: '{doc['schema']}' is not {SEALED_SCHEMA}"])
+    if not isinstance(doc["salt"], str) or not isinstance(doc["scenario"], dict):
+        raise InputError(source, ["salt must be a string and scenario an object"])
+    try:
+        actual = commitment_of(doc["salt"], doc["scenario"])
+    except ValueError as exc:
+        raise InputError(source, [f"scenario: cannot be canonicalised ({exc})"]) from None
+    if actual != doc["commitment"]:
+        raise InputError(source, [
+            "commitment: MISMATCH - the scenario or salt was changed after sealing",
+            f"file says {doc['commitment']}",
+            f"content gives {actual}",
+        ])
+    scenario = scenario_from_data(doc["scenario"], f"{source}: scenario")
+    if scenario_data(scenario) != doc["scenario"]:
+        raise InputError(source, ["scenario: not in normal form (it was not written by seal)"])
+    return SealedScenario(scenario, doc["salt"], actual)
+
+
+def read_sealed(path: str | Path) -> SealedScenario:
+    """Read and verify a sealed file; raises :class:`InputError` on tampering or a bad file."""
+    p = Path(path)
+    try:
+        text = p.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise InputError(str(p), ["file not found"]) from None
+    except UnicodeDecodeError:
+        raise InputError(str(p), ["not UTF-8 text"]) from None
+    except OSError as exc:
+        raise InputError(str(p), [f"cannot read file: {exc.strerror}"]) from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(str(p), [f"line {exc.lineno}, column {exc.colno}: not valid JSON "
+                                  f"({exc.msg})"]) from None
+    return _verify(doc, str(p))
+
+
+def is_sealed_document(data: Any) -> bool:
+    """True if parsed data looks like a sealed document."""
+    return isinstance(data, dict) and data.get("schema") == SEALED_SCHEMA
+
+
+def load_scenario_file(path: str | Path) -> Scenario:
+    """A scenario from a plain scenario YAML/JSON file or a sealed file (verified)."""
+    data = read_yaml(path)
+    if is_sealed_document(data):
+        return read_sealed(path).scenario
+    if data is None:
+        raise InputError(str(path), ["the file is empty"])
+    return scenario_from_data(data, str(path))
