@@ -47,7 +47,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     # report timeliness
     "timeliness.title": ("信息报送及时性", "Report timeliness"),
     "timeliness.xlabel": ("事件发生后(分钟)", "Minutes after the incident occurred"),
-    "timeliness.limit": ("时限", "limit"),
+    "timeliness.limit": ("报送时限(按事件等级)", "Reporting limit (by grade)"),
+    "timeliness.phone": ("电话报告", "Phone"),
+    "timeliness.written": ("书面报告", "Written"),
     # map
     "map.title": ("区域示意图", "Schematic region map"),
     "map.note": ("示意图:辖区按最近乡镇中心划分,路线为直线示意,非实际道路",

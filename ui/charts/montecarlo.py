@@ -1,0 +1,71 @@
+"""The drill against simulated replications (Monte Carlo): where did this drill land?
+
+For each chosen value (keys of :meth:`Scorecard.values`, e.g. ``clock.arrive.p90``): the
+histogram of the value over the replications' scorecards, the drill's own value as a thick
+line, and its percentile from :func:`evaluators.percentiles_against` (the evaluators' numbers;
+nothing is recomputed here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from evaluators.baseline import Baseline
+from evaluators.scorecard import Scorecard
+from ui.charts.fonts import new_figure
+from ui.charts.labels import Lang, tr
+
+DEFAULT_KEYS = ("clock.take_alarm.compliance", "clock.arrive.compliance",
+                "clock.handle.compliance", "clock.arrive.p90", "clock.handle.p90",
+                "report.first_delay")
+
+
+def value_name(card: Scorecard, key: str, lang: Lang) -> str:
+    """A readable name for a value key (clock statistic or metric)."""
+    parts = key.split(".")
+    if parts[0] == "clock" and len(parts) == 3 and parts[1] in card.clocks:
+        c = card.clocks[parts[1]]
+        return f"{c.name_zh if lang == 'zh' else c.name_en} · {parts[2]}"
+    m = card.metrics.get(key)
+    if m is not None:
+        return m.name_zh if lang == "zh" else m.name_en
+    return key
+
+
+def montecarlo_chart(card: Scorecard, replications: Sequence[Scorecard], baseline: Baseline,
+                     *, lang: Lang = "zh", keys: Sequence[str] | None = None) -> Figure:
+    """One panel per value: the replications' histogram with the drill's value marked."""
+    wanted = [k for k in (keys or DEFAULT_KEYS) if k in baseline.entries]
+    if not wanted:
+        fig = new_figure(8, 2)
+        fig.text(0.5, 0.5, tr("mc.no_data", lang), ha="center", va="center")
+        return fig
+    cols = min(3, len(wanted))
+    rows = -(-len(wanted) // cols)
+    fig = new_figure(3.6 * cols, 2.7 * rows + 0.6)
+    axes = fig.subplots(rows, cols, squeeze=False).ravel()
+    reps = [r.values() for r in replications]
+    for ax, key in zip(axes, wanted, strict=False):
+        e = baseline.entries[key]
+        sample = np.array([rv[key] for rv in reps if key in rv], dtype=float)
+        lo, hi = min(sample.min(), e.value), max(sample.max(), e.value)
+        span = hi - lo or 1.0
+        bins = np.linspace(lo - 0.05 * span, hi + 0.05 * span, 16)
+        ax.hist(sample, bins=bins, color="#c6d4e6", edgecolor="white")
+        ax.axvline(e.value, color="#d62728", lw=2.5)
+        ax.text(e.value, 1.0, " " + tr("mc.this_drill", lang) + "\n " +
+                tr("mc.percentile", lang, p=e.percentile), color="#d62728", fontsize=7,
+                va="top", ha="left", transform=ax.get_xaxis_transform())
+        ax.set_title(value_name(card, key, lang), fontsize=8.5)
+        ax.tick_params(labelsize=7)
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    for ax in axes[len(wanted):]:
+        ax.set_axis_off()
+    fig.suptitle(f"{tr('mc.title', lang)} · {tr('mc.replications', lang)} "
+                 f"{baseline.replications}", x=0.01, ha="left", fontsize=12)
+    return fig

@@ -1,0 +1,90 @@
+"""Report timeliness (首报/续报/终报) per incident, against the reporting limits by grade.
+
+One row per incident; x is minutes after the incident occurred (log events only). Markers are
+every ``report_submitted`` (▲ first, ■ follow-up, ● final; hollow = phone, filled = written);
+a stage never reported is listed at the right. Short red bars are the limits of the
+``report-by-grade`` pack clocks that apply to the incident's worst grade (rule-pack data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from evaluators.rules import RulePack, load_pack
+from scenarios.region import Region
+from ui.charts.fonts import new_figure
+from ui.charts.labels import Lang, grade_name, place_name, stage_name, tr
+from ui.charts.logview import LogView, view_log
+from ui.charts.timeline import STAGE_COLOURS, STAGE_MARKERS
+
+GRADE_ORDER = ("I", "II", "III", "IV")
+
+
+def _worst(grades: list[str]) -> str | None:
+    known = [g for g in grades if g in GRADE_ORDER]
+    return min(known, key=GRADE_ORDER.index) if known else None
+
+
+def timeliness_chart(records: Sequence[dict[str, Any]] | LogView, region: Region | None = None,
+                     *, lang: Lang = "zh", pack: RulePack | None = None) -> Figure:
+    """Reports per incident against the grade's reporting limits (see module docstring)."""
+    view = records if isinstance(records, LogView) else view_log(records)
+    pack = pack or load_pack("report-by-grade")
+    tracks = [t for t in view.incidents if t.occurred is not None]
+    fig = new_figure(10, 1.6 + 0.42 * max(len(tracks), 2))
+    ax = fig.add_subplot()
+    if not tracks:
+        ax.text(0.5, 0.5, tr("timeline.none", lang), ha="center", va="center",
+                transform=ax.transAxes)
+        ax.set_axis_off()
+        return fig
+    xmax = 10.0
+    for y, trk in enumerate(tracks):
+        occ = float(trk.occurred or 0.0)
+        worst = _worst(trk.grades)
+        for c in pack.clocks:
+            if c.scope == "incident" and (not c.where.grade or worst in c.where.grade):
+                ax.plot([c.limit_min, c.limit_min], [y - 0.35, y + 0.35], color="#b22222",
+                        lw=2)
+                ax.annotate(f"{c.limit_min:g}", (c.limit_min, y - 0.35), xytext=(0, 1),
+                            textcoords="offset points", fontsize=6.5, color="#b22222",
+                            ha="center", va="bottom")
+                xmax = max(xmax, c.limit_min)
+        for r in trk.reports:
+            dt = r.t - occ
+            xmax = max(xmax, dt)
+            filled = r.channel != "phone"
+            col = STAGE_COLOURS.get(r.stage, "grey")
+            ax.plot([dt], [y], marker=STAGE_MARKERS.get(r.stage, "x"), ms=8, ls="none",
+                    mec=col, mfc=col if filled else "white", mew=1.5)
+        done = {r.stage for r in trk.reports}
+        missing = [stage_name(s, lang) for s in ("first", "followup", "final") if s not in done]
+        if missing:
+            ax.annotate(tr("stage.missing", lang) + ": " + "、".join(missing), (1.0, y),
+                        xycoords=("axes fraction", "data"), xytext=(4, 0),
+                        textcoords="offset points", fontsize=7.5, color="#b22222",
+                        va="center")
+    labels = [f"{t.incident} {place_name(region, t.township)} "
+              f"{grade_name(_worst(t.grades) or '', lang)}" for t in tracks]
+    ax.set_yticks(range(len(tracks)), labels, fontsize=8)
+    ax.set_ylim(len(tracks) - 0.5, -0.7)
+    ax.set_xlim(0, xmax * 1.05)
+    ax.set_xlabel(tr("timeliness.xlabel", lang), fontsize=9)
+    ax.grid(axis="x", color="#eeeeee")
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    handles = [Line2D([], [], marker=STAGE_MARKERS[s], color=STAGE_COLOURS[s], ls="none", ms=7,
+                      label=stage_name(s, lang)) for s in ("first", "followup", "final")]
+    handles += [Line2D([], [], marker="o", mfc="white", mec="#555555", ls="none", ms=7,
+                       label=tr("timeliness.phone", lang)),
+                Line2D([], [], marker="o", color="#555555", ls="none", ms=7,
+                       label=tr("timeliness.written", lang)),
+                Line2D([], [], color="#b22222", lw=2, label=tr("timeliness.limit", lang))]
+    fig.legend(handles=handles, loc="outside lower center", ncol=6, fontsize=8, frameon=False)
+    fig.suptitle(tr("timeliness.title", lang), x=0.01, ha="left", fontsize=12)
+    return fig

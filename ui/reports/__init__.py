@@ -1,0 +1,43 @@
+"""After-action reports: a self-contained HTML page and a Word AAR/IP, from a run directory.
+
+:func:`write_reports` is what ``blinddrill demo`` calls; ``blinddrill report`` writes one file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def write_report(run_dir: str | Path, output: str | Path, lang: str = "zh",
+                 baseline_dir: str | Path | None = None) -> Path:
+    """Write one report; the format follows ``output``'s suffix (.html or .docx)."""
+    from ui.errors import UserError
+    from ui.reports.content import build_report
+
+    out = Path(output)
+    if out.suffix.lower() not in (".html", ".htm", ".docx"):
+        raise UserError(f"{out}: the output must end in .html or .docx")
+    content = build_report(run_dir, lang, baseline_dir)
+    return _write(content, out)
+
+
+def _write(content: object, out: Path) -> Path:
+    from ui.reports.content import ReportContent
+    from ui.reports.docx import write_docx
+    from ui.reports.html import render_html
+
+    assert isinstance(content, ReportContent)
+    if out.suffix.lower() == ".docx":
+        return write_docx(content, out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_html(content), encoding="utf-8")
+    return out
+
+
+def write_reports(run_dir: str | Path, out_dir: str | Path, lang: str = "zh") -> list[Path]:
+    """Write ``aar.html`` and ``aar.docx`` for ``run_dir`` into ``out_dir``; return the paths."""
+    from ui.reports.content import build_report
+
+    content = build_report(run_dir, lang)
+    d = Path(out_dir)
+    return [_write(content, d / "aar.html"), _write(content, d / "aar.docx")]
