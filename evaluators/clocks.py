@@ -54,22 +54,18 @@ def _empty(rule: ClockRule, pack: str, reason: str = "") -> ClockResult:
 def incident_mask(tab: LogTable, rule: ClockRule) -> BoolArray:
     """Which incident codes the clock applies to (its ``where`` filter)."""
     inc = tab.incidents
-    n = len(tab.incident_ids)
     w = rule.where
     if not (w.grade or w.category or w.template or w.requires):
-        return np.ones(n, dtype=bool)
+        return np.ones(len(tab.incident_ids), dtype=bool)
     mask = inc.known.copy()
-    for c in range(n):
-        if not mask[c]:
-            continue
-        if w.grade and inc.worst_grade[c] not in w.grade:
-            mask[c] = False
-        elif w.category and inc.category[c] not in w.category:
-            mask[c] = False
-        elif w.template and inc.template[c] not in w.template:
-            mask[c] = False
-        elif w.requires and not (inc.capabilities(c) & set(w.requires)):
-            mask[c] = False
+    for values, column in ((w.grade, inc.worst_grade), (w.category, inc.category),
+                           (w.template, inc.template)):
+        if values:
+            mask &= np.isin(np.array(column, dtype=object), list(values))
+    if w.requires:
+        want = set(w.requires)
+        mask &= np.fromiter((bool(inc.capabilities(c) & want) for c in range(len(mask))),
+                            dtype=bool, count=len(mask))
     return mask
 
 

@@ -11,6 +11,7 @@ Nothing here knows about rule packs or scores.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -35,12 +36,11 @@ CASUALTY_KEYS: tuple[str, ...] = ("dead", "injured", "trapped", "missing", "evac
 
 def _codes(values: Sequence[Any]) -> tuple[IntArray, list[str]]:
     """Code a column of ids (None → -1) in order of first appearance."""
-    mapping: dict[Any, int] = {None: -1}
-    codes = np.fromiter(
-        (mapping.setdefault(v, len(mapping) - 1) for v in values), dtype=np.int64, count=len(values)
-    )
-    vocab = [str(k) for k in mapping if k is not None]
-    return codes, vocab
+    vocab = [k for k in dict.fromkeys(values) if k is not None]
+    mapping: dict[Any, int] = {k: i for i, k in enumerate(vocab)}
+    mapping[None] = -1
+    codes = np.fromiter(map(mapping.__getitem__, values), dtype=np.int64, count=len(values))
+    return codes, [str(k) for k in vocab]
 
 
 @dataclass
@@ -72,14 +72,17 @@ class LogTable:
         """
         n = len(records)
         try:
-            kind = np.fromiter((KIND_CODE.get(r["kind"], -1) for r in records), np.int64, n)
-            t = np.fromiter((r["t"] for r in records), np.float64, n)
-            seq = np.fromiter((r["seq"] for r in records), np.int64, n)
-            inc, inc_ids = _codes([r["incident"] for r in records])
-            unit, unit_ids = _codes([r["unit"] for r in records])
-            post, post_ids = _codes([r["post"] for r in records])
-            depot, depot_ids = _codes([r["depot"] for r in records])
-        except (KeyError, TypeError) as exc:
+            cols = [[r[k] for r in records] for k in _COLUMNS]
+            kind = np.fromiter(map(KIND_CODE.get, cols[2], itertools.repeat(-1)), np.int64, n)
+            t = np.array(cols[1], dtype=np.float64)
+            seq = np.array(cols[0], dtype=np.int64)
+            inc, inc_ids = _codes(cols[3])
+            unit, unit_ids = _codes(cols[4])
+            post, post_ids = _codes(cols[5])
+            depot, depot_ids = _codes(cols[6])
+            if n and not isinstance(records[0]["data"], dict):
+                raise TypeError("data is not an object")
+        except (KeyError, TypeError, ValueError) as exc:
             bad = next(i for i, r in enumerate(records) if not _complete(r))
             raise InputError(source, [f"record {bad + 1}: missing or invalid key ({exc})"]) from None
         if n and kind.min() < 0:
@@ -133,8 +136,12 @@ class LogTable:
         ck = (kind, key)
         col = self._data_cache.get(ck)
         if col is None:
-            recs = self.records
-            col = [recs[i]["data"].get(key) for i in self.of_kind(kind)]
+            datas = self._data_cache.get((kind, ""))
+            if datas is None:
+                recs = self.records
+                datas = [recs[i]["data"] for i in self.of_kind(kind).tolist()]
+                self._data_cache[(kind, "")] = datas
+            col = [d.get(key) for d in datas]
             self._data_cache[ck] = col
         return col
 
@@ -156,6 +163,9 @@ class LogTable:
     def incidents(self) -> Incidents:
         """Attributes of every incident code (see :class:`Incidents`)."""
         return Incidents.from_table(self)
+
+
+_COLUMNS = ("seq", "t", "kind", "incident", "unit", "post", "depot")
 
 
 def _complete(r: Any) -> bool:

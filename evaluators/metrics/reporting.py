@@ -23,7 +23,7 @@ import numpy as np
 from evaluators.metrics.base import Context, Outcome, metric, per_incident_outcome, unavailable
 from evaluators.table import CASUALTY_KEYS
 
-STAGE_OF = {"first": "first", "followup": "followup", "final": "final"}
+_CKEYS = frozenset(CASUALTY_KEYS)
 
 
 def _known_rows(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
@@ -73,7 +73,7 @@ def _casualties(values: Any) -> dict[str, Any] | None:
     c = values.get("casualties", values)
     if not isinstance(c, dict):
         return None
-    got = {k: c[k] for k in CASUALTY_KEYS if isinstance(c.get(k), int | float)}
+    got = {k: v for k, v in c.items() if k in _CKEYS and isinstance(v, (int, float))}
     return got or None
 
 
@@ -101,9 +101,11 @@ def accuracy(ctx: Context) -> Outcome:
     per: dict[int, list[float]] = {}
     worst: list[tuple[float, int]] = []
     for r, stage, vals in zip(rows, stages, values, strict=True):
+        if stage != "followup" and stage != "final":
+            continue
         code = int(tab.incident[r])
         rep = _casualties(vals)
-        if stage not in ("followup", "final") or code not in updates or rep is None:
+        if code not in updates or rep is None:
             continue
         truth = [u for tt, u in updates[code] if tt <= tab.t[r]][-1]
         keys = [k for k in CASUALTY_KEYS if k in rep or truth.get(k, 0)]
@@ -134,6 +136,7 @@ def _completeness(ctx: Context, stage: str) -> Outcome:
         c = int(tab.incident[r])
         if st == stage and c >= 0 and (stage == "final" or c not in pick):
             pick[c] = i  # first report: the first; final report: the last
+    required: dict[str, set[str]] = {}
     codes: list[int] = []
     vals: list[float] = []
     ev = []
@@ -141,7 +144,9 @@ def _completeness(ctx: Context, stage: str) -> Outcome:
         template = incs.template[c]
         if template not in tpl.by_id:
             continue
-        need = set(tpl.required(template, stage))  # type: ignore[arg-type]
+        need = required.get(template)
+        if need is None:
+            need = required[template] = set(tpl.required(template, stage))  # type: ignore[arg-type]
         got = pick.get(c)
         have = set(fields[got] or []) if got is not None else set()
         codes.append(c)
