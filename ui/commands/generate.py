@@ -1,0 +1,136 @@
+"""``blinddrill generate`` and ``blinddrill verify``: draw and seal a six-no scenario, check a seal.
+
+``generate`` prints only what an organiser may announce: the commitment, the output file, the
+start window, the novelty reached and (with ``--difficulty``) the predicted compliance band -
+never the categories, sites, grades or the drawn start.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ui.errors import UserError
+
+_FILE = click.Path(path_type=Path, dir_okay=False)
+
+
+def _parse_band(text: str | None) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    try:
+        lo, hi = (float(x) for x in text.split("-"))
+    except ValueError:
+        raise UserError(f"--band: expected LOW-HIGH such as 0.4-0.6, got '{text}'") from None
+    if not (0 <= lo <= hi <= 1):
+        raise UserError(f"--band: need 0 <= LOW <= HIGH <= 1, got '{text}'")
+    return lo, hi
+
+
+@click.command()
+@click.option("--region", "region_file", type=_FILE, help="Region YAML (default: the seed city).")
+@click.option("--catalogue", "catalogue_file", type=_FILE,
+              help="Hazard catalogue YAML (default: the shipped 12 categories).")
+@click.option("--plan", "plan_file", type=_FILE, help="Drill plan YAML (default: shipped plan).")
+@click.option("--history", "history_path", type=click.Path(path_type=Path),
+              help="Past scenarios (file or directory) to stay away from (no rehearsal).")
+@click.option("--record-history", "record", type=_FILE,
+              help="Append the new sealed scenario to this history file (a JSON list).")
+@click.option("--difficulty", type=click.Choice(["easy", "normal", "hard"]),
+              help="Calibrate by simulation to the plan's band for this level.")
+@click.option("--band", "band_text", metavar="LOW-HIGH",
+              help="Explicit band of predicted 1-10-15 compliance, e.g. 0.4-0.6.")
+@click.option("--seed", type=int, default=None,
+              help="Seed (default: 128 fresh random bits; a small seed lets anyone holding the "
+                   "inputs re-create the scenario).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the injects.")
+@click.option("-o", "--output", type=_FILE, required=True, help="Sealed scenario JSON to write.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def generate(region_file: Path | None, catalogue_file: Path | None, plan_file: Path | None,
+             history_path: Path | None, record: Path | None, difficulty: str | None,
+             band_text: str | None, seed: int | None, lang: str | None, output: Path,
+             as_json: bool) -> None:
+    """Generate a surprise scenario and write it SEALED; print only its commitment."""
+    import numpy as np
+
+    from scenarios.catalogue import load_catalogue
+    from scenarios.generator import generate as gen
+    from scenarios.novelty import append_history, load_history
+    from scenarios.plan import load_plan
+    from scenarios.region import load_region
+    from scenarios.sealing import seal, write_sealed
+    from scenarios.seed_city import default_region
+
+    band = _parse_band(band_text)
+    region = load_region(region_file) if region_file else default_region()
+    catalogue = load_catalogue(catalogue_file)
+    plan = load_plan(plan_file)
+    if lang:
+        plan = plan.model_copy(update={"language": lang})
+    history = load_history(history_path) if history_path else []
+    if seed is None:
+        seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
+    if seed < 0:
+        raise UserError("--seed: must be >= 0")
+    scenario = gen(region, catalogue, plan, seed, history=history,
+                   difficulty=difficulty, band=band,  # type: ignore[arg-type]
+                   source=str(plan_file or "default plan"))
+    sealed = seal(scenario)
+    write_sealed(sealed, output)
+    if record:
+        append_history(record, sealed.document)
+    nov = scenario.meta["novelty"]
+    out = {"commitment": sealed.commitment, "output": str(output),
+           "window": scenario.meta["window"],
+           "novelty": {k: nov[k] for k in ("value", "threshold", "reached", "history")}}
+    if "difficulty" in scenario.meta:
+        d = scenario.meta["difficulty"]
+        out["difficulty"] = {"level": d["level"], "band": d["band"], "in_band": d["in_band"],
+                             "predicted": d["predicted"]["mean"],
+                             "ci95": d["predicted"]["ci95"]}
+    cov = scenario.meta["coverage"]
+    out["coverage"] = {"units": cov["units"], "covered": cov["covered"],
+                       "uncovered": cov["uncovered"]}
+    if as_json:
+        click.echo(json.dumps(out, ensure_ascii=False))
+        return
+    click.echo(f"sealed scenario written to {output}")
+    click.echo(f"commitment: {sealed.commitment}")
+    click.echo(f"start window: {out['window']['start']} .. {out['window']['end']} "
+               "(the start itself is secret)")
+    flag = "" if nov["reached"] else "  WARNING: below the threshold"
+    click.echo(f"novelty vs {nov['history']} past drill(s): {nov['value']:.3f} "
+               f"(threshold {nov['threshold']}){flag}")
+    click.echo(f"coverage: {cov['covered']}/{cov['units']} exercised units have an inject "
+               "that needs them")
+    for u in cov["uncovered"]:
+        click.echo(f"  not covered: {u['unit']}: {u['reason']}")
+    if "difficulty" in out:
+        d = out["difficulty"]
+        tag = "in band" if d["in_band"] else "NOT in band (nearest candidate kept)"
+        click.echo(f"predicted 1-10-15 compliance: {d['predicted']:.2f} "
+                   f"(95% CI {d['ci95'][0]:.2f}-{d['ci95'][1]:.2f}); band "
+                   f"{d['band'][0]:.2f}-{d['band'][1]:.2f}: {tag}")
+    click.echo("publish the commitment now; after the drill run `blinddrill verify` on the file.")
+
+
+@click.command()
+@click.argument("sealed_file", metavar="SEALED", type=_FILE)
+@click.option("--expect", metavar="sha256:HEX", help="The commitment published before the drill.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def verify(sealed_file: Path, expect: str | None, as_json: bool) -> None:
+    """Re-compute a sealed scenario's commitment; fail loudly on any change."""
+    from scenarios.sealing import read_sealed
+
+    sealed = read_sealed(sealed_file)  # raises InputError (exit 2) on any tampering
+    if expect is not None and expect.strip() != sealed.commitment:
+        raise UserError(f"{sealed_file}: commitment {sealed.commitment} is NOT the published "
+                        f"{expect.strip()}")
+    if as_json:
+        click.echo(json.dumps({"ok": True, "commitment": sealed.commitment,
+                               "scenario": sealed.scenario.id}))
+        return
+    click.echo(f"OK {sealed_file}: commitment {sealed.commitment} verified"
+               + (" and matches the published one" if expect else ""))
