@@ -1,0 +1,119 @@
+"""Each chart builds from the small sample log with no warnings and shows what it should."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.font_manager import fontManager
+
+from evaluators.baseline import percentiles_against
+from ui.charts import FAMILY, to_png
+from ui.charts.compliance import breakdown_table, compliance_chart
+from ui.charts.distributions import distributions_chart
+from ui.charts.montecarlo import montecarlo_chart
+from ui.charts.network import coordination_graph, network_chart
+from ui.charts.regionmap import region_map_chart
+from ui.charts.timeline import timeline_chart
+from ui.charts.timeliness import timeliness_chart
+from ui.charts.logview import view_log
+
+
+def texts(fig: Figure) -> list[str]:
+    """Every text drawn on the figure (after a draw, so tick labels exist)."""
+    to_png(fig)
+    return [t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text"))]
+
+
+def test_font_registered_and_used() -> None:
+    assert any(f.name == FAMILY and f.fname.endswith("NotoSansCJK-Regular.ttc")
+               for f in fontManager.ttflist)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_timeline_limits_at_1_10_15(records: list[dict[str, Any]], county: Any, lang: str
+                                    ) -> None:
+    fig = timeline_chart(records, county, lang=lang)
+    axes = fig.axes
+    assert len(axes) == 3  # one panel per incident
+    inc1 = axes[0]
+    vlines = sorted(round(line.get_xdata()[0], 6) for line in inc1.get_lines()
+                    if line.get_linestyle() == "--")
+    # alarm raised 5.2 + 1; alarm taken 5.9 + 10; first arrival 11.0 + 15
+    assert vlines == [6.2, 15.9, 26.0]
+    labels = [t.get_text() for t in inc1.get_yticklabels()]
+    assert len(labels) == 2 + 4  # incident, reports, four units
+    assert ("河口化工园区企业救援队" if lang == "zh" else "U-E-CHEM") in labels
+    joined = " ".join(texts(fig))
+    assert ("1分钟接警" if lang == "zh" else "1 min (take alarm)") in joined
+
+
+def test_region_map_has_townships_incidents_routes(records: Any, county: Any) -> None:
+    fig = region_map_chart(records, county, lang="zh")
+    words = texts(fig)
+    for name in ("城关镇", "河口镇", "白沙乡", "青山镇", "石门乡", "新港街道"):
+        assert name in words
+    assert {"INC-1", "INC-2", "INC-3"} <= set(words)
+    ax = fig.axes[0]
+    routes = [a for a in ax.texts if getattr(a, "arrow_patch", None) is not None]
+    assert len(routes) == 10  # one per unit dispatched and mobilised
+
+
+def test_network_edges(records: Any, county: Any) -> None:
+    g = coordination_graph(view_log(records), county)
+    kinds = [d["kind"] for _, _, d in g.edges(data=True)]
+    assert kinds.count("dispatch") == 10
+    assert kinds.count("alarm") == 3
+    assert kinds.count("message") == 4
+    assert g.has_edge("caller:IO-T02", "desk:T02")
+    delay = [d["delay"] for u, v, d in g.edges(data=True) if u == "caller:IO-T02"][0]
+    assert delay == pytest.approx(0.7)
+    words = texts(network_chart(records, county, lang="zh"))
+    assert "河口镇值班室" in words and "赵磊" in words
+
+
+def test_timeliness_marks_missing_final(records: Any, county: Any) -> None:
+    fig = timeliness_chart(records, county, lang="zh")
+    words = texts(fig)
+    assert "未报: 终报" in words  # INC-2 has no final report
+    assert len(fig.axes[0].get_yticklabels()) == 3
+
+
+def test_distributions_limit_and_compliance(card: Any) -> None:
+    fig = distributions_chart(card, lang="en", clocks=["take_alarm", "arrive", "handle"])
+    assert len(fig.axes) == 6
+    for ax, limit in zip(fig.axes[:3], (1, 10, 15), strict=True):
+        assert any(line.get_xdata()[0] == limit for line in ax.get_lines())
+    joined = " ".join(texts(fig))
+    rate = card.clocks["arrive"].compliance
+    assert f"Compliance {100 * rate:.0f}%" in joined
+
+
+def test_compliance_one_row_per_township(card: Any, county: Any) -> None:
+    fig = compliance_chart(card, county, lang="zh", clocks=["take_alarm", "arrive", "handle"])
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["河口镇", "青山镇", "新港街道"]
+    img = ax.get_images()[0].get_array()
+    ids, towns, cells = breakdown_table(card, "by_township", ["take_alarm", "arrive", "handle"])
+    assert img[towns.index("T04"), ids.index("take_alarm")] == 0.0  # alarm took 1.5 min
+
+
+def test_montecarlo_marks_the_drill(card: Any) -> None:
+    reps = [card.model_copy(deep=True) for _ in range(5)]
+    for k, r in enumerate(reps):
+        r.clocks["arrive"].compliance = k / 5
+    base = percentiles_against(card, reps)
+    fig = montecarlo_chart(card, reps, base, lang="zh", keys=["clock.arrive.compliance"])
+    ax = fig.axes[0]
+    assert any(np.isclose(line.get_xdata()[0], card.clocks["arrive"].compliance)
+               for line in ax.get_lines())
+    assert sum(p.get_height() for p in ax.patches) == 5
+
+
+def test_no_glyph_warnings_logged(records: Any, county: Any, caplog: Any) -> None:
+    with caplog.at_level(logging.WARNING, logger="matplotlib"):
+        to_png(timeline_chart(records, county, lang="zh"))
+    assert not caplog.records
