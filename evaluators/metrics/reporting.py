@@ -4,8 +4,9 @@ Definitions (``docs/scoring.md``):
 
 * ``report.first_delay`` — per incident, minutes from ``incident_occurred`` to its first
   ``report_submitted`` (any stage); an incident never reported is censored at the drill end.
-* ``report.followup_cadence`` — per incident with ≥ 2 reports, the mean gap in minutes between
-  consecutive reports; the drill value is the mean over such incidents.
+* ``report.followup_cadence`` — per incident, over its reports to the level of its first report
+  (relays of the same report upward are not counted again), with ≥ 2 such reports: the mean gap
+  in minutes between consecutive reports; the drill value is the mean over such incidents.
 * ``report.accuracy`` — per follow-up or final report carrying casualties, 1 − Σ|reported − true|
   ÷ max(1, Σ true) (floored at 0) over the casualty keys present in the report or non-zero in
   the truth; the truth is the latest of ``incident_occurred`` and ``complication_applied``
@@ -56,6 +57,15 @@ def followup_cadence(ctx: Context) -> Outcome:
     """Mean gap between consecutive reports of an incident (incidents with ≥ 2 reports)."""
     tab = ctx.tab
     rows, inc = _known_rows(ctx)
+    # keep each incident's reports to the level of its first report (relays upward repeat them)
+    to = np.array([str(x) for x in tab.data_column("report_submitted", "to")], dtype=object)
+    to = to[np.isin(tab.of_kind("report_submitted"), rows)]
+    first_to: dict[int, str] = {}
+    for c, lvl in zip(inc.tolist(), to.tolist(), strict=True):
+        first_to.setdefault(c, lvl)
+    keep = np.fromiter((first_to[c] == lvl for c, lvl in zip(inc.tolist(), to.tolist(),
+                                                              strict=True)), bool, len(inc))
+    rows, inc = rows[keep], inc[keep]
     order = np.lexsort((rows, inc))
     rows, inc = rows[order], inc[order]
     codes, start, counts = np.unique(inc, return_index=True, return_counts=True)

@@ -104,6 +104,9 @@ def known_drill() -> list[Ev]:
                                    "eta_min": 11.0}),
         (15.0, "unit_dispatched", {"incident": b, "unit": "U-T03", "level": "county",
                                    "eta_min": 11.0}),
+        (20.0, "report_submitted", {"incident": a, "stage": "followup", "to": "county",
+                                    "channel": "written", "fields": HAZMAT_FIRST + ["grade"],
+                                    "values": {"casualties": {"dead": 1, "injured": 3}}}),
         (20.0, "report_submitted", {"incident": a, "stage": "followup", "to": "city",
                                     "channel": "written", "fields": HAZMAT_FIRST + ["grade"],
                                     "values": {"casualties": {"dead": 1, "injured": 3}}}),
@@ -131,7 +134,7 @@ def known_drill() -> list[Ev]:
 def with_final_report(events: list[Ev], fields: list[str]) -> list[Ev]:
     """Add A's final report at t=40 (dead 1, injured 4) with ``fields``."""
     return events + [(40.0, "report_submitted", {
-        "incident": "A", "stage": "final", "to": "city", "channel": "written", "fields": fields,
+        "incident": "A", "stage": "final", "to": "county", "channel": "written", "fields": fields,
         "values": {"casualties": {"dead": 1, "injured": 4}}})]
 
 

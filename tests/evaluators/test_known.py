@@ -2,7 +2,7 @@
 
 Incident A (grade II hazmat, T02): raised 2, taken 2.5, three units dispatched at 3, arrivals
 5 / 22.5 / 33, controlled 30, reports at 6 (first, phone, county), 20 (followup, written,
-city), 40 (final). Incident B (grade IV flood, T03): occurred 10, raised 12, taken 14, U-T03
+county, and its relay to the city), 40 (final, county). Incident B (grade IV flood, T03): occurred 10, raised 12, taken 14, U-T03
 dispatched twice at 15, arrived 26, controlled 35, one written first report at 50, no scene
 video. The drill ends at 60.
 """
@@ -91,9 +91,11 @@ def metric(card, mid):  # type: ignore[no-untyped-def]
 
 def test_reporting_metrics(card) -> None:  # type: ignore[no-untyped-def]
     assert metric(card, "report.first_delay") == (22.5, 2)  # A 6 - 1, B 50 - 10
-    assert metric(card, "report.followup_cadence") == (17.0, 1)  # A: (40 - 6) / 2
-    # followup at 20 exact (1.0); final at 40 says dead 1 injured 4 vs truth 2/4 → 1 - 1/6
-    assert metric(card, "report.accuracy") == (round((1 + 5 / 6) / 2, 6), 2)
+    # A's reports to the county (its first level): 6, 20, 40 (the relay to the city is skipped)
+    assert metric(card, "report.followup_cadence") == (17.0, 1)
+    # followup and its relay at 20 exact (1.0 each); final at 40 says dead 1 injured 4 vs
+    # truth 2/4 → 1 - 1/6
+    assert metric(card, "report.accuracy") == (round((1 + 1 + 5 / 6) / 3, 6), 3)
     # A first report has all 6 first-stage fields; B has 2 of the flood template's 6
     assert metric(card, "report.first_completeness") == (round((1 + 2 / 6) / 2, 6), 2)
     # A final report has 14 of 16 final fields; B has none
