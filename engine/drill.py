@@ -328,7 +328,7 @@ class Drill:
         kb = self.kb[u]
         rate = float(self.ix.headcount[u] * kb.deployable_fraction
                 * kb.productivity.draw(self.rng["work"])
-                * self.p.on_scene.level_factor.get(lvl, 1.0))  # type: ignore[call-overload]
+                * self.p.on_scene.level_factor.get(lvl, 1.0))
         self.emit("task_started", incident=inc.id, unit=self.ix.unit_ids[u],
                   task="on_scene_work", capability=need.capability, effort=need.effort)
         need.on_scene[u] = rate

@@ -108,7 +108,7 @@ class ResolvedUnitBehaviour:
 class OnSceneParams(StrictModel):
     """On-scene work: capability-level factors, commander designation, optional fixed work time."""
 
-    level_factor: dict[Literal[1, 2, 3], Factor]
+    level_factor: dict[Annotated[int, Field(ge=1, le=3)], Factor]
     work_time: Dist | None = None
     designate_commander: Dist
     replace_commander: Dist
