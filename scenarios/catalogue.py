@@ -192,7 +192,8 @@ class PeopleHints(StrictModel):
 class HazardCatalogue(StrictModel):
     """The whole catalogue. Load with :func:`load_catalogue`."""
 
-    schema_: Literal["blinddrill.hazards/1"] = Field(default=CATALOGUE_SCHEMA, alias="schema")
+    schema_: Literal["blinddrill.hazards/1"] = Field(default="blinddrill.hazards/1",
+                                                     alias="schema")
     roles: RolesSpec
     weather: list[WeatherSeason] = Field(min_length=1)
     night_hours: tuple[Annotated[int, Field(ge=0, le=23)], Annotated[int, Field(ge=0, le=23)]]
@@ -259,7 +260,7 @@ class HazardCatalogue(StrictModel):
         """Weather probabilities for a month (1–12)."""
         for s in self.weather:
             if month in s.months:
-                return dict(s.p)
+                return {str(k): v for k, v in s.p.items()}
         raise KeyError(month)  # pragma: no cover - validated
 
     def check_against(self, region: Region) -> list[str]:

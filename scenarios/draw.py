@@ -57,10 +57,11 @@ def draw_conditions(catalogue: HazardCatalogue, start: datetime,
     a, b = catalogue.night_hours
     h = start.hour
     night = (a <= h or h < b) if a > b else (a <= h < b)
-    p_comms = max(catalogue.comms_degraded_p, catalogue.comms_degraded_weather.get(weather, 0.0))
+    by_weather = {str(k): v for k, v in catalogue.comms_degraded_weather.items()}
+    p_comms = max(catalogue.comms_degraded_p, by_weather.get(weather, 0.0))
     comms = "degraded" if rng.random() < p_comms else "normal"
-    return Conditions(night=night, weekend=start.weekday() >= 5, weather=weather,  # type: ignore[arg-type]
-                      comms=comms)  # type: ignore[arg-type]
+    return Conditions.model_validate({"night": night, "weekend": start.weekday() >= 5,
+                                      "weather": weather, "comms": comms})
 
 
 def draw_onsets(plan: DrillPlan, rng: np.random.Generator, rate_factor: float = 1.0,
@@ -99,7 +100,7 @@ def category_rates(catalogue: HazardCatalogue, when: datetime, weather: str,
         r = c.annual_rate
         r *= c.months[when.month - 1] / (sum(c.months) / 12)
         r *= c.hours[when.hour] / (sum(c.hours) / 24)
-        r *= c.weather_factor.get(weather, 1.0)  # type: ignore[call-overload]
+        r *= {str(k): v for k, v in c.weather_factor.items()}.get(weather, 1.0)
         r *= (mix or {}).get(c.id, 1.0)
         out[c.id] = r
     return out
@@ -156,7 +157,7 @@ class Area:
             if near is not None and cands:
                 d = haversine_km(np.array([s.lon for s in cands]),
                                  np.array([s.lat for s in cands]), near[0], near[1])
-                cands = [s for s, km in zip(cands, d) if km <= near[2]]
+                cands = [s for s, km in zip(cands, d, strict=True) if km <= near[2]]
             if not cands:
                 return None
             s = cands[int(rng.integers(len(cands)))]
@@ -168,7 +169,7 @@ class Area:
         if near is not None and towns:
             d = haversine_km(np.array([t.lon for t in towns]), np.array([t.lat for t in towns]),
                              near[0], near[1])
-            towns = [t for t, km in zip(towns, d) if km <= near[2]]
+            towns = [t for t, km in zip(towns, d, strict=True) if km <= near[2]]
         if not towns:
             return None
         w = np.array([max(t.population, 1) for t in towns], dtype=float)

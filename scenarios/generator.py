@@ -21,8 +21,18 @@ import numpy as np
 from scenarios.catalogue import Category, HazardCatalogue, require_compatible
 from scenarios.complications import add_cascades, add_complications
 from scenarios.coverage import exercised_units, fill_coverage
-from scenarios.draw import (Area, Place, category_rates, draw_casualties, draw_conditions,
-                            draw_grade, draw_onsets, draw_requirements, draw_start, draw_supplies)
+from scenarios.draw import (
+    Area,
+    Place,
+    category_rates,
+    draw_casualties,
+    draw_conditions,
+    draw_grade,
+    draw_onsets,
+    draw_requirements,
+    draw_start,
+    draw_supplies,
+)
 from scenarios.messages import Voices
 from scenarios.novelty import NoveltyWeights, novelty
 from scenarios.plan import Difficulty, DifficultyPreset, DrillPlan, require_plan_compatible

@@ -152,7 +152,7 @@ def import_xlsx(path: str | Path) -> tuple[Scenario, dict[str, Any]]:
             problems.append(f"MSEL row {rn}: no known inject id in column {ID_HEADER}; new rows "
                             "cannot be added here (add injects in the scenario file)")
             continue
-        cell = dict(zip(COLUMNS, vals))
+        cell = dict(zip(COLUMNS, vals[:len(COLUMNS)], strict=True))
         data = inj.model_dump(mode="json", by_alias=True, exclude_none=True)
         try:
             t = parse_clock(cell["planned"])

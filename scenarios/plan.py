@@ -128,7 +128,7 @@ class Novelty(StrictModel):
 class DrillPlan(StrictModel):
     """The organiser's plan for one drill. Load with :func:`load_plan`."""
 
-    schema_: Literal["blinddrill.plan/1"] = Field(default=PLAN_SCHEMA, alias="schema")
+    schema_: Literal["blinddrill.plan/1"] = Field(default="blinddrill.plan/1", alias="schema")
     name: str = "drill"
     window: Window
     duration_min: Annotated[float, Field(gt=0, le=7 * 24 * 60)] = 240.0

@@ -95,7 +95,7 @@ def test_category_mix_matches_the_catalogue(seed_city: Region, catalogue: Hazard
     obs = np.append(observed[big], observed[~big].sum())
     chi2 = float(((obs - exp) ** 2 / exp).sum())
     assert observed.sum() > 600
-    assert chi2 < chi2_upper(len(exp) - 1, 0.999), (chi2, dict(zip(ids, observed)))
+    assert chi2 < chi2_upper(len(exp) - 1, 0.999), (chi2, dict(zip(ids, observed, strict=True)))
 
 
 def test_season_profiles_are_visible(seed_city: Region, catalogue: HazardCatalogue,

@@ -23,10 +23,10 @@ if TYPE_CHECKING:
 
 
 def load_scenario_file(path: Path) -> Scenario:
-    """Load a scenario file (the one place to extend when sealed files become loadable)."""
-    from scenarios.schema import load_scenario
+    """Load a scenario file: a plain scenario YAML/JSON or a sealed file (verified first)."""
+    from scenarios.sealing import load_scenario_file as load
 
-    return load_scenario(path)
+    return load(path)
 
 
 def package_version() -> str:
