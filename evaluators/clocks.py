@@ -63,9 +63,9 @@ def incident_mask(tab: LogTable, rule: ClockRule) -> BoolArray:
         if values:
             mask &= np.isin(np.array(column, dtype=object), list(values))
     if w.requires:
-        want = set(w.requires)
-        mask &= np.fromiter((bool(inc.capabilities(c) & want) for c in range(len(mask))),
-                            dtype=bool, count=len(mask))
+        want = frozenset(w.requires)
+        mask &= np.fromiter((not want.isdisjoint(c) for c in inc.caps), dtype=bool,
+                            count=len(mask))
     return mask
 
 
@@ -80,7 +80,10 @@ def endpoint_rows(
     for key, values in ep.data.items():
         ok = set(values)
         col = tab.data_column(ep.kind, key)
-        keep &= np.fromiter((_hashable(v) in ok for v in col), dtype=bool, count=len(col))
+        try:
+            keep &= np.fromiter(map(ok.__contains__, col), dtype=bool, count=len(col))
+        except TypeError:  # an unhashable payload value (a list …) never matches a scalar
+            keep &= np.fromiter((_hashable(v) in ok for v in col), dtype=bool, count=len(col))
     if ep.unit_kinds:
         keep &= _unit_kind_mask(tab, rows, ep.unit_kinds, unit_kind)
     return rows[keep]

@@ -27,8 +27,17 @@ from evaluators.metrics.dispatch import busy_intervals
 from evaluators.rubric import Rubric, load_rubric
 from evaluators.rules import RulePack, load_packs
 from evaluators.scorecard import (
-    CapabilityScore, ClockSummary, IncidentCard, ItemScore, MetricSummary,
-    RatedScore, RatingDef, RunInfo, Scorecard, Stats, UnitCard,
+    CapabilityScore,
+    ClockSummary,
+    IncidentCard,
+    ItemScore,
+    MetricSummary,
+    RatedScore,
+    RatingDef,
+    RunInfo,
+    Scorecard,
+    Stats,
+    UnitCard,
 )
 from evaluators.table import LogTable
 from scenarios.loading import InputError

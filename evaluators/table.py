@@ -45,7 +45,10 @@ def _codes(values: Sequence[Any]) -> tuple[IntArray, list[str]]:
 
 @dataclass
 class LogTable:
-    """Columns of one event log. Codes index the ``*_ids`` vocabularies; -1 means null."""
+    """Columns of one event log. Codes index the ``*_ids`` vocabularies; -1 means null.
+
+    Post and depot ids, used by a few sparse kinds only, are read from ``records``.
+    """
 
     records: list[dict[str, Any]]
     seq: IntArray
@@ -53,12 +56,8 @@ class LogTable:
     kind: IntArray
     incident: IntArray
     unit: IntArray
-    post: IntArray
-    depot: IntArray
     incident_ids: list[str]
     unit_ids: list[str]
-    post_ids: list[str]
-    depot_ids: list[str]
     _by_kind: dict[int, IntArray] = field(default_factory=dict, repr=False)
     _data_cache: dict[tuple[str, str], list[Any]] = field(default_factory=dict, repr=False)
 
@@ -78,8 +77,6 @@ class LogTable:
             seq = np.array(cols[0], dtype=np.int64)
             inc, inc_ids = _codes(cols[3])
             unit, unit_ids = _codes(cols[4])
-            post, post_ids = _codes(cols[5])
-            depot, depot_ids = _codes(cols[6])
             if n and not isinstance(records[0]["data"], dict):
                 raise TypeError("data is not an object")
         except (KeyError, TypeError, ValueError) as exc:
@@ -96,11 +93,8 @@ class LogTable:
             order = np.argsort(t, kind="stable")
             records = [records[i] for i in order]
             t = t[order]
-            kind, seq, inc, unit, post, depot = (
-                a[order] for a in (kind, seq, inc, unit, post, depot)
-            )
-        return cls(records, seq, t, kind, inc, unit, post, depot, inc_ids, unit_ids, post_ids,
-                   depot_ids)
+            kind, seq, inc, unit = (a[order] for a in (kind, seq, inc, unit))
+        return cls(records, seq, t, kind, inc, unit, inc_ids, unit_ids)
 
     def __len__(self) -> int:
         return len(self.records)
@@ -165,7 +159,7 @@ class LogTable:
         return Incidents.from_table(self)
 
 
-_COLUMNS = ("seq", "t", "kind", "incident", "unit", "post", "depot")
+_COLUMNS = ("seq", "t", "kind", "incident", "unit")
 
 
 def _complete(r: Any) -> bool:
@@ -191,6 +185,7 @@ class Incidents:
     township: list[str]
     template: list[str]
     requires: list[list[dict[str, Any]]]
+    caps: list[frozenset[str]]
     casualties: list[dict[str, int]]
     lon: FloatArray
     lat: FloatArray
@@ -224,13 +219,15 @@ class Incidents:
             c = int(tab.incident[r])
             if g in GRADE_RANK and (worst[c] not in GRADE_RANK or GRADE_RANK[g] < GRADE_RANK[worst[c]]):
                 worst[c] = str(g)
+        caps = [frozenset(str(q.get("capability")) for q in req
+                          if isinstance(q, dict) and q.get("capability")) for req in requires]
         return cls(known, t_occ, row, grade, worst, category, township, template, requires,
-                   casualties, lon, lat)
+                   caps, casualties, lon, lat)
 
     def required_units(self, code: int) -> int:
         """Units the incident's requirements call for (sum of ``requires[].units``, ≥ 1 each)."""
         return sum(int(q.get("units", 1) or 1) for q in self.requires[code])
 
-    def capabilities(self, code: int) -> set[str]:
+    def capabilities(self, code: int) -> frozenset[str]:
         """Capabilities the incident requires."""
-        return {str(q.get("capability")) for q in self.requires[code] if q.get("capability")}
+        return self.caps[code]

@@ -24,7 +24,11 @@ from __future__ import annotations
 import numpy as np
 
 from evaluators.metrics.base import (
-    Context, Outcome, first_per_key, metric, per_incident_outcome,
+    Context,
+    Outcome,
+    first_per_key,
+    metric,
+    per_incident_outcome,
 )
 from evaluators.table import IntArray, LogTable
 
@@ -161,9 +165,8 @@ def post_activation(ctx: Context) -> Outcome:
     e_rows: list[int] = []
     e_keys: list[int] = []
     for r in tab.of_kind("command_post_activated"):
-        c, pc = int(tab.incident[r]), int(tab.post[r])
-        targets: list[int] = [c] if c >= 0 else by_town.get(
-            town_of_post.get(tab.post_ids[pc], "") if pc >= 0 else "", [])
+        c, post = int(tab.incident[r]), tab.records[r]["post"]
+        targets: list[int] = [c] if c >= 0 else by_town.get(town_of_post.get(post, ""), [])
         e_rows.extend([int(r)] * len(targets))
         e_keys.extend(targets)
     return _interval(tab, _first_by_incident(tab, "alarm_taken"),

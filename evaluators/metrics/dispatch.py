@@ -15,6 +15,8 @@ import numpy as np
 
 from evaluators.metrics.base import Context, Outcome, metric, unavailable
 from evaluators.table import FloatArray, IntArray, LogTable
+from scenarios.region import Region
+from scenarios.travel import EARTH_RADIUS_KM
 
 
 def busy_intervals(tab: LogTable) -> tuple[IntArray, FloatArray, FloatArray, IntArray]:
@@ -38,6 +40,22 @@ def busy_intervals(tab: LogTable) -> tuple[IntArray, FloatArray, FloatArray, Int
     return dk % nu, tab.t[d_row], release, d_row
 
 
+def eta_matrix(region: Region, lon: FloatArray, lat: FloatArray, terrain: list[str]) -> FloatArray:
+    """Road minutes from every region unit (columns) to every point (rows), no road blocks.
+
+    The same formula as :meth:`scenarios.travel.TravelModel.eta_minutes`, broadcast over points.
+    """
+    model = region.travel_model()
+    p = region.travel
+    la1, lo1 = np.radians(model.lat)[None, :], np.radians(model.lon)[None, :]
+    la2, lo2 = np.radians(lat)[:, None], np.radians(lon)[:, None]
+    a = np.sin((la2 - la1) / 2) ** 2 + np.cos(la1) * np.cos(la2) * np.sin((lo2 - lo1) / 2) ** 2
+    d = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    road = np.where(d >= p.arterial_min_km, p.arterial_factor, 1.0)
+    detour = np.array([p.detour[t] for t in terrain])[:, None]  # type: ignore[index]
+    return np.asarray(60.0 * d * detour / (model.speed[None, :] * road))
+
+
 @metric("coord.dispatch_gap", "派遣最优差距", "Dispatch optimality gap", "min",
         higher_is_better=False)
 def dispatch_gap(ctx: Context) -> Outcome:
@@ -45,63 +63,75 @@ def dispatch_gap(ctx: Context) -> Outcome:
     tab, region, incs = ctx.tab, ctx.region, ctx.tab.incidents
     if region is None:
         return unavailable("needs the region (unit positions and travel model)")
-    rows = tab.of_kind("unit_dispatched")
-    ok = (tab.incident[rows] >= 0) & (tab.unit[rows] >= 0)
-    caps_col = [c for c, k in zip(tab.data_column("unit_dispatched", "capability"), ok,
-                                  strict=True) if k]
-    rows = rows[ok]
-    if len(rows) == 0:
-        return Outcome(value=None, n=0)
     units = region.units
     ru = {u.id: i for i, u in enumerate(units)}
-    # region index of each log unit code (-1: unknown to the region)
-    reg_of = np.array([ru.get(u, -1) for u in tab.unit_ids], dtype=np.int64)
-    # busy[j, d]: region unit j busy at dispatch d's time (assignments with s < T < e)
+    reg_of = np.array([ru.get(u, -1) for u in tab.unit_ids] + [-1], dtype=np.int64)
+    juris = region.jurisdiction_by_id
+    # incident positions (their own, else their township's) and terrain
+    n_inc = len(tab.incident_ids)
+    lon, lat = incs.lon.copy(), incs.lat.copy()
+    terrain = ["plain"] * n_inc
+    located = incs.known.copy()
+    for c in np.flatnonzero(incs.known).tolist():
+        town = juris.get(incs.township[c])
+        if town is not None:
+            terrain[c] = town.terrain
+            if np.isnan(lon[c]):
+                lon[c], lat[c] = town.lon, town.lat
+        located[c] = not np.isnan(lon[c])
+    rows = tab.of_kind("unit_dispatched")
+    caps_col = tab.data_column("unit_dispatched", "capability")
+    inc = tab.incident[rows]
+    act = reg_of[tab.unit[rows]]
+    ok = (inc >= 0) & (act >= 0)
+    ok[ok] = located[inc[ok]]
+    if not ok.any():
+        if len(rows) == 0:
+            return Outcome(value=None, n=0)
+        return unavailable("no dispatch of a region unit to a located incident")
+    sel = np.flatnonzero(ok)
+    rows, inc, act = rows[sel], inc[sel], act[sel]
+    # capability row per dispatch: a declared capability, else the incident's requirements
+    cap_ids = [c.id for c in region.capabilities]
+    cap_rows = [np.array([cid in u.capabilities for u in units]) for cid in cap_ids]
+    cap_index = {cid: i for i, cid in enumerate(cap_ids)}
+    extra: dict[frozenset[str], int] = {}
+    cap_of = np.empty(len(sel), dtype=np.int64)
+    for k, (i, c) in enumerate(zip(sel.tolist(), inc.tolist(), strict=True)):
+        ci = cap_index.get(caps_col[i])
+        if ci is None:
+            need = incs.caps[c]
+            ci = extra.get(need)
+            if ci is None:
+                masks = [cap_rows[cap_index[x]] for x in need if x in cap_index]
+                cap_rows.append(np.logical_or.reduce(masks) if masks
+                                else np.ones(len(units), dtype=bool))
+                ci = extra[need] = len(cap_rows) - 1
+        cap_of[k] = ci
+    capable_all = np.array(cap_rows)
+    # busy[j, d]: region unit j between a dispatch and its release at dispatch d's time
     a_unit, a_start, a_end, _ = busy_intervals(tab)
+    a_reg = reg_of[a_unit]
     T = tab.t[rows]
     busy = np.zeros((len(units), len(rows)), dtype=bool)
-    for j in np.unique(reg_of[a_unit][reg_of[a_unit] >= 0]):
-        sel = reg_of[a_unit] == j
-        s, e = np.sort(a_start[sel]), np.sort(a_end[sel])
+    for j in np.unique(a_reg[a_reg >= 0]).tolist():
+        m = a_reg == j
+        s, e = np.sort(a_start[m]), np.sort(a_end[m])
         busy[j] = (np.searchsorted(s, T, "left") - np.searchsorted(e, T, "right")) > 0
-    cap_sets = {c.id: np.array([c.id in u.capabilities for u in units]) for c in region.capabilities}
-    anyone = np.ones(len(units), dtype=bool)
-    model = region.travel_model()
-    juris = region.jurisdiction_by_id
-    eta_cache: dict[int, FloatArray] = {}
-    gaps = np.zeros(len(rows))
-    valid = np.zeros(len(rows), dtype=bool)
-    for k, r in enumerate(rows):
-        c, j_act = int(tab.incident[r]), int(reg_of[tab.unit[r]])
-        if j_act < 0 or not incs.known[c]:
-            continue
-        eta = eta_cache.get(c)
-        if eta is None:
-            town = juris.get(incs.township[c])
-            lon, lat = incs.lon[c], incs.lat[c]
-            if town is None and np.isnan(lon):
-                continue
-            if np.isnan(lon):
-                lon, lat = town.lon, town.lat  # type: ignore[union-attr]
-            eta = model.eta_minutes(float(lon), float(lat), town.terrain if town else "plain")
-            eta_cache[c] = eta
-        cap = caps_col[k]
-        if cap in cap_sets:
-            capable = cap_sets[cap]
-        else:
-            need = [cap_sets[x] for x in incs.capabilities(c) if x in cap_sets]
-            capable = np.logical_or.reduce(need) if need else anyone
-        free = capable & ~busy[:, k]
-        best = float(eta[free].min()) if free.any() else float(eta[j_act])
-        gaps[k] = max(0.0, float(eta[j_act]) - best)
-        valid[k] = True
-    if not valid.any():
-        return unavailable("no dispatch of a region unit to a located incident")
-    g, vr = gaps[valid], rows[valid]
-    per: dict[str, float] = {}
-    for r, x in zip(vr, g, strict=True):
-        iid = tab.incident_ids[int(tab.incident[r])]
-        per[iid] = round(max(per.get(iid, 0.0), float(x)), 6)
-    worst = np.argsort(-g, kind="stable")[:5]
-    return Outcome(value=round(float(g.mean()), 6), n=int(valid.sum()), per_incident=per,
-                   evidence=sorted(tab.seqs(vr[worst[g[worst] > 0]])))
+    u_inc, inc_pos = np.unique(inc, return_inverse=True)
+    eta = eta_matrix(region, lon[u_inc], lat[u_inc], [terrain[c] for c in u_inc.tolist()])
+    gaps = np.empty(len(rows))
+    for b in range(0, len(rows), 8192):  # bounded memory: 8192 × units at a time
+        blk = slice(b, b + 8192)
+        e_d = eta[inc_pos[blk]]
+        free = capable_all[cap_of[blk]] & ~busy[:, blk].T
+        own = e_d[np.arange(e_d.shape[0]), act[blk]]
+        best = np.where(free, e_d, np.inf).min(axis=1)
+        best = np.where(np.isinf(best), own, best)
+        gaps[blk] = np.maximum(own - best, 0.0)
+    per_max = np.zeros(n_inc)
+    np.maximum.at(per_max, inc, gaps)
+    per = {tab.incident_ids[c]: round(float(per_max[c]), 6) for c in u_inc.tolist()}
+    worst = np.argsort(-gaps, kind="stable")[:5]
+    return Outcome(value=round(float(gaps.mean()), 6), n=len(gaps), per_incident=per,
+                   evidence=sorted(tab.seqs(rows[worst[gaps[worst] > 0]])))

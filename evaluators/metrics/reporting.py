@@ -24,8 +24,6 @@ import numpy as np
 from evaluators.metrics.base import Context, Outcome, metric, per_incident_outcome, unavailable
 from evaluators.table import CASUALTY_KEYS
 
-_CKEYS = frozenset(CASUALTY_KEYS)
-
 
 def _known_rows(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
     """Report rows of known incidents (log order) and their incident codes."""
@@ -77,53 +75,59 @@ def followup_cadence(ctx: Context) -> Outcome:
     return per_incident_outcome(tab, codes, vals, ev, higher_is_better=False)
 
 
-def _casualties(values: Any) -> dict[str, Any] | None:
-    if not isinstance(values, dict):
-        return None
-    c = values.get("casualties", values)
-    if not isinstance(c, dict):
-        return None
-    got = {k: v for k, v in c.items() if k in _CKEYS and isinstance(v, (int, float))}
-    return got or None
-
-
 @metric("report.accuracy", "续报准确率", "Report accuracy", "ratio", higher_is_better=True)
 def accuracy(ctx: Context) -> Outcome:
     """Mean casualty accuracy of follow-up and final reports against the truth at that time."""
     tab, incs = ctx.tab, ctx.tab.incidents
-    # truth updates per incident, in time order
-    updates: dict[int, list[tuple[float, dict[str, int]]]] = {}
-    for c in np.flatnonzero(incs.known):
-        updates[int(c)] = [(float(incs.t_occurred[c]), incs.casualties[c])]
-    for r in tab.of_kind("complication_applied"):
+    # later truth (casualty updates) per incident, in time order
+    updates: dict[int, list[tuple[float, dict[str, Any]]]] = {}
+    for r in tab.of_kind("complication_applied").tolist():
         d = tab.records[r]["data"]
         if d.get("type") != "casualty_update" or not isinstance(d.get("casualties"), dict):
             continue
         iid = tab.records[r]["incident"] or d.get("incident")
         code = tab.incident_code.get(str(iid), -1)
-        if code in updates:
-            truth = {k: int(d["casualties"].get(k, 0)) for k in CASUALTY_KEYS}
-            updates[code].append((float(tab.t[r]), truth))
+        if code >= 0:
+            updates.setdefault(code, []).append((float(tab.t[r]), d["casualties"]))
     rows = tab.of_kind("report_submitted")
-    stages = tab.data_column("report_submitted", "stage")
-    values = tab.data_column("report_submitted", "values")
+    inc_of = tab.incident[rows].tolist()
+    t_of = tab.t[rows].tolist()
+    seq_of = tab.seq[rows].tolist()
+    known = incs.known
     accs: list[float] = []
     per: dict[int, list[float]] = {}
     worst: list[tuple[float, int]] = []
-    for r, stage, vals in zip(rows, stages, values, strict=True):
-        if stage != "followup" and stage != "final":
+    for i, (stage, vals) in enumerate(zip(tab.data_column("report_submitted", "stage"),
+                                          tab.data_column("report_submitted", "values"),
+                                          strict=True)):
+        if (stage != "followup" and stage != "final") or not isinstance(vals, dict):
             continue
-        code = int(tab.incident[r])
-        rep = _casualties(vals)
-        if code not in updates or rep is None:
+        rep = vals.get("casualties", vals)
+        code = inc_of[i]
+        if not isinstance(rep, dict) or code < 0 or not known[code]:
             continue
-        truth = [u for tt, u in updates[code] if tt <= tab.t[r]][-1]
-        keys = [k for k in CASUALTY_KEYS if k in rep or truth.get(k, 0)]
-        err = sum(abs(float(rep.get(k, 0)) - truth.get(k, 0)) for k in keys)
-        acc = max(0.0, 1.0 - err / max(1, sum(truth.get(k, 0) for k in keys)))
+        truth = incs.casualties[code]
+        for tt, u in updates.get(code, ()):
+            if tt <= t_of[i]:
+                truth = u
+        err = tot = 0.0
+        reported = False
+        for k in CASUALTY_KEYS:
+            tv = truth.get(k, 0) or 0
+            rv = rep.get(k)
+            if isinstance(rv, int | float):
+                err += abs(rv - tv)
+                tot += tv
+                reported = True
+            elif tv:
+                err += tv
+                tot += tv
+        if not reported:
+            continue
+        acc = max(0.0, 1.0 - err / max(1.0, tot))
         accs.append(acc)
         per.setdefault(code, []).append(acc)
-        worst.append((acc, int(tab.seq[r])))
+        worst.append((acc, seq_of[i]))
     if not accs:
         return Outcome(value=None, n=0)
     worst.sort()

@@ -76,9 +76,9 @@ def stock_left(ctx: Context) -> Outcome:
     for r, item, q in zip(tab.of_kind("supplies_delivered"),
                           tab.data_column("supplies_delivered", "item"),
                           tab.data_column("supplies_delivered", "qty"), strict=True):
-        dc = int(tab.depot[r])
-        if dc >= 0:
-            key = (tab.depot_ids[dc], str(item))
+        depot = tab.records[r]["depot"]
+        if depot is not None:
+            key = (str(depot), str(item))
             delivered[key] = delivered.get(key, 0.0) + _num(q)
     if not delivered:
         return Outcome(value=None, n=0)
