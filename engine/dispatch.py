@@ -1,7 +1,7 @@
 """Dispatch policies: which available units a duty desk sends to a requirement.
 
-A policy sees only what a real desk would: the candidate units it commands (a boolean mask),
-their road ETAs to the scene from where they are now, and how many units are wanted. The
+A policy sees only what a real desk would: the candidate units it commands (capable, available,
+in scope), their road ETAs to the scene from where they are now, and how many units are wanted. The
 default, :class:`NearestEta`, sends the nearest capable available units by ETA; escalation
 township → county → city and mutual aid are handled by the engine, which calls the policy once
 per level with that level's scope.
@@ -14,29 +14,31 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.intp]
 FloatArray = npt.NDArray[np.float64]
 
 
 class DispatchPolicy(Protocol):
     """Chooses units for one requirement at one level."""
 
-    def choose(self, candidates: BoolArray, eta: FloatArray, wanted: int) -> list[int]:
-        """Indices of up to ``wanted`` units among ``candidates`` (True = capable, available,
-        in scope); ``eta`` holds every unit's road minutes (``inf`` = unreachable)."""
+    def choose(self, candidates: IntArray, eta: FloatArray, wanted: int) -> list[int]:
+        """Up to ``wanted`` unit indices from ``candidates`` (capable, available, in scope, in
+        region order); ``eta[k]`` is candidate ``k``'s road minutes (``inf`` = unreachable)."""
         ...
 
 
 class NearestEta:
     """Nearest capable available units by ETA; ties broken by unit order in the region."""
 
-    def choose(self, candidates: BoolArray, eta: FloatArray, wanted: int) -> list[int]:
+    def choose(self, candidates: IntArray, eta: FloatArray, wanted: int) -> list[int]:
         """The ``wanted`` reachable candidates with the smallest ETA, nearest first."""
-        idx = np.flatnonzero(candidates & np.isfinite(eta))
-        if idx.size == 0 or wanted <= 0:
+        if wanted <= 0 or candidates.size == 0:
             return []
-        order = np.argsort(eta[idx], kind="stable")[:wanted]
-        return [int(i) for i in idx[order]]
+        if wanted == 1:
+            k = int(np.argmin(eta))
+            return [int(candidates[k])] if np.isfinite(eta[k]) else []
+        order = np.argsort(eta, kind="stable")[:wanted]
+        return [int(candidates[k]) for k in order if np.isfinite(eta[k])]
 
 
 POLICIES: dict[str, type[NearestEta]] = {"nearest_eta": NearestEta}

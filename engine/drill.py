@@ -34,11 +34,10 @@ from engine.eventlog import EventLog
 from engine.params import BehaviourParams
 from engine.rng import Streams
 from engine.state import CommsOutage, IncidentState, Need, PostState
-from engine.world import FloatArray, region_index
+from engine.world import FloatArray, IntArray, block_factor, region_index, road_minutes
 from scenarios.region import Region
 from scenarios.schema import ComplicationInject, IncidentInject, Scenario
 from scenarios.templates import TemplateSet, load_templates
-from scenarios.travel import point_eta_minutes
 
 ProcGen = Generator[simpy.Event, Any, None]
 _PARENT = {"township": "county", "county": "city"}
@@ -200,10 +199,17 @@ class Drill:
             self.request(need, level, jid)
 
     # ----- dispatch -----------------------------------------------------------------------
-    def eta(self, inc: IncidentState) -> FloatArray:
-        """Road minutes from every unit's current position to the incident (blocks applied)."""
+    def etas(self, inc: IncidentState, idx: IntArray) -> FloatArray:
+        """Road minutes from units ``idx``'s current positions to the incident (blocks applied)."""
         loc = inc.spec.location
-        return self.tm.eta_minutes(loc.lon, loc.lat, inc.terrain, inc.township)
+        return self.ix.etas(self.tm, idx, loc.lon, loc.lat, inc.terrain, inc.township)
+
+    def eta_unit(self, u: int, inc: IncidentState) -> float:
+        """Road minutes for unit ``u`` from where it is to the incident (blocks applied)."""
+        loc = inc.spec.location
+        return road_minutes(self.region.travel, float(self.tm.speed[u]), float(self.tm.lon[u]),
+                            float(self.tm.lat[u]), loc.lon, loc.lat, inc.terrain) * block_factor(
+                                self.tm.blocks, self.ix.unit_ids[u], inc.township)
 
     def request(self, need: Need, level: str, jid: str) -> None:
         """Dispatch units for ``need`` from the desk at ``level``/``jid``; escalate any shortfall."""
@@ -212,10 +218,12 @@ class Drill:
             return
         cand = self.ix.scope(level, jid) & self.available & self.ix.capable(
             need.capability, need.min_level)
-        if cand.any():
-            eta = self.eta(inc)
-            for u in self.policy.choose(cand, eta, need.short):
-                self._commit(u, need, level, jid, float(eta[u]))
+        idx = np.flatnonzero(cand)
+        if idx.size:
+            eta = self.etas(inc, idx)
+            pos = {int(u): k for k, u in enumerate(idx)}
+            for u in self.policy.choose(idx, eta, need.short):
+                self._commit(u, need, level, jid, float(eta[pos[u]]))
         if need.short <= 0:
             return
         up = _PARENT.get(level)
@@ -267,7 +275,7 @@ class Drill:
                 continue
             if not taken and self.ix.scope(level, jid)[u] and self.ix.capable(
                     need.capability, need.min_level)[u]:
-                self._commit(u, need, level, jid, float(self.eta(need.incident)[u]))
+                self._commit(u, need, level, jid, self.eta_unit(u, need.incident))
                 taken = True
                 if need.short <= 0:
                     continue
@@ -301,7 +309,7 @@ class Drill:
             yield self.env.timeout(kb.turnout.draw(self.rng["turnout"]) * self.f_turnout)
         self.emit("unit_mobilised", incident=inc.id, unit=uid)
         self.at_base[u] = False
-        road = float(self.eta(inc)[u])
+        road = self.eta_unit(u, inc)
         yield self.env.timeout(road * self.p.travel.factor.draw(self.rng["travel"]) * self.f_travel)
         loc = inc.spec.location
         self.tm.lon[u], self.tm.lat[u] = loc.lon, loc.lat
@@ -386,11 +394,10 @@ class Drill:
         self.emit("unit_released", incident=inc.id, unit=uid)
         self.available[u] = self.participant[u]
         if self.p.travel.return_to_base:
-            kind = self.ix.kinds[u]
             loc = inc.spec.location
-            back = point_eta_minutes(self.region.travel, kind, loc.lon, loc.lat,
-                                     float(self.ix.lon[u]), float(self.ix.lat[u]),
-                                     self.ix.home_terrain[u])  # type: ignore[arg-type]
+            back = road_minutes(self.region.travel, float(self.tm.speed[u]), loc.lon, loc.lat,
+                                float(self.ix.lon[u]), float(self.ix.lat[u]),
+                                self.ix.home_terrain[u])
             self.return_at[u] = self.env.now + back * self.f_travel
         else:
             self.at_base[u] = True

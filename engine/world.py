@@ -7,6 +7,7 @@ the simulation itself. Nothing here changes during a run; per-run state lives in
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -14,11 +15,11 @@ import numpy as np
 import numpy.typing as npt
 
 from scenarios.region import CommandPost, Depot, Region, Unit
-from scenarios.travel import TravelModel
+from scenarios.travel import EARTH_RADIUS_KM, RoadBlocks, TravelModel, TravelParams, haversine_km
 
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
+IntArray = npt.NDArray[np.intp]
 
 
 @dataclass
@@ -41,6 +42,7 @@ class RegionIndex:
     officer_level: dict[str, str]  # information officer id → level
     _scope_cache: dict[tuple[str, str], BoolArray] = field(default_factory=dict)
     _depot_cache: dict[str, list[Depot]] = field(default_factory=dict)
+    _depots_by: dict[str, list[Depot]] = field(default_factory=dict)
 
     def scope(self, level: str, jurisdiction: str) -> BoolArray:
         """Units a desk of ``level`` at ``jurisdiction`` commands directly."""
@@ -48,9 +50,9 @@ class RegionIndex:
         got = self._scope_cache.get(key)
         if got is None:
             if level == "township":
-                got = np.array([s == jurisdiction for s in self.serving], dtype=bool)
+                got = np.asarray(np.array(self.serving, dtype=object) == jurisdiction)
             elif level == "county":
-                got = np.array([c == jurisdiction for c in self.serving_county], dtype=bool)
+                got = np.asarray(np.array(self.serving_county, dtype=object) == jurisdiction)
             else:
                 got = np.ones(len(self.units), dtype=bool)
             self._scope_cache[key] = got
@@ -70,23 +72,47 @@ class RegionIndex:
 
     def depot_chain(self, township: str) -> list[Depot]:
         """Depots to ask for an incident in ``township``: village and township depots there,
-        then the county's, then the city's (nearest tier first)."""
+        then the county's, then the city's (nearest tier first; file order within a tier)."""
         got = self._depot_cache.get(township)
         if got is None:
-            r = self.region
-            county = self.county_of.get(township)
-            order = {"village": 0, "township": 1, "county": 2, "city": 3}
-            got = []
-            for d in r.depots:
-                if d.tier in ("village", "township") and r.township_of(d.jurisdiction) == township or d.tier == "county" and d.jurisdiction == county or d.tier == "city":
-                    got.append(d)
-            got.sort(key=lambda d: order[d.tier])
+            if not self._depots_by:
+                r = self.region
+                for d in r.depots:
+                    if d.tier in ("village", "township"):
+                        key = r.township_of(d.jurisdiction) or ""
+                    elif d.tier == "county":
+                        key = d.jurisdiction
+                    else:
+                        key = "*city*"
+                    self._depots_by.setdefault(key, []).append(d)
+            order = {"village": 0, "township": 1}
+            county = self.county_of.get(township) or ""
+            got = sorted(self._depots_by.get(township, []), key=lambda d: order[d.tier])
+            got += self._depots_by.get(county, []) + self._depots_by.get("*city*", [])
             self._depot_cache[township] = got
         return got
 
     def post_for(self, township: str) -> CommandPost | None:
         """The township's command post, if it has one."""
         return self.region.post_by_township.get(township)
+
+    def etas(self, tm: TravelModel, idx: IntArray, lon: float, lat: float, terrain: str,
+             township: str) -> FloatArray:
+        """Road minutes from the current positions (in ``tm``) of units ``idx`` to a point,
+        with ``tm``'s road blocks into ``township`` applied."""
+        p = self.region.travel
+        d = haversine_km(tm.lon[idx], tm.lat[idx], lon, lat)
+        road = np.where(d >= p.arterial_min_km, p.arterial_factor, 1.0)
+        eta = 60.0 * d * p.detour[terrain] / (tm.speed[idx] * road)  # type: ignore[index]
+        b = tm.blocks
+        f = b.by_township.get(township)
+        if f is not None:
+            eta = eta * f
+        if b.by_pair:
+            eta = eta.copy()
+            for k, u in enumerate(idx):
+                eta[k] *= b.by_pair.get((self.unit_ids[int(u)], township), 1.0)
+        return np.asarray(eta)
 
     def travel_model(self) -> TravelModel:
         """A fresh travel model (own positions and road blocks) for one run."""
@@ -107,7 +133,7 @@ def _build(region: Region) -> RegionIndex:
         serving_county.append(c.id if c is not None else None)
     caps: dict[str, IntArray] = {}
     for v in region.capabilities:
-        caps[v.id] = np.array([u.capabilities.get(v.id, 0) for u in units], dtype=np.int64)
+        caps[v.id] = np.array([u.capabilities.get(v.id, 0) for u in units], dtype=np.intp)
     county_of: dict[str, str | None] = {}
     for j in region.of_level("township"):
         k = region.ancestor(j.id, "county")
@@ -147,3 +173,24 @@ def region_index(region: Region) -> RegionIndex:
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
     return got
+
+
+def road_minutes(
+    travel: TravelParams, speed_kmh: float, lon1: float, lat1: float, lon2: float, lat2: float,
+    terrain: str,
+) -> float:
+    """Road minutes for one trip (scalar ``math`` version of :mod:`scenarios.travel`'s formula)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    d = 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, max(0.0, a))))
+    road = travel.arterial_factor if d >= travel.arterial_min_km else 1.0
+    return 60.0 * d * travel.detour[terrain] / (speed_kmh * road)  # type: ignore[index]
+
+
+def block_factor(blocks: RoadBlocks, unit_id: str, township: str) -> float:
+    """The road-block factor for one unit travelling into ``township`` (1 = no block)."""
+    f = blocks.by_township.get(township, 1.0)
+    if blocks.by_pair:
+        f *= blocks.by_pair.get((unit_id, township), 1.0)
+    return f
