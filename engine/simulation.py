@@ -8,6 +8,8 @@ short replications on the same region object pay only for the simulation itself.
 
 from __future__ import annotations
 
+import gc
+
 from engine.drill import Drill
 from engine.eventlog import EventLog
 from engine.params import BehaviourParams, load_params
@@ -40,4 +42,14 @@ def simulate(
         raise ValueError("seed must be >= 0")
     drill = Drill(region, scenario, seed, params or load_params(), log if log is not None
                   else EventLog())
-    return drill.run()
+    # The region, inputs and the growing log are large and long-lived: the cyclic collector
+    # walked them again and again during a run, making the per-incident cost grow with the
+    # region's size. A run makes little cyclic garbage (simpy breaks event/process cycles as
+    # events are processed), so collection is paused for the run and resumes after it.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return drill.run()
+    finally:
+        if enabled:
+            gc.enable()

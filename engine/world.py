@@ -43,16 +43,25 @@ class RegionIndex:
     _scope_cache: dict[tuple[str, str], BoolArray] = field(default_factory=dict)
     _depot_cache: dict[str, list[Depot]] = field(default_factory=dict)
     _depots_by: dict[str, list[Depot]] = field(default_factory=dict)
+    _codes: dict[str, int] = field(default_factory=dict)
+    _serving_code: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
+    _county_code: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
 
     def scope(self, level: str, jurisdiction: str) -> BoolArray:
         """Units a desk of ``level`` at ``jurisdiction`` commands directly."""
         key = (level, jurisdiction)
         got = self._scope_cache.get(key)
         if got is None:
+            if not self._codes:
+                for name in self.serving + [c or "" for c in self.serving_county]:
+                    self._codes.setdefault(name, len(self._codes))
+                self._serving_code = np.array([self._codes[s] for s in self.serving])
+                self._county_code = np.array([self._codes[c or ""] for c in self.serving_county])
+            code = self._codes.get(jurisdiction, -1)
             if level == "township":
-                got = np.asarray(np.array(self.serving, dtype=object) == jurisdiction)
+                got = np.asarray(self._serving_code == code)
             elif level == "county":
-                got = np.asarray(np.array(self.serving_county, dtype=object) == jurisdiction)
+                got = np.asarray(self._county_code == code)
             else:
                 got = np.ones(len(self.units), dtype=bool)
             self._scope_cache[key] = got
