@@ -29,6 +29,13 @@ def load_scenario_file(path: Path) -> Scenario:
     return load(path)
 
 
+def _is_sealed(path: Path) -> bool:
+    from scenarios.loading import read_yaml
+    from scenarios.sealing import is_sealed_document
+
+    return bool(is_sealed_document(read_yaml(path)))
+
+
 def package_version() -> str:
     """The installed blinddrill version (or 'unknown')."""
     try:
@@ -63,6 +70,8 @@ def run_and_save(
     for name, dump in dumps.items():
         src = sources.get(name)
         dst = inputs / f"{name}.yaml"
+        if name == "scenario" and src is not None and _is_sealed(src):
+            dst = inputs / "sealed.json"  # the sealed file itself: it verifies on reading
         if src is not None:
             shutil.copyfile(src, dst)
         else:
