@@ -87,8 +87,9 @@ def extract(
         text = str(d.get("text", ""))
         kind = "strength" if rating == "P" else "improvement"
         f = Finding(kind=kind, capability=str(d.get("capability") or ""), metric="observation",
-                    text_zh=f"评估员观察（{rating}）：{text}", text_en=f"Umpire observation ({rating}): {text}",
-                    evidence=[int(tab.seq[r])])
+                    text_zh=f"评估员观察（{rating}）：{text}",
+                    text_en=f"Umpire observation ({rating}): {text}",
+                    evidence=tab.seqs(np.array([r])))
         scored.append((100.0 if rating == "P" else 0.0, f))
     strengths = [f for s, f in sorted(scored, key=lambda x: -x[0]) if f.kind == "strength"]
     improvements = [f for s, f in sorted(scored, key=lambda x: x[0]) if f.kind == "improvement"]

@@ -10,19 +10,17 @@ the rule packs and the rubric. Metrics that need a missing input are reported as
 from __future__ import annotations
 
 import gc
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import TypeAdapter
 
 from engine.eventlog import read_records
 from evaluators.clocks import ClockResult, breakdown, compute_clock, summarise
 from evaluators.findings import extract
-from evaluators.metrics import METRICS, Context, Outcome
+from evaluators.metrics import BUILTIN_KINDS, BUILTIN_METRICS, METRICS, Context, Outcome
 from evaluators.metrics.dispatch import busy_intervals
 from evaluators.rubric import Rubric, load_rubric
 from evaluators.rules import RulePack, load_packs
@@ -70,9 +68,26 @@ def score_records(
     source: str = "<log>",
 ) -> Scorecard:
     """Score plain event records (as written by ``engine.eventlog``)."""
+    packs = _packs(rules)
     with _gc_paused():
-        return score_table(LogTable.from_records(records, source), region=region,
-                           templates=templates, rules=rules, rubric=rubric)
+        tab = LogTable.from_records(records, source, kinds=needed_kinds(packs))
+        return score_table(tab, region=region, templates=templates, rules=packs,
+                           rubric=rubric)
+
+
+def needed_kinds(packs: Sequence[RulePack]) -> frozenset[str] | None:
+    """Kinds whose incident/unit ids the metrics and these packs read (None: all kinds)."""
+    kinds = set(BUILTIN_KINDS)
+    for m in METRICS:
+        if m not in BUILTIN_METRICS:
+            extra = getattr(m, "kinds", None)
+            if extra is None:
+                return None  # a plug-in metric that does not say what it reads
+            kinds |= set(extra)
+    for p in packs:
+        for c in p.clocks:
+            kinds |= {c.start.kind, c.end.kind}
+    return frozenset(kinds)
 
 
 @contextmanager
@@ -145,7 +160,7 @@ def _run_info(tab: LogTable, region: Region | None, packs: list[RulePack], rub: 
     return RunInfo(
         scenario=str(d.get("scenario", "")), mode=str(d.get("mode", "")),
         seed=seed if isinstance(seed, int) else None, events=len(tab),
-        sources=dict(sorted(Counter(r["source"] for r in tab.records).items())),
+        sources=tab.sources,
         duration_min=round(tab.end_time, 6), incidents=int(tab.incidents.known.sum()),
         region=region is not None, packs=[p.id for p in packs], rubric=rub.id,
     )
@@ -185,7 +200,6 @@ def _incident_cards(
                  "template": incs.template[c], "clocks": {}, "metrics": {}}
         for c in range(len(ids))
     }
-    seq_or_none = np.r_[tab.seq, -1]  # row -1 → -1
     for cid, res in clocks.items():
         if res.n == 0:
             continue
@@ -196,8 +210,8 @@ def _incident_cards(
         nmet = np.bincount(res.incident, weights=res.met, minlength=len(ids)).astype(np.int64)
         c_l = res.incident[pick].tolist()
         rows = zip(c_l, n[c_l].tolist(), nmet[c_l].tolist(), res.value[pick].tolist(),
-                   res.censored[pick].tolist(), seq_or_none[res.start_row[pick]].tolist(),
-                   seq_or_none[res.end_row[pick]].tolist(), strict=True)
+                   res.censored[pick].tolist(), tab.seq_array(res.start_row[pick]).tolist(),
+                   tab.seq_array(res.end_row[pick]).tolist(), strict=True)
         for c, nn, nm, v, cens, s0, s1 in rows:
             docs[ids[c]]["clocks"][cid] = {
                 "n": nn, "n_met": nm, "value": v, "met": nm == nn, "censored": cens,
@@ -206,10 +220,8 @@ def _incident_cards(
         for iid, v in o.per_incident.items():
             if iid in docs:
                 docs[iid]["metrics"][mid] = v
-    return _INCIDENTS.validate_python(docs)
-
-
-_INCIDENTS: TypeAdapter[dict[str, IncidentCard]] = TypeAdapter(dict[str, IncidentCard])
+    # built from typed values above: construct without re-validating (~1 µs per clock saved)
+    return {iid: IncidentCard.model_construct(**d) for iid, d in docs.items()}
 
 
 def _unit_cards(

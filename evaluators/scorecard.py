@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from typing_extensions import TypedDict
+
 from pydantic import BaseModel, ConfigDict, Field
 
 SCORECARD_SCHEMA = "blinddrill.scorecard/1"
@@ -108,15 +110,18 @@ class Findings(_Out):
     improvements: list[Finding] = Field(default_factory=list)
 
 
-class IncidentClock(_Out):
-    """A clock on one incident: the worst instance (one per unit for unit-scoped clocks)."""
+class IncidentClock(TypedDict):
+    """A clock on one incident: the worst instance (one per unit for unit-scoped clocks).
+
+    A typed dict rather than a model: a large drill has hundreds of thousands of them.
+    """
 
     n: int
     n_met: int
     value: float
     met: bool
     censored: bool
-    evidence: list[int] = Field(default_factory=list)
+    evidence: list[int]
 
 
 class IncidentCard(_Out):

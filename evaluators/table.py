@@ -12,7 +12,8 @@ Nothing here knows about rule packs or scores.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -51,32 +52,35 @@ class LogTable:
     """
 
     records: list[dict[str, Any]]
-    seq: IntArray
     t: FloatArray
     kind: IntArray
     incident: IntArray
     unit: IntArray
     incident_ids: list[str]
     unit_ids: list[str]
+    sources: dict[str, int] = field(default_factory=dict)
     _by_kind: dict[int, IntArray] = field(default_factory=dict, repr=False)
     _data_cache: dict[tuple[str, str], list[Any]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def from_records(cls, records: list[dict[str, Any]], source: str = "<log>") -> LogTable:
+    def from_records(
+        cls, records: list[dict[str, Any]], source: str = "<log>",
+        kinds: Collection[str] | None = None,
+    ) -> LogTable:
         """Build the columns from plain records (as read by ``engine.eventlog.read_records``).
 
-        Raises :class:`InputError` naming ``source`` for an unknown kind or a missing key.
-        Records out of time order are stably sorted by ``t`` (a live log is appended in order;
-        this only guards hand-merged files).
+        ``kinds``: fill the incident and unit columns only for rows of these kinds (the ones
+        the evaluators will read; other rows get -1), which skips the bulk of a log's task and
+        movement events; None fills every row. Raises :class:`InputError` naming ``source``
+        for an unknown kind or a missing key. Records out of time order are stably sorted by
+        ``t`` (a live log is appended in order; this only guards hand-merged files).
         """
         n = len(records)
         try:
-            cols = [[r[k] for r in records] for k in _COLUMNS]
-            kind = np.fromiter(map(KIND_CODE.get, cols[2], itertools.repeat(-1)), np.int64, n)
-            t = np.array(cols[1], dtype=np.float64)
-            seq = np.array(cols[0], dtype=np.int64)
-            inc, inc_ids = _codes(cols[3])
-            unit, unit_ids = _codes(cols[4])
+            kind = np.fromiter(map(KIND_CODE.get, [r["kind"] for r in records],
+                                   itertools.repeat(-1)), np.int64, n)
+            t = np.array([r["t"] for r in records], dtype=np.float64)
+            sources = dict(sorted(Counter([r["source"] for r in records]).items()))
             if n and not isinstance(records[0]["data"], dict):
                 raise TypeError("data is not an object")
         except (KeyError, TypeError, ValueError) as exc:
@@ -92,9 +96,26 @@ class LogTable:
         if n > 1 and np.any(np.diff(t) < 0):
             order = np.argsort(t, kind="stable")
             records = [records[i] for i in order]
-            t = t[order]
-            kind, seq, inc, unit = (a[order] for a in (kind, seq, inc, unit))
-        return cls(records, seq, t, kind, inc, unit, inc_ids, unit_ids)
+            t, kind = t[order], kind[order]
+        if kinds is None:
+            idx = range(n)
+            where: IntArray | None = None
+        else:
+            where = np.flatnonzero(np.isin(kind, [KIND_CODE[k] for k in kinds]))
+            idx = where.tolist()  # type: ignore[assignment]
+        try:
+            inc_c, inc_ids = _codes([records[i]["incident"] for i in idx])
+            unit_c, unit_ids = _codes([records[i]["unit"] for i in idx])
+        except KeyError as exc:
+            bad = next(i for i, r in enumerate(records) if not _complete(r))
+            raise InputError(source, [f"record {bad + 1}: missing key ({exc})"]) from None
+        if where is None:
+            inc, unit = inc_c, unit_c
+        else:
+            inc = np.full(n, -1, dtype=np.int64)
+            unit = np.full(n, -1, dtype=np.int64)
+            inc[where], unit[where] = inc_c, unit_c
+        return cls(records, t, kind, inc, unit, inc_ids, unit_ids, sources)
 
     def __len__(self) -> int:
         return len(self.records)
@@ -141,7 +162,14 @@ class LogTable:
 
     def seqs(self, rows: IntArray) -> list[int]:
         """The ``seq`` numbers of some rows, as plain ints (evidence for findings)."""
-        return [int(s) for s in self.seq[rows]]
+        recs = self.records
+        return [int(recs[i]["seq"]) for i in np.asarray(rows).tolist()]
+
+    def seq_array(self, rows: IntArray) -> IntArray:
+        """``seq`` of each row as an array; row -1 gives -1."""
+        recs = self.records
+        return np.array([recs[i]["seq"] if i >= 0 else -1 for i in rows.tolist()],
+                        dtype=np.int64)
 
     @cached_property
     def incident_code(self) -> dict[str, int]:
@@ -159,7 +187,6 @@ class LogTable:
         return Incidents.from_table(self)
 
 
-_COLUMNS = ("seq", "t", "kind", "incident", "unit")
 
 
 def _complete(r: Any) -> bool:

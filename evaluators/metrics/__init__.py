@@ -26,4 +26,15 @@ METRICS: list[Metric] = [
     workload.workload_gini,
 ]
 
-__all__ = ["METRICS", "Context", "Metric", "Outcome", "metric", "unavailable"]
+#: The metrics shipped with blinddrill, and the kinds whose incident/unit ids they read. A
+#: plug-in metric may declare a ``kinds`` attribute (else the whole log is indexed).
+BUILTIN_METRICS: tuple[Metric, ...] = tuple(METRICS)
+BUILTIN_KINDS: frozenset[str] = frozenset({
+    "drill_started", "drill_ended", "incident_occurred", "incident_escalated", "alarm_raised",
+    "alarm_taken", "unit_dispatched", "unit_arrived", "unit_released", "incident_controlled",
+    "report_submitted", "supplies_requested", "supplies_delivered", "supplies_short",
+    "command_post_activated", "scene_visible", "commander_designated", "complication_applied",
+    "message_sent", "mutual_aid_requested", "mutual_aid_granted", "observation",
+})
+
+__all__ = ["BUILTIN_KINDS", "BUILTIN_METRICS", "METRICS", "Context", "Metric", "Outcome", "metric", "unavailable"]

@@ -127,7 +127,8 @@ def per_incident_outcome(
     """Mean of per-incident values, with the worst cases' event seqs as evidence."""
     if len(values) == 0:
         return Outcome(value=None, n=0)
-    per = {tab.incident_ids[int(c)]: round(float(v), 6) for c, v in zip(codes, values, strict=True)}
+    ids = tab.incident_ids
+    per = dict(zip([ids[c] for c in codes.tolist()], np.round(values, 6).tolist(), strict=True))
     order = np.argsort(values if higher_is_better else -values, kind="stable")[:worst]
     ev: list[int] = []
     for i in order:

@@ -92,7 +92,7 @@ def accuracy(ctx: Context) -> Outcome:
     rows = tab.of_kind("report_submitted")
     inc_of = tab.incident[rows].tolist()
     t_of = tab.t[rows].tolist()
-    seq_of = tab.seq[rows].tolist()
+    seq_of = tab.seqs(rows)
     known = incs.known
     accs: list[float] = []
     per: dict[int, list[float]] = {}

@@ -43,7 +43,8 @@ def delivery_time(ctx: Context) -> Outcome:
     vals = np.array([tab.t[e] - tab.t[requested[k]] for k, e in last.items()])
     worst = np.argsort(-vals, kind="stable")[:5]
     keys = list(last)
-    ev = sorted({int(tab.seq[x]) for i in worst for x in (requested[keys[i]], last[keys[i]])})
+    ev = sorted(set(tab.seqs(np.array([x for i in worst.tolist()
+                                       for x in (requested[keys[i]], last[keys[i]])]))))
     return Outcome(
         value=round(float(vals.mean()), 6), n=len(vals), evidence=ev,
         by_group={"tier": {t: round(float(np.mean(v)), 6) for t, v in sorted(tier_times.items())}},

@@ -50,8 +50,8 @@ def test_city_1_10_15(card) -> None:  # type: ignore[no-untyped-def]
 def test_scene_visible_censored_at_drill_end(card) -> None:  # type: ignore[no-untyped-def]
     # A: 10 - 2.5 = 7.5; B never visible: censored at 60 - 14 = 46, not met
     assert clock(card, "scene_visible") == (2, 1, 0.5, 26.75, 42.15, 1)
-    assert card.incidents["B"].clocks["scene_visible"].censored is True
-    assert card.incidents["B"].clocks["scene_visible"].value == 46.0
+    assert card.incidents["B"].clocks["scene_visible"]["censored"] is True
+    assert card.incidents["B"].clocks["scene_visible"]["value"] == 46.0
 
 
 def test_reporting_by_grade(card) -> None:  # type: ignore[no-untyped-def]
@@ -187,8 +187,8 @@ def test_unit_scoped_clock(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert u.by_unit["U-K-FIRE1"].p50 == 19.5
     assert u.by_unit_kind["fire_rescue"].compliance == 0.0
     assert c.units["U-E-CHEM"].clocks["unit_travel"].p50 == 2.0
-    assert c.incidents["A"].clocks["unit_travel"].n == 3
-    assert c.incidents["A"].clocks["unit_travel"].value == 30.0
+    assert c.incidents["A"].clocks["unit_travel"]["n"] == 3
+    assert c.incidents["A"].clocks["unit_travel"]["value"] == 30.0
 
 
 def test_rubric_scores_and_findings(card) -> None:  # type: ignore[no-untyped-def]
@@ -214,3 +214,28 @@ def test_scorecard_json_round_trip(card) -> None:  # type: ignore[no-untyped-def
     again = Scorecard.model_validate_json(card.model_dump_json(by_alias=True))
     assert again == card
     assert again.values() == card.values()
+
+
+def test_indexing_only_needed_kinds_changes_nothing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """score_records indexes ids only for the kinds it reads; a full index gives the same card,
+    and a pack on a kind no metric reads (task_started) still sees its events."""
+    from evaluators import score_table
+    from evaluators.table import LogTable
+
+    evs = known_drill() + [
+        (4.0, "task_started", {"incident": "A", "unit": "U-E-CHEM", "task": "on_scene_work"}),
+        (5.5, "task_started", {"incident": "A", "unit": "U-E-CHEM", "task": "on_scene_work"}),
+    ]
+    pack = tmp_path / "p.yaml"
+    pack.write_text(
+        "schema: blinddrill.rules/1\nid: p\nname_zh: 作业\nname_en: work\nclocks:\n"
+        "  - {id: work_start, name_zh: 开始作业, name_en: work starts, limit_min: 5,\n"
+        "     start: {kind: alarm_taken}, end: {kind: task_started}}\n", encoding="utf-8")
+    recs = build(evs)
+    region = county()
+    rules = ["city-1-10-15", str(pack)]
+    fast = score_records(recs, region=region, rules=rules)
+    full = score_table(LogTable.from_records(recs), region=region, rules=rules)
+    assert fast.values() == full.values()
+    assert fast.incidents == full.incidents
+    assert fast.clocks["work_start"].p50 == 1.5  # 4.0 - 2.5
