@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from typing_extensions import TypedDict
-
 from pydantic import BaseModel, ConfigDict, Field
+from typing_extensions import TypedDict
 
 SCORECARD_SCHEMA = "blinddrill.scorecard/1"
 Rating = Literal["P", "S", "M", "U"]

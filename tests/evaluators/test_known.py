@@ -238,4 +238,4 @@ def test_indexing_only_needed_kinds_changes_nothing(tmp_path) -> None:  # type: 
     full = score_table(LogTable.from_records(recs), region=region, rules=rules)
     assert fast.values() == full.values()
     assert fast.incidents == full.incidents
-    assert fast.clocks["work_start"].p50 == 1.5  # 4.0 - 2.5
+    assert fast.incidents["A"].clocks["work_start"]["value"] == 1.5  # 4.0 - 2.5
