@@ -40,7 +40,7 @@ def fixed_params(overrides: dict[str, Any] | None = None, everything: float = 0.
     data["travel"]["factor"] = {"dist": "fixed", "value": 1.0}
     data["command_post"]["variability"] = {"dist": "fixed", "value": 1.0}
     data["conditions"] = {}
-    for kind, ub in data["units"].items():
+    for ub in data["units"].values():
         for k in ("report_missed", "missing_field"):
             if k in ub:
                 ub[k] = 0.0

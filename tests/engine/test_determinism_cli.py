@@ -50,8 +50,7 @@ def small(tmp_path: Path) -> Path:
 
 
 def run_cli(args: list[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ui", *args] if False else
-                          [sys.executable, "-c", "from ui.cli import main; main()", *args],
+    return subprocess.run([sys.executable, "-c", "from ui.cli import main; main()", *args],
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
 
 

@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from engine.params import BehaviourParams
 from engine.simulation import simulate
 from tests.engine.conftest import fixed_params, incident, scenario
 
@@ -31,7 +32,7 @@ UNITS_FIXED = {"default": {
 }}
 
 
-def params():
+def params() -> BehaviourParams:
     return fixed_params({
         "alarm.take_alarm.county": {"dist": "fixed", "value": 1.0},
         "units": UNITS_FIXED,

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from engine.eventlog import Event
 from engine.params import load_params
 from engine.simulation import simulate
-from tests.engine.conftest import COUNTY, incident, scenario
 from scenarios.region import load_region
+from tests.engine.conftest import COUNTY, incident, scenario
 
 REGION = load_region(COUNTY)
 TOWNSHIPS = {j.id: j for j in REGION.of_level("township")}
