@@ -123,3 +123,68 @@ def test_two_units_share_effort(county):
     expected = a2 + left / 52
     ctl = next(r["t"] for r in log if r["kind"] == "incident_controlled")
     assert ctl == pytest.approx(expected, abs=1e-5)
+
+
+def test_escalation_to_county_is_mutual_aid(county):
+    """石门乡 (T05) has no flood-control unit: its desk escalates to the county, which sends
+    the nearest flood-capable unit from another township after the escalation delay."""
+    p = fixed_params({"units": UNITS_FIXED,
+                      "alarm.take_alarm.township": {"dist": "fixed", "value": 0.5},
+                      "dispatch.escalate_delay.county": {"dist": "fixed", "value": 4.0}})
+    sc = scenario([incident("W1", 1.0, "T05", 117.0, 31.86,
+                            [{"capability": "flood_control", "effort": 100.0}],
+                            caller={"source": "info_officer", "id": "IO-V0501"})])
+    log = simulate(county, sc, seed=1, params=p)
+    by = {r["kind"]: r for r in reversed(log.records)}
+    assert by["alarm_raised"]["data"]["level"] == "township"
+    req = by["mutual_aid_requested"]
+    assert (req["t"], req["data"]["from_jurisdiction"], req["data"]["to_level"]) == (
+        1.5, "T05", "county")
+    disp = by["unit_dispatched"]
+    assert disp["t"] == 5.5 and disp["data"]["level"] == "county" and disp["data"]["mutual_aid"]
+    granted = by["mutual_aid_granted"]
+    assert granted["unit"] == disp["unit"] and granted["data"]["from_jurisdiction"] != "T05"
+    # the county's choice is the nearest flood-capable unit by ETA
+    cands = [u for u in county.units if "flood_control" in u.capabilities]
+    near = min(cands, key=lambda u: road_min(u.lon, u.lat, 117.0, 31.86, 1.8,
+                                             county.travel.speed_for(u.kind)))
+    assert disp["unit"] == near.id
+
+
+def test_supplies_take_nearest_tier_first_then_upward(county):
+    """Foam: 河口镇 has none in its depots, the county depot has 6, the city 30. Sandbags: the
+    village point 渡口村 has 300, the township depot 3,000 (enough for the rest)."""
+    p = fixed_params({"units": UNITS_FIXED,
+                      "supplies.request_delay": {"dist": "fixed", "value": 1.0},
+                      "supplies.loading": {"dist": "fixed", "value": 10.0}})
+    sc = scenario([incident("S1", 0.0, "T02", 117.301, 31.671,
+                            [{"capability": "fire_suppression", "effort": 5000.0}],
+                            supplies={"foam": 40, "sandbags": 3100})], duration=300)
+    log = simulate(county, sc, seed=1, params=p)
+    got = [(r["depot"], r["data"]["item"], r["data"]["qty"], r["data"]["tier"])
+           for r in log if r["kind"] == "supplies_delivered"]
+    assert sorted(got) == sorted([
+        ("D-K1", "foam", 6, "county"), ("D-C0", "foam", 30, "city"),
+        ("D-V0201", "sandbags", 300, "village"), ("D-T02", "sandbags", 2800, "township")])
+    short = [(r["data"]["item"], r["data"]["qty"]) for r in log if r["kind"] == "supplies_short"]
+    assert short == [("foam", 4)]
+    # delivery time = request + loading + road time from the depot
+    arrive = next(r["t"] for r in log if r["kind"] == "unit_arrived")
+    d = next(r for r in log if r["kind"] == "supplies_delivered" and r["depot"] == "D-T02")
+    assert d["t"] == pytest.approx(arrive + 1 + 10 + road_min(117.30, 31.67, 117.301, 31.671,
+                                                               1.3, 40.0), abs=1e-5)
+
+
+def test_night_multiplies_turnout(county):
+    p = fixed_params({"units": UNITS_FIXED,
+                      "alarm.take_alarm.county": {"dist": "fixed", "value": 1.0},
+                      "conditions": {"night": {"turnout": 2.5, "take_alarm": 1.5}}})
+    inj = [incident("N1", 0.0, "T02", 117.301, 31.671,
+                    [{"capability": "fire_suppression", "effort": 50.0}])]
+    day = simulate(county, scenario(inj), seed=1, params=p)
+    night = simulate(county, scenario(inj, conditions={"night": True}), seed=1, params=p)
+
+    def t(log, kind):
+        return next(r["t"] for r in log if r["kind"] == kind)
+    assert (t(day, "alarm_taken"), t(day, "unit_mobilised")) == (1.0, 3.0)
+    assert (t(night, "alarm_taken"), t(night, "unit_mobilised")) == (1.5, 6.5)
