@@ -200,6 +200,7 @@ def _incident_cards(
                  "template": incs.template[c], "clocks": {}, "metrics": {}}
         for c in range(len(ids))
     }
+    clock_maps = [docs[i]["clocks"] for i in ids]
     for cid, res in clocks.items():
         if res.n == 0:
             continue
@@ -213,7 +214,7 @@ def _incident_cards(
                    res.censored[pick].tolist(), tab.seq_array(res.start_row[pick]).tolist(),
                    tab.seq_array(res.end_row[pick]).tolist(), strict=True)
         for c, nn, nm, v, cens, s0, s1 in rows:
-            docs[ids[c]]["clocks"][cid] = {
+            clock_maps[c][cid] = {
                 "n": nn, "n_met": nm, "value": v, "met": nm == nn, "censored": cens,
                 "evidence": [s0, s1] if s1 >= 0 else [s0]}
     for mid, o in outcomes.items():

@@ -71,7 +71,7 @@ class LogTable:
 
         ``kinds``: fill the incident and unit columns only for rows of these kinds (the ones
         the evaluators will read; other rows get -1), which skips the bulk of a log's task and
-        movement events; None fills every row. Raises :class:`InputError` naming ``source``
+        movement events; None fills every row. ``sources`` counts the rows indexed. Raises :class:`InputError` naming ``source``
         for an unknown kind or a missing key. Records out of time order are stably sorted by
         ``t`` (a live log is appended in order; this only guards hand-merged files).
         """
@@ -80,7 +80,6 @@ class LogTable:
             kind = np.fromiter(map(KIND_CODE.get, [r["kind"] for r in records],
                                    itertools.repeat(-1)), np.int64, n)
             t = np.array([r["t"] for r in records], dtype=np.float64)
-            sources = dict(sorted(Counter([r["source"] for r in records]).items()))
             if n and not isinstance(records[0]["data"], dict):
                 raise TypeError("data is not an object")
         except (KeyError, TypeError, ValueError) as exc:
@@ -106,6 +105,7 @@ class LogTable:
         try:
             inc_c, inc_ids = _codes([records[i]["incident"] for i in idx])
             unit_c, unit_ids = _codes([records[i]["unit"] for i in idx])
+            sources = dict(sorted(Counter([records[i]["source"] for i in idx]).items()))
         except KeyError as exc:
             bad = next(i for i, r in enumerate(records) if not _complete(r))
             raise InputError(source, [f"record {bad + 1}: missing key ({exc})"]) from None

@@ -145,16 +145,19 @@ def _completeness(ctx: Context, stage: str) -> Outcome:
     rows = tab.of_kind("report_submitted")
     stages = tab.data_column("report_submitted", "stage")
     fields = tab.data_column("report_submitted", "fields")
-    pick: dict[int, int] = {}  # incident code -> index into rows
-    for i, (r, st) in enumerate(zip(rows, stages, strict=True)):
-        c = int(tab.incident[r])
-        if st == stage and c >= 0 and (stage == "final" or c not in pick):
-            pick[c] = i  # first report: the first; final report: the last
+    sel = np.fromiter(map(stage.__eq__, stages), dtype=bool, count=len(stages))
+    sel &= tab.incident[rows] >= 0
+    idx = np.flatnonzero(sel)
+    if stage == "final":  # the last final report; the first 'first' report
+        idx = idx[::-1]
+    uk, first = np.unique(tab.incident[rows[idx]], return_index=True)
+    pick = dict(zip(uk.tolist(), idx[first].tolist(), strict=True))  # incident → index into rows
     required: dict[str, set[str]] = {}
     codes: list[int] = []
     vals: list[float] = []
     ev = []
-    for c in (int(x) for x in np.flatnonzero(incs.known)):
+    row_of = incs.row.tolist()
+    for c in np.flatnonzero(incs.known).tolist():
         template = incs.template[c]
         if template not in tpl.by_id:
             continue
@@ -165,7 +168,7 @@ def _completeness(ctx: Context, stage: str) -> Outcome:
         have = set(fields[got] or []) if got is not None else set()
         codes.append(c)
         vals.append(len(need & have) / len(need) if need else 1.0)
-        ev.append(np.array([incs.row[c]] + ([rows[got]] if got is not None else [])))
+        ev.append(np.array([row_of[c]] + ([rows[got]] if got is not None else [])))
     return per_incident_outcome(tab, np.array(codes, dtype=np.int64), np.array(vals), ev,
                                 higher_is_better=True)
 
