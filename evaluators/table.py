@@ -12,6 +12,7 @@ Nothing here knows about rule packs or scores.
 from __future__ import annotations
 
 import itertools
+import operator
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -77,8 +78,8 @@ class LogTable:
         """
         n = len(records)
         try:
-            kind = np.fromiter(map(KIND_CODE.get, [r["kind"] for r in records],
-                                   itertools.repeat(-1)), np.int64, n)
+            kind = np.fromiter(map(KIND_CODE.get, map(_KIND, records), itertools.repeat(-1)),
+                               np.int64, n)
             t = np.array([r["t"] for r in records], dtype=np.float64)
             if n and not isinstance(records[0]["data"], dict):
                 raise TypeError("data is not an object")
@@ -165,11 +166,15 @@ class LogTable:
         recs = self.records
         return [int(recs[i]["seq"]) for i in np.asarray(rows).tolist()]
 
+    @cached_property
+    def seq(self) -> IntArray:
+        """The ``seq`` column (built on first use: one sequential pass)."""
+        return np.fromiter(map(_SEQ, self.records), np.int64, len(self.records))
+
     def seq_array(self, rows: IntArray) -> IntArray:
         """``seq`` of each row as an array; row -1 gives -1."""
-        recs = self.records
-        return np.array([recs[i]["seq"] if i >= 0 else -1 for i in rows.tolist()],
-                        dtype=np.int64)
+        return np.where(rows >= 0, self.seq[np.maximum(rows, 0)], -1) if len(self.seq) \
+            else np.full(len(rows), -1, dtype=np.int64)
 
     @cached_property
     def incident_code(self) -> dict[str, int]:
@@ -187,6 +192,10 @@ class LogTable:
         return Incidents.from_table(self)
 
 
+
+
+_KIND = operator.itemgetter("kind")
+_SEQ = operator.itemgetter("seq")
 
 
 def _complete(r: Any) -> bool:
