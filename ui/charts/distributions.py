@@ -26,8 +26,8 @@ def clock_values(card: Scorecard, clock: str) -> tuple[list[float], list[bool]]:
     for inc in card.incidents.values():
         c = inc.clocks.get(clock)
         if c is not None:
-            vals.append(c.value)
-            cens.append(c.censored)
+            vals.append(c["value"])
+            cens.append(c["censored"])
     return vals, cens
 
 
