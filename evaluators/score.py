@@ -46,20 +46,52 @@ RulesArg = Sequence[RulePack] | Sequence[str] | Sequence[Path] | None
 RubricArg = Rubric | str | Path | None
 
 
+def run_region(run_dir: str | Path) -> Region | None:
+    """The region a run was played in (``RUN_DIR/inputs/region.yaml``), if it was recorded."""
+    region_file = Path(run_dir) / "inputs" / "region.yaml"
+    return load_region(region_file) if region_file.is_file() else None
+
+
 def score_run(
     run_dir: str | Path, rules: RulesArg = None, rubric: RubricArg = None,
-    templates: TemplateSet | None = None,
+    templates: TemplateSet | None = None, region: Region | None = None,
 ) -> Scorecard:
-    """Score ``RUN_DIR/events.jsonl`` with ``RUN_DIR/inputs/region.yaml`` when present."""
+    """Score ``RUN_DIR/events.jsonl``; the region is ``region`` if given, else the run's own
+    ``RUN_DIR/inputs/region.yaml`` when present."""
     d = Path(run_dir)
     log = d / "events.jsonl"
     if not log.is_file():
         raise InputError(str(d), ["no events.jsonl here (is this a run directory?)"])
-    region_file = d / "inputs" / "region.yaml"
-    region = load_region(region_file) if region_file.is_file() else None
+    if region is None:
+        region = run_region(d)
     records = read_records(log)
     return score_records(records, region=region, templates=templates, rules=rules,
                          rubric=rubric, source=str(log))
+
+
+def replication_dirs(root: str | Path) -> list[Path]:
+    """Run directories (holding ``events.jsonl``) directly inside ``root``, sorted by name."""
+    r = Path(root)
+    if not r.is_dir():
+        raise InputError(str(r), ["not a directory of run directories"])
+    return sorted(p for p in r.iterdir() if (p / "events.jsonl").is_file())
+
+
+def score_replications(
+    root: str | Path, *, rules: RulesArg = None, rubric: RubricArg = None,
+    region: Region | None = None,
+) -> list[Scorecard]:
+    """Score every replication run inside ``root`` (a baseline of simulated runs).
+
+    Replications of one scenario share its region: pass the drill's ``region`` so it is not
+    re-read from each replication (replications may then omit ``inputs/``).
+    """
+    dirs = replication_dirs(root)
+    if not dirs:
+        raise InputError(str(root), ["no run directories (with events.jsonl) inside"])
+    packs = _packs(rules)
+    rub = rubric if isinstance(rubric, Rubric) or rubric is None else load_rubric(rubric)
+    return [score_run(d, rules=packs, rubric=rub, region=region) for d in dirs]
 
 
 def score_records(

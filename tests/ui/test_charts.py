@@ -14,12 +14,12 @@ from evaluators.baseline import percentiles_against
 from ui.charts import FAMILY, to_png
 from ui.charts.compliance import breakdown_table, compliance_chart
 from ui.charts.distributions import distributions_chart
+from ui.charts.logview import view_log
 from ui.charts.montecarlo import montecarlo_chart
 from ui.charts.network import coordination_graph, network_chart
 from ui.charts.regionmap import region_map_chart
 from ui.charts.timeline import timeline_chart
 from ui.charts.timeliness import timeliness_chart
-from ui.charts.logview import view_log
 
 
 def texts(fig: Figure) -> list[str]:

@@ -24,7 +24,13 @@ from evaluators.rules import RulePack, load_pack
 from scenarios.region import Region
 from ui.charts.fonts import new_figure
 from ui.charts.labels import (
-    Lang, grade_name, incident_type_name, place_name, stage_name, tr, unit_label,
+    Lang,
+    grade_name,
+    incident_type_name,
+    place_name,
+    stage_name,
+    tr,
+    unit_label,
 )
 from ui.charts.logview import IncidentTrack, LogView, view_log
 

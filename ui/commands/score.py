@@ -17,10 +17,6 @@ if TYPE_CHECKING:
     from evaluators.scorecard import Scorecard
 
 
-def _run_dirs(root: Path) -> list[Path]:
-    return sorted(p for p in root.iterdir() if (p / "events.jsonl").is_file())
-
-
 def render_text(card: Scorecard, lang: str, baseline: Baseline | None = None) -> str:
     """A console summary of a scorecard (no scoring logic, only formatting)."""
     zh = lang == "zh"
@@ -87,7 +83,7 @@ def score(run_dir: Path, rules: tuple[str, ...], rubric: Path | None, baseline: 
     """Score a drill from RUN_DIR/events.jsonl (评估演练). 按规则包和评分细则给出评分与评级。"""
     import orjson
 
-    from evaluators import percentiles_against, score_run
+    from evaluators import percentiles_against, run_region, score_replications, score_run
     from evaluators.rubric import load_rubric
     from evaluators.rules import load_packs
     from ui.errors import UserError
@@ -98,14 +94,11 @@ def score(run_dir: Path, rules: tuple[str, ...], rubric: Path | None, baseline: 
     rub = load_rubric(rubric)
     if rubric is not None:
         rub.check_clocks({c.id for p in packs for c in p.clocks}, str(rubric))
-    card = score_run(run_dir, rules=packs, rubric=rub)
+    region = run_region(run_dir)
+    card = score_run(run_dir, rules=packs, rubric=rub, region=region)
     base = None
     if baseline is not None:
-        if not baseline.is_dir():
-            raise UserError(f"{baseline}: not a directory of run directories")
-        reps = [score_run(d, rules=packs, rubric=rub) for d in _run_dirs(baseline)]
-        if not reps:
-            raise UserError(f"{baseline}: no run directories (with events.jsonl) inside")
+        reps = score_replications(baseline, rules=packs, rubric=rub, region=region)
         base = percentiles_against(card, reps)
     doc = card.model_dump(mode="json", by_alias=True)
     if base is not None:

@@ -17,12 +17,26 @@ from pathlib import Path
 from typing import Any
 
 from engine.eventlog import read_records
-from evaluators import Scorecard, percentiles_against, score_run
+from evaluators import (
+    Scorecard,
+    percentiles_against,
+    replication_dirs,
+    run_region,
+    score_replications,
+    score_run,
+)
 from evaluators.baseline import Baseline
 from scenarios.loading import InputError, read_yaml
-from scenarios.region import Region, load_region
-from ui.charts import compliance, distributions, montecarlo, network, regionmap, timeline
-from ui.charts import timeliness
+from scenarios.region import Region
+from ui.charts import (
+    compliance,
+    distributions,
+    montecarlo,
+    network,
+    regionmap,
+    timeline,
+    timeliness,
+)
 from ui.charts.fonts import to_png
 from ui.charts.labels import Lang, check_lang, place_name
 from ui.charts.logview import view_log
@@ -131,10 +145,6 @@ def improvement_plan(card: Scorecard, lang: Lang, drill_date: dt.date) -> list[P
     return rows
 
 
-def _run_dirs(d: Path) -> list[Path]:
-    return sorted(p for p in d.iterdir() if (p / "events.jsonl").is_file())
-
-
 def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path | None = None
                  ) -> ReportContent:
     """Score ``run_dir``, draw every chart and assemble the report's content."""
@@ -144,9 +154,9 @@ def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path
         raise UserError(f"{d}: no events.jsonl here (give a run directory written by "
                         "`blinddrill simulate` or a live drill)")
     inputs = d / "inputs"
-    region = load_region(inputs / "region.yaml") if (inputs / "region.yaml").is_file() else None
+    region = run_region(d)
     records = read_records(d / "events.jsonl")
-    card = score_run(d)
+    card = score_run(d, region=region)
     scen = _scenario_summary(inputs)
     zh = lg == "zh"
     run_json = inputs / "run.json"
@@ -181,8 +191,8 @@ def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path
          network.network_chart(view, region, lang=lg)),
     ]
     base_dir = Path(baseline_dir) if baseline_dir else (d / "baseline")
-    if base_dir.is_dir():
-        reps = [score_run(r) for r in _run_dirs(base_dir)]
+    if base_dir.is_dir() and (baseline_dir is not None or replication_dirs(base_dir)):
+        reps = score_replications(base_dir, region=region)
         if reps:
             content.baseline = percentiles_against(card, reps)
             figs.append(("montecarlo", "与模拟基线比较" if zh else "Against the simulated baseline",
