@@ -82,6 +82,36 @@ def _terrain(x: float, y: float, urban: bool) -> str:
     return "plain"
 
 
+def _county_targets() -> np.ndarray:
+    """Townships per county: the three urban districts are smaller than the seven counties."""
+    districts = np.full(3, 14)
+    rest = N_TOWNSHIPS - districts.sum()
+    counties = np.full(N_COUNTIES - 3, rest // (N_COUNTIES - 3))
+    counties[: rest % (N_COUNTIES - 3)] += 1
+    return np.concatenate([districts, counties])
+
+
+def _balanced_assignment(
+    tx: np.ndarray, ty: np.ndarray, cx: np.ndarray, cy: np.ndarray, targets: np.ndarray
+) -> np.ndarray:
+    """Assign points to county seats by a power diagram whose weights are tuned so that each
+    county gets close to its target number of townships (contiguous, roughly balanced)."""
+    d2 = (tx[:, None] - cx[None, :]) ** 2 + (ty[:, None] - cy[None, :]) ** 2
+    w = np.zeros(len(cx))
+    best, best_err = d2.argmin(axis=1), np.inf
+    for it in range(2000):
+        assign = (d2 - w[None, :]).argmin(axis=1)
+        counts = np.bincount(assign, minlength=len(cx))
+        err = np.abs(counts - targets).max()
+        if err < best_err:
+            best, best_err = assign, err
+        if err <= 1:
+            break
+        w += 8.0 * 0.997**it * (targets - counts)
+    assign = best
+    return np.asarray(assign)
+
+
 def build_seed_city(seed: int = DEFAULT_SEED) -> Region:
     """Generate the seed city for ``seed`` (the default seed gives the built-in region)."""
     streams = np.random.SeedSequence(seed).spawn(6)
@@ -104,8 +134,7 @@ def build_seed_city(seed: int = DEFAULT_SEED) -> Region:
     tx = geo.uniform(3, S - 3, N_TOWNSHIPS)
     ty = geo.uniform(3, S - 3, N_TOWNSHIPS)
     tx[:N_COUNTIES], ty[:N_COUNTIES] = cx + geo.normal(0, 0.8, N_COUNTIES), cy
-    d2 = (tx[:, None] - cx[None, :]) ** 2 + (ty[:, None] - cy[None, :]) ** 2
-    t_county = d2.argmin(axis=1)
+    t_county = _balanced_assignment(tx, ty, cx, cy, _county_targets())
     t_county[:N_COUNTIES] = np.arange(N_COUNTIES)
     order = np.lexsort((np.arange(N_TOWNSHIPS), t_county))  # group townships by county
     tx, ty, t_county = tx[order], ty[order], t_county[order]
