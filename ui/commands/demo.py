@@ -1,4 +1,7 @@
-"""``blinddrill demo``: simulate the built-in sample drill on the seed city and summarise it.
+"""``blinddrill demo``: a whole six-no drill on the built-in seed city, end to end.
+
+generate a surprise scenario and seal it → simulate the drill → simulate replications of the
+same scenario as a baseline → score the drill → write the HTML and Word after-action reports.
 
 Also home of the readable run summary (:func:`summarise`, :func:`format_summary`) that
 ``blinddrill simulate`` prints: counts and times read from the event log (no scoring; the
@@ -8,6 +11,7 @@ evaluators do that).
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +20,7 @@ import click
 if TYPE_CHECKING:
     from scenarios.region import Region
 
-DEMO_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "samples" / "seed_city_demo.yaml"
+DEMO_PLAN = Path(__file__).resolve().parents[2] / "scenarios" / "plans" / "demo.yaml"
 
 
 def summarise(records: list[dict[str, Any]], region: Region | None = None) -> dict[str, Any]:
@@ -80,9 +84,20 @@ _T = {
 }
 
 
-def format_summary(s: dict[str, Any], lang: str = "zh") -> str:
-    """The summary as readable text in Chinese (default) or English."""
+def pad(text: str, width: int) -> str:
+    """Left-justify ``text`` to ``width`` terminal columns (CJK characters take two)."""
+    cols = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+    return text + " " * max(0, width - cols)
+
+
+def format_summary(s: dict[str, Any], lang: str = "zh",
+                   category_names: dict[str, str] | None = None) -> str:
+    """The summary as readable text in Chinese (default) or English.
+
+    ``category_names`` maps category ids to display names (e.g. from the hazard catalogue).
+    """
     t = _T[lang]
+    names = category_names or {}
 
     def rel(i: dict[str, Any], key: str) -> str:
         v = i[key]
@@ -97,7 +112,8 @@ def format_summary(s: dict[str, Any], lang: str = "zh") -> str:
              f"{t['marr']} {s['mean_arrival_min']}; {t['events']} {s['events']}", t["cols"]]
     for i in s["by_incident"]:
         lines.append(
-            f"  {i['id']:<5} {i['category']:<14} {i['grade']:<3} {i['township']:<8} | "
+            f"  {i['id']:<5} {pad(names.get(i['category'], i['category']), 28)} {i['grade']:<3} "
+            f"{pad(i['township'], 10)} | "
             f"{rel(i, 'alarm_taken'):>5} {rel(i, 'first_arrival'):>6} {rel(i, 'controlled'):>6} | "
             f"{len(i['units'])} ({i['mutual_aid']}) | "
             f"{rep(i, 'first')}/{rep(i, 'followup')}/{rep(i, 'final')}"
@@ -107,35 +123,105 @@ def format_summary(s: dict[str, Any], lang: str = "zh") -> str:
     return "\n".join(lines)
 
 
-@click.command()
-@click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True,
-              help="Random seed.")
-@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path),
-              help="Also write a run directory (events.jsonl + inputs/).")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of the printed summary.")
-def demo(seed: int, out: Path | None, as_json: bool, lang: str) -> None:
-    """Simulate the built-in sample drill (12 incidents, a cascade, complications) on the seed city.
+_STEPS = {
+    "zh": {"gen": "生成并封存盲演情景", "commit": "承诺值(演练前公布)", "sim": "模拟演练",
+           "base": "模拟基线(同一情景重复演练)", "score": "评估", "report": "写出评估报告",
+           "overall": "总体评分", "caps": "各项能力评级", "reports": "评估报告",
+           "runs": "运行目录", "verify": "演练结束后核验情景"},
+    "en": {"gen": "Generating and sealing a surprise scenario", "commit": "commitment (publish before the drill)",
+           "sim": "Simulating the drill", "base": "Simulating the baseline (replications of the same scenario)",
+           "score": "Scoring", "report": "Writing the after-action reports", "overall": "Overall",
+           "caps": "Capability ratings", "reports": "Reports", "runs": "run directory",
+           "verify": "verify the scenario after the drill"},
+}
 
-    在内置示范市上模拟一次示例盲演并打印小结。
+
+def replication_seed(seed: int, k: int) -> int:
+    """Seed of the ``k``-th baseline replication of a drill simulated with ``seed``."""
+    import numpy as np
+
+    return int(np.random.SeedSequence([seed, k]).generate_state(1)[0])
+
+
+@click.command()
+@click.option("--seed", type=click.IntRange(min=0), default=4, show_default=True,
+              help="Random seed of the scenario and of the simulated drill.")
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("demo-out"), show_default=True,
+              help="Directory for the sealed scenario, the run and the reports.")
+@click.option("--replications", type=click.IntRange(min=0, max=500), default=20,
+              show_default=True, help="Simulated replications for the baseline comparison.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the printed summary and the reports.")
+def demo(seed: int, out: Path, replications: int, as_json: bool, lang: str) -> None:
+    """Play a whole six-no drill on the built-in seed city: generate, seal, simulate, score, report.
+
+    在内置示范市上完整演示一次"六不"盲演:生成并封存情景、模拟演练、评估、写出评估报告。
     """
+    from engine.eventlog import write_jsonl
     from engine.params import load_params
     from engine.simulation import simulate
-    from scenarios.schema import load_scenario
+    from evaluators import percentiles_against, score_replications, score_run
+    from scenarios.catalogue import load_catalogue
+    from scenarios.generator import generate
+    from scenarios.plan import load_plan
+    from scenarios.sealing import seal, write_sealed
     from scenarios.seed_city import default_region
+    from ui.commands.simulate import run_and_save
+    from ui.reports import write_reports
 
+    t = _STEPS[lang]
+    say = (lambda _msg: None) if as_json else (lambda msg: click.echo(msg, err=True))
     region = default_region()
-    scenario = load_scenario(DEMO_SCENARIO)
-    if out is not None:
-        from ui.commands.simulate import run_and_save
+    catalogue = load_catalogue()
+    out.mkdir(parents=True, exist_ok=True)
 
-        log = run_and_save(region, scenario, load_params(), seed, out,
-                           {"region": None, "scenario": DEMO_SCENARIO, "params": None},
-                           ["blinddrill", "demo", "--seed", str(seed)])
-    else:
-        log = simulate(region, scenario, seed=seed)
+    say(f"[1/5] {t['gen']} …")
+    scenario = generate(region, catalogue, load_plan(DEMO_PLAN), seed)
+    sealed = seal(scenario)
+    sealed_path = out / "sealed.json"
+    write_sealed(sealed, sealed_path)
+    say(f"      {t['commit']}: {sealed.commitment}")
+
+    say(f"[2/5] {t['sim']} …")
+    run_dir = out / "run"
+    params = load_params()
+    log = run_and_save(region, scenario, params, seed, run_dir,
+                       {"region": None, "scenario": sealed_path, "params": None},
+                       ["blinddrill", "demo", "--seed", str(seed)])
+
+    say(f"[3/5] {t['base']} × {replications} …")
+    base_dir = run_dir / "baseline"
+    for k in range(1, replications + 1):
+        rep = simulate(region, scenario, seed=replication_seed(seed, k), params=params)
+        write_jsonl(rep.records, base_dir / f"rep-{k:03d}" / "events.jsonl")
+
+    say(f"[4/5] {t['score']} …")
+    card = score_run(run_dir, region=region)
+    baseline = (percentiles_against(card, score_replications(base_dir, region=region))
+                if replications else None)
+
+    say(f"[5/5] {t['report']} …")
+    reports = write_reports(run_dir, out / "reports", lang)
+
+    names = {c.id: (c.name_zh if lang == "zh" else c.name_en) for c in catalogue.categories}
     s = summarise(log.records, region)
-    if out is not None:
-        s["run_dir"] = str(out)
-    click.echo(json.dumps(s, ensure_ascii=False) if as_json else format_summary(s, lang))
+    s["run_dir"] = str(run_dir)
+    if as_json:
+        doc = {"commitment": sealed.commitment, "sealed": str(sealed_path), "summary": s,
+               "overall": card.overall.model_dump(mode="json"),
+               "capabilities": {c.id: c.rating for c in card.capabilities},
+               "baseline_replications": baseline.replications if baseline else 0,
+               "reports": [str(p) for p in reports]}
+        click.echo(json.dumps(doc, ensure_ascii=False))
+        return
+    click.echo(format_summary(s, lang, names))
+    o = card.overall
+    click.echo(f"{t['overall']}: {o.score:.1f} ({o.rating})" if o.score is not None
+               else f"{t['overall']}: —")
+    caps = ", ".join(f"{(c.name_zh if lang == 'zh' else c.name_en)} {c.rating or '—'}"
+                     for c in card.capabilities)
+    click.echo(f"{t['caps']}: {caps}")
+    click.echo(f"{t['reports']}: " + "  ".join(str(p) for p in reports))
+    click.echo(f"{t['verify']}: blinddrill verify {sealed_path}")

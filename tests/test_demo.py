@@ -1,0 +1,57 @@
+"""`blinddrill demo` end to end: sealed scenario, run, baseline, scorecard, both reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+
+from engine.eventlog import read_events
+from scenarios.sealing import read_sealed
+from ui.cli import cli
+
+pytestmark = pytest.mark.slow
+
+
+def test_demo_runs_the_whole_chain(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    res = CliRunner().invoke(cli, ["demo", "--json", "-o", str(out), "--replications", "3"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.output)
+
+    sealed = read_sealed(out / "sealed.json")  # verifies the commitment
+    assert doc["commitment"] == sealed.commitment
+    n_incidents = len(sealed.scenario.incidents)
+    assert doc["summary"]["incidents"] == n_incidents >= 8
+    assert doc["summary"]["controlled"] + doc["summary"]["unresolved"] == n_incidents
+
+    run = out / "run"
+    events = read_events(run / "events.jsonl")  # every line valid, times non-decreasing
+    assert events[0].kind == "drill_started" and events[-1].kind == "drill_ended"
+    assert (run / "inputs" / "sealed.json").read_bytes() == (out / "sealed.json").read_bytes()
+    assert len(list((run / "baseline").glob("rep-*/events.jsonl"))) == 3
+    assert doc["baseline_replications"] == 3
+
+    assert 0 <= doc["overall"]["score"] <= 100 and doc["overall"]["rating"] in "PSMU"
+    assert set(doc["capabilities"].values()) <= {"P", "S", "M", "U", None}
+
+    html, word = (Path(p) for p in doc["reports"])
+    assert html.suffix == ".html" and word.suffix == ".docx"
+    text = html.read_text(encoding="utf-8")
+    assert "http://" not in text and "https://" not in text and "data:image/png;base64," in text
+    d = docx.Document(str(word))
+    assert any("P/S/M/U" in p.text or "评级" in p.text for p in d.paragraphs)
+    assert len(d.tables) >= 2
+
+
+def test_demo_is_deterministic_and_speaks_english(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    for d in (a, b):
+        res = CliRunner().invoke(cli, ["demo", "--lang", "en", "-o", str(d), "--replications", "0"])
+        assert res.exit_code == 0, res.output
+    assert "Drill summary:" in res.output and "Capability ratings:" in res.output
+    assert (a / "sealed.json").read_bytes() == (b / "sealed.json").read_bytes()
+    assert (a / "run" / "events.jsonl").read_bytes() == (b / "run" / "events.jsonl").read_bytes()
