@@ -97,6 +97,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     # monte carlo
     "mc.title": ("与模拟基线比较(蒙特卡洛)", "Against the simulated baseline (Monte Carlo)"),
     "mc.this_drill": ("本次演练", "This drill"),
+    "mc.stat.compliance": ("达标率", "compliance"),
+    "mc.stat.p50": ("中位用时(分钟)", "median (min)"),
+    "mc.stat.p90": ("90%分位用时(分钟)", "90th percentile (min)"),
+    "mc.stat.mean": ("平均用时(分钟)", "mean (min)"),
+    "mc.stat.max": ("最长用时(分钟)", "longest (min)"),
+    "mc.stat.n": ("次数", "count"),
+    "mc.stat.n_met": ("达标次数", "met"),
     "mc.replications": ("模拟次数", "Replications"),
     "mc.percentile": ("第 {p:.0f} 百分位", "{p:.0f}th percentile"),
     "mc.no_data": ("未进行基线模拟", "No baseline replications"),

@@ -23,12 +23,16 @@ DEFAULT_KEYS = ("clock.take_alarm.compliance", "clock.arrive.compliance",
                 "report.first_delay")
 
 
+STAT_KEYS = ("compliance", "p50", "p90", "mean", "max", "n", "n_met")
+
+
 def value_name(card: Scorecard, key: str, lang: Lang) -> str:
     """A readable name for a value key (clock statistic or metric)."""
     parts = key.split(".")
     if parts[0] == "clock" and len(parts) == 3 and parts[1] in card.clocks:
         c = card.clocks[parts[1]]
-        return f"{c.name_zh if lang == 'zh' else c.name_en} · {parts[2]}"
+        stat = tr(f"mc.stat.{parts[2]}", lang) if parts[2] in STAT_KEYS else parts[2]
+        return f"{c.name_zh if lang == 'zh' else c.name_en} · {stat}"
     m = card.metrics.get(key)
     if m is not None:
         return m.name_zh if lang == "zh" else m.name_en

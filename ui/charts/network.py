@@ -45,16 +45,25 @@ def _desk_for(region: Region | None, township: str | None, level: str) -> str:
 
 
 def _node(region: Region | None, party: str) -> str:
-    """Node id of a message party: a unit, post, or a jurisdiction (→ its desk)."""
+    """Node id of a message party: a unit, post, a duty desk or a jurisdiction (→ its desk)."""
+    if party.startswith("DESK-"):  # the engine's duty-desk ids: DESK-<jurisdiction>
+        return f"desk:{party[5:]}"
     if region is not None and party in region.jurisdiction_by_id:
         return f"desk:{party}"
     return party
 
 
-def coordination_graph(view: LogView, region: Region | None = None) -> nx.MultiDiGraph:
-    """One edge per information flow event, with ``kind`` and ``delay`` (minutes) attributes."""
+def coordination_graph(view: LogView, region: Region | None = None,
+                       incidents: Sequence[str] | None = None) -> nx.MultiDiGraph:
+    """One edge per information flow event, with ``kind`` and ``delay`` (minutes) attributes.
+
+    ``incidents`` limits the graph to the flows about those incidents.
+    """
     g = nx.MultiDiGraph()
+    keep = set(incidents) if incidents is not None else None
     for trk in view.incidents:
+        if keep is not None and trk.incident not in keep:
+            continue
         town = trk.township
         desk_taken = None
         for r in view.records:
@@ -84,6 +93,8 @@ def coordination_graph(view: LogView, region: Region | None = None) -> nx.MultiD
                     g.add_edge(sender, _desk_for(region, town, str(d.get("to", "county"))),
                                kind="report", delay=float(r["t"]) - base)
     for r in view.of_kind("message_sent"):
+        if keep is not None and r.get("incident") not in keep:
+            continue
         d = r.get("data") or {}
         delay = d.get("delay_min")
         g.add_edge(_node(region, str(d["sender"])), _node(region, str(d["recipient"])),
@@ -134,10 +145,12 @@ def network_chart(
     region: Region | None = None,
     *,
     lang: Lang = "zh",
+    incidents: Sequence[str] | None = None,
 ) -> Figure:
-    """The coordination network of the drill (see the module docstring for what is drawn)."""
+    """The coordination network of the drill, or of some ``incidents`` only (a large drill's
+    whole network is unreadable; the reports draw it a few incidents at a time)."""
     view = records if isinstance(records, LogView) else view_log(records)
-    g = coordination_graph(view, region)
+    g = coordination_graph(view, region, incidents)
     if g.number_of_edges() == 0:
         fig = new_figure(8, 2)
         fig.text(0.5, 0.5, tr("network.none", lang), ha="center", va="center")
@@ -198,5 +211,8 @@ def network_chart(
                for k, c in EDGE_COLOURS.items() if any(kk == k for _, _, kk in agg)]
     fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=8,
                frameon=False, title=tr("network.note", lang), title_fontsize=8)
-    fig.suptitle(tr("network.title", lang), x=0.01, ha="left", fontsize=12)
+    title = tr("network.title", lang)
+    if incidents is not None:
+        title += "  " + ", ".join(incidents)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=12)
     return fig

@@ -64,7 +64,7 @@ def timeliness_chart(records: Sequence[dict[str, Any]] | LogView, region: Region
         done = {r.stage for r in trk.reports}
         missing = [stage_name(s, lang) for s in ("first", "followup", "final") if s not in done]
         if missing:
-            ax.annotate(tr("stage.missing", lang) + ": " + "、".join(missing), (1.0, y),
+            ax.annotate(tr("stage.missing", lang) + ": " + ("、" if lang == "zh" else ", ").join(missing), (1.0, y),
                         xycoords=("axes fraction", "data"), xytext=(4, 0),
                         textcoords="offset points", fontsize=7.5, color="#b22222",
                         va="center")

@@ -145,6 +145,10 @@ def improvement_plan(card: Scorecard, lang: Lang, drill_date: dt.date) -> list[P
     return rows
 
 
+#: incidents per coordination-network figure (a whole drill's network is unreadable)
+NETWORK_CHUNK = 3
+
+
 def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path | None = None
                  ) -> ReportContent:
     """Score ``run_dir``, draw every chart and assemble the report's content."""
@@ -187,8 +191,6 @@ def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path
          compliance.compliance_chart(card, region, lang=lg)),
         ("timeliness", "信息报送及时性" if zh else "Report timeliness",
          timeliness.timeliness_chart(view, region, lang=lg)),
-        ("network", "协同信息网络" if zh else "Coordination network",
-         network.network_chart(view, region, lang=lg)),
     ]
     base_dir = Path(baseline_dir) if baseline_dir else (d / "baseline")
     if base_dir.is_dir() and (baseline_dir is not None or replication_dirs(base_dir)):
@@ -200,6 +202,11 @@ def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path
     elif baseline_dir is not None:
         raise UserError(f"{base_dir}: not a directory of run directories")
     ids = [t.incident for t in view.incidents]
+    for k in range(0, len(ids), NETWORK_CHUNK):
+        chunk = ids[k:k + NETWORK_CHUNK]
+        figs.append((f"network-{k // NETWORK_CHUNK + 1}",
+                     ("协同信息网络 " if zh else "Coordination network ") + f"{chunk[0]}–{chunk[-1]}",
+                     network.network_chart(view, region, lang=lg, incidents=chunk)))
     for k in range(0, len(ids), 4):
         chunk = ids[k:k + 4]
         figs.append((f"timeline-{k // 4 + 1}",
