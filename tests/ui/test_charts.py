@@ -75,6 +75,19 @@ def test_network_edges(records: Any, county: Any) -> None:
     assert "河口镇值班室" in words and "赵磊" in words
 
 
+def test_network_of_some_incidents_and_engine_desk_ids(records: Any, county: Any) -> None:
+    whole = coordination_graph(view_log(records), county)
+    first = sorted({r["incident"] for r in records if r["kind"] == "incident_occurred"})[0]
+    part = coordination_graph(view_log(records), county, incidents=[first])
+    assert 0 < part.number_of_edges() < whole.number_of_edges()
+    dispatched = {r["unit"] for r in records
+                  if r["kind"] == "unit_dispatched" and r["incident"] == first}
+    assert {v for _, v, d in part.edges(data=True) if d["kind"] == "dispatch"} == dispatched
+    assert first in " ".join(texts(network_chart(records, county, incidents=[first])))
+    from ui.charts.network import _node
+    assert _node(county, "DESK-T02") == "desk:T02"  # the engine's duty-desk id form
+
+
 def test_timeliness_marks_missing_final(records: Any, county: Any) -> None:
     fig = timeliness_chart(records, county, lang="zh")
     words = texts(fig)
