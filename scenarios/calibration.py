@@ -2,13 +2,15 @@
 
 Each candidate scenario (already novel enough) is played by the engine
 (:func:`engine.simulation.simulate`) for a few replications with seeds from the scenario's own
-stream. Its **predicted 1-10-15 compliance** is the share of clock instances met, over all incidents and
-replications, of the three clocks (each incident has three): alarm taken ≤ 1 min after ``alarm_raised``, first ``unit_arrived``
-≤ 10 min after ``alarm_taken``, ``incident_controlled`` ≤ 15 min after the first arrival (limits
-from the plan's ``calibration``). A clock that never stopped is not met. The first candidate
-whose mean falls in the band is kept; otherwise the one nearest the band, marked as such.
+stream. Its **predicted 1-10-15 compliance** is the share of clock instances met, over all
+incidents and replications, of the plan's ``calibration.clocks`` of rule pack
+``calibration.pack`` — by default take_alarm, arrive and handle of ``city-1-10-15``, computed by
+the evaluators' own clock code, so the prediction means exactly what ``blinddrill score``
+reports. A clock that never stopped is not met. The first candidate whose mean falls in the band
+is kept; otherwise the one nearest the band, marked as such.
 
-The engine is imported only here, lazily: the rest of :mod:`scenarios` never needs it.
+The engine and the evaluators are imported only here, lazily: the rest of :mod:`scenarios`
+never needs them.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from scenarios.loading import InputError
 from scenarios.plan import Calibration, DifficultyPreset, DrillPlan
 from scenarios.region import Region
 from scenarios.schema import Scenario
 
 if TYPE_CHECKING:
+    from evaluators.rules import ClockRule
     from scenarios.catalogue import HazardCatalogue
     from scenarios.messages import Voices
     from scenarios.novelty import NoveltyWeights
@@ -50,35 +54,35 @@ class Prediction:
                 "replications": self.replications}
 
 
-def compliance_from_records(records: list[dict[str, Any]], limits: Calibration) -> tuple[int, int]:
-    """(clock instances, instances met) of the three 1-10-15 clocks, from plain event records.
+def calibration_clocks(limits: Calibration) -> list[tuple[str, ClockRule]]:
+    """The (pack id, clock rule) pairs that make up the predicted compliance."""
+    from evaluators.rules import load_pack
 
-    Each incident has three instances (take the alarm, arrive, handle); an instance whose start
-    or end never happened is not met."""
-    raised: dict[str, float] = {}
-    taken: dict[str, float] = {}
-    arrived: dict[str, float] = {}
-    controlled: dict[str, float] = {}
-    incidents: list[str] = []
-    for r in records:
-        inc = r.get("incident")
-        kind = r["kind"]
-        if inc is None:
-            continue
-        if kind == "incident_occurred":
-            incidents.append(inc)
-        for k, store in (("alarm_raised", raised), ("alarm_taken", taken),
-                         ("unit_arrived", arrived), ("incident_controlled", controlled)):
-            if kind == k and inc not in store:
-                store[inc] = float(r["t"])
-    ok = 0
-    for inc in incidents:
-        for a, b, limit in ((raised, taken, limits.take_alarm_min),
-                            (taken, arrived, limits.arrive_min),
-                            (arrived, controlled, limits.handle_min)):
-            if inc in a and inc in b and b[inc] - a[inc] <= limit + 1e-9:
-                ok += 1
-    return 3 * len(incidents), ok
+    pack = load_pack(limits.pack)
+    rules = {c.id: c for c in pack.clocks}
+    missing = [c for c in limits.clocks if c not in rules]
+    if missing:
+        raise InputError(f"rule pack {limits.pack}",
+                         [f"calibration.clocks: no clock {missing} (it has {sorted(rules)})"])
+    return [(pack.id, rules[c]) for c in limits.clocks]
+
+
+def compliance_from_records(
+    records: list[dict[str, Any]], clocks: list[tuple[str, ClockRule]]
+) -> tuple[int, int]:
+    """(clock instances, instances met) of ``clocks`` in plain event records, computed by the
+    evaluators' clock code (an instance whose clock never stopped is not met)."""
+    from evaluators.clocks import compute_clock
+    from evaluators.table import LogTable
+
+    kinds = {k for _, c in clocks for k in (c.start.kind, c.end.kind)} | {"incident_occurred"}
+    tab = LogTable.from_records(records, "<calibration>", kinds=kinds)
+    n = ok = 0
+    for pack, rule in clocks:
+        res = compute_clock(tab, rule, pack)
+        n += len(res.met)
+        ok += int(res.met.sum())
+    return n, ok
 
 
 def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -98,10 +102,11 @@ def predict(region: Region, scenario: Scenario, limits: Calibration, seed: int) 
 
     seeds = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(SIM_STREAM,))) \
         .integers(0, 2**31, limits.replications)
+    clocks = calibration_clocks(limits)
     n = ok = 0
     for s in seeds:
         log = simulate(region, scenario, seed=int(s))
-        a, b = compliance_from_records(log.records, limits)
+        a, b = compliance_from_records(log.records, clocks)
         n, ok = n + a, ok + b
     lo, hi = wilson(ok, n)
     return Prediction(ok / n if n else 0.0, lo, hi, n, ok, limits.replications)

@@ -109,13 +109,15 @@ class DifficultyPreset(StrictModel):
 
 
 class Calibration(StrictModel):
-    """How difficulty is calibrated: replications per candidate, candidates tried, limits."""
+    """How difficulty is calibrated: replications per candidate, candidates tried, and which
+    clocks of which rule pack (the evaluators' own definitions and limits) make up the
+    predicted compliance."""
 
     replications: Annotated[int, Field(ge=1, le=100)] = 3
     max_candidates: Annotated[int, Field(ge=1, le=500)] = 16
-    take_alarm_min: Annotated[float, Field(gt=0)] = 1.0
-    arrive_min: Annotated[float, Field(gt=0)] = 10.0
-    handle_min: Annotated[float, Field(gt=0)] = 15.0
+    pack: str = "city-1-10-15"
+    clocks: list[Id] = Field(default_factory=lambda: ["take_alarm", "arrive", "handle"],
+                             min_length=1)
 
 
 class Novelty(StrictModel):

@@ -147,15 +147,19 @@ def test_calibration_lands_in_the_band(seed_city: Region, catalogue: HazardCatal
 
 
 def test_compliance_known_answer() -> None:
-    from scenarios.calibration import compliance_from_records
+    from scenarios.calibration import calibration_clocks, compliance_from_records
     from scenarios.plan import Calibration
 
     def ev(t: float, kind: str, inc: str) -> dict[str, object]:
-        return {"t": t, "kind": kind, "incident": inc}
+        return {"seq": 0, "t": t, "kind": kind, "incident": inc, "unit": "U1", "inject": None,
+                "depot": None, "post": None, "source": "sim", "data": {}}
 
     recs = [ev(0, "incident_occurred", "A"), ev(0, "alarm_raised", "A"), ev(0.5, "alarm_taken", "A"),
             ev(8, "unit_arrived", "A"), ev(9, "unit_arrived", "A"),
             ev(30, "incident_controlled", "A"),
             ev(1, "incident_occurred", "B"), ev(1, "alarm_raised", "B"), ev(3, "alarm_taken", "B")]
-    # A: take ok, arrive ok (7.5), handle 22 > 15 → 2 met; B: take 2 > 1, never arrives → 0
-    assert compliance_from_records(recs, Calibration()) == (6, 2)
+    # A: take ok, arrive ok (7.5), handle 22 > 15 → 2 of 3 met; B: take 2 > 1, never arrives
+    # (arrive not met); its handle clock never starts, so it is no instance, as in `score`
+    assert compliance_from_records(recs, calibration_clocks(Calibration())) == (5, 2)
+    with pytest.raises(InputError, match="calibration.clocks"):
+        calibration_clocks(Calibration(clocks=["take_alarm", "nope"]))
