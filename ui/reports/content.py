@@ -106,6 +106,15 @@ def _sealed_status(inputs: Path, lang: Lang) -> tuple[bool | None, str]:
 
 
 def _scenario_summary(inputs: Path) -> dict[str, Any]:
+    """The played scenario as plain data: from the sealed file (verified) or the scenario file."""
+    sealed = sorted(inputs.glob("sealed*.json")) if inputs.is_dir() else []
+    if sealed:
+        from scenarios.sealing import read_sealed, scenario_data
+
+        try:
+            return scenario_data(read_sealed(sealed[0]).scenario)
+        except InputError:
+            return {}  # the overview's commitment line says it failed to verify
     for name in ("scenario.yaml", "scenario.json"):
         p = inputs / name
         if p.is_file():
@@ -135,8 +144,8 @@ def improvement_plan(card: Scorecard, lang: Lang, drill_date: dt.date) -> list[P
     for f in card.findings.improvements:
         text = f.text_zh if zh else f.text_en
         cap = names.get(f.capability, f.capability)
-        action = (f"针对“{text}”,修订{cap}相关预案与工作流程,组织专项培训,并在下次盲演中复测"
-                  if zh else f"Address “{text}”: revise the {cap} procedures, train the staff "
+        action = (f"查找原因，修订{cap}相关预案与工作流程，组织专项培训，并在下次盲演中复测"
+                  if zh else f"Find the cause, revise the {cap} procedures, train the staff "
                   "concerned and re-test in the next blind drill")
         org = RESPONSIBLE.get(f.capability, ("县(区)应急管理局", "County emergency bureau"))
         due = drill_date + dt.timedelta(days=DUE_DAYS.get(ratings.get(f.capability) or "S", 60))
@@ -178,7 +187,8 @@ def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path
         ("时长(分钟)" if zh else "Duration (min)", f"{card.run.duration_min:g}"),
         ("规则包" if zh else "Rule packs", ", ".join(card.run.packs)),
         ("总体评级" if zh else "Overall rating",
-         f"{card.overall.rating or '—'} ({card.overall.score if card.overall.score is not None else '—'})"),
+         f"{card.overall.rating or '—'} "
+         f"({'—' if card.overall.score is None else format(card.overall.score, '.1f')})"),
     ]
     content = ReportContent(lg, d, card, region, records, ov, sealed)
     view = view_log(records)

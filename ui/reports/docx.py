@@ -19,17 +19,28 @@ from ui.reports.content import ReportContent
 from ui.reports.sections import appendix_rows, headings, ratings_rows
 
 
-def _table(doc: Document, header: list[str], rows: list[list[str]]) -> None:
-    t = doc.add_table(rows=1, cols=len(header))
+def _table(doc: Document, header: list[str] | None, rows: list[list[str]],
+           widths_cm: list[float] | None = None) -> None:
+    """A grid table; ``header`` (bold) may be None; ``widths_cm`` sets the column widths."""
+    ncols = len(header) if header else len(rows[0])
+    t = doc.add_table(rows=1 if header else 0, cols=ncols)
     t.style = "Table Grid"
-    for cell, text in zip(t.rows[0].cells, header, strict=True):
-        cell.text = text
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
+    if header:
+        for cell, text in zip(t.rows[0].cells, header, strict=True):
+            cell.text = text
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
     for row in rows:
         cells = t.add_row().cells
         for cell, text in zip(cells, row, strict=True):
             cell.text = text
+    if widths_cm:
+        t.autofit = False
+        for col, w in zip(t.columns, widths_cm, strict=True):
+            col.width = Cm(w)  # the grid (LibreOffice/WPS read this)
+        for row_ in t.rows:  # and each cell (Word reads this)
+            for cell, w in zip(row_.cells, widths_cm, strict=True):
+                cell.width = Cm(w)
 
 
 def write_docx(c: ReportContent, path: str | Path) -> Path:
@@ -42,9 +53,10 @@ def write_docx(c: ReportContent, path: str | Path) -> Path:
     style.font.size = Pt(10.5)
     doc.add_heading(str(h["title"]), 0)
     doc.add_heading(f"1. {h['overview']}", 1)
-    _table(doc, ["", ""], [[k, v] for k, v in c.overview] + [[str(h["sealed"]), c.sealed[1]]])
+    _table(doc, None, [[k, v] for k, v in c.overview] + [[str(h["sealed"]), c.sealed[1]]],
+           [5.0, 11.5])
     doc.add_heading(f"2. {h['capabilities']}", 1)
-    _table(doc, list(h["ratings_cols"]), ratings_rows(c))
+    _table(doc, list(h["ratings_cols"]), ratings_rows(c), [3.5, 2.0, 2.0, 9.0])
     for n, key, findings in (("3", "strengths", c.card.findings.strengths),
                              ("4", "improvements", c.card.findings.improvements)):
         doc.add_heading(f"{n}. {h[key]}", 1)
@@ -58,13 +70,14 @@ def write_docx(c: ReportContent, path: str | Path) -> Path:
                 p.runs[0].font.size = Pt(8)
     doc.add_heading(f"5. {h['plan']}", 1)
     _table(doc, list(h["plan_cols"]),
-           [[r.capability, r.issue, r.action, r.responsible, r.due] for r in c.plan])
+           [[r.capability, r.issue, r.action, r.responsible, r.due] for r in c.plan],
+           [2.2, 5.0, 4.6, 2.7, 2.6])
     doc.add_heading(f"6. {h['charts']}", 1)
     for _, cap, png in c.figures:
         doc.add_picture(io.BytesIO(png), width=Cm(16))
         doc.add_paragraph(cap)
     doc.add_heading(str(h["appendix"]), 1)
-    _table(doc, list(h["appendix_cols"]), appendix_rows(c))
+    _table(doc, list(h["appendix_cols"]), appendix_rows(c), [2.4, 2.2, 5.4, 6.5])
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(out))
