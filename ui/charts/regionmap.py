@@ -155,9 +155,17 @@ def region_map_chart(
                     path_effects=HALO)
 
     # depots, posts, units
-    if region.depots:
-        ax.scatter([d.lon for d in region.depots], [d.lat for d in region.depots], marker="s",
-                   s=22, color="#8c564b", edgecolor="white", linewidth=0.5, zorder=3)
+    # village supply points are many (1,000 in the seed city): small dots, depots as squares
+    points = [d for d in region.depots if d.tier == "village"]
+    depots = [d for d in region.depots if d.tier != "village"]
+    if points:
+        ax.scatter([d.lon for d in points], [d.lat for d in points], marker=".", s=5,
+                   color="#8c564b", alpha=0.45, linewidth=0, zorder=2.8)
+    if depots:
+        size = {"city": 70, "county": 40, "township": 22}
+        ax.scatter([d.lon for d in depots], [d.lat for d in depots], marker="s",
+                   s=[size.get(d.tier, 22) for d in depots], color="#8c564b",
+                   edgecolor="white", linewidth=0.5, zorder=3)
     if region.command_posts:
         ax.scatter([p.lon for p in region.command_posts], [p.lat for p in region.command_posts],
                    marker="p", s=30, color="#6a3d9a", edgecolor="white", linewidth=0.5,
@@ -207,6 +215,8 @@ def region_map_chart(
                label=tr("map.unit_used", lang)),
         Line2D([], [], marker="^", color="#b0b0b0", ls="none", ms=6, label=tr("map.unit", lang)),
         Line2D([], [], marker="s", color="#8c564b", ls="none", ms=6, label=tr("map.depot", lang)),
+        Line2D([], [], marker=".", color="#8c564b", ls="none", ms=5, alpha=0.6,
+               label=tr("map.supply_point", lang)),
         Line2D([], [], marker="p", color="#6a3d9a", ls="none", ms=7, label=tr("map.post", lang)),
         Line2D([], [], color="#4c78a8", lw=1.2, label=tr("map.route", lang)),
     ]

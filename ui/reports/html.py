@@ -42,7 +42,8 @@ def render_html(c: ReportContent) -> str:
         for f in findings:
             text = f.text_zh if c.lang == "zh" else f.text_en
             ev = "; ".join(c.event_line(s) for s in f.evidence[:5])
-            out.append(f"<li>{e(text)}<br><small>{e(h['evidence'])}: {e(ev)}</small></li>")
+            small = f"<br><small>{e(h['evidence'])}: {e(ev)}</small>" if ev else ""
+            out.append(f"<li>{e(text)}{small}</li>")
         if not findings:
             out.append(f"<li>{e(h['none'])}</li>")
         out.append("</ul>")
