@@ -41,7 +41,7 @@ def apply(d: Drill, inj: ComplicationInject) -> None:
         factor = c.factor if c.factor is not None else d.p.travel.cutoff_factor
         d.tm.blocks.block(c.township, factor, unit=c.unit)
         if c.duration_min is not None:
-            d.env.process(_lift(d, c.township, c.duration_min))
+            d.env.call_in(c.duration_min, d.tm.blocks.unblock, c.township, factor, c.unit)
     elif c.type == "comms_lost":
         d.outages.append(CommsOutage(
             factor=c.factor if c.factor is not None else d.p.reports.comms_lost_factor,
@@ -66,19 +66,21 @@ def apply(d: Drill, inj: ComplicationInject) -> None:
                 d.env.process(_replace(d, i))
 
 
-def _lift(d: Drill, township: str, after: float) -> ProcGen:
-    yield d.env.timeout(after)
-    d.tm.blocks.clear(township)
-
-
 def _escalate(d: Drill, inc: IncidentState, grade: str, inj: ComplicationInject) -> None:
     c = inj.complication
-    if _GRADE_RANK[grade] > _GRADE_RANK[inc.grade]:
-        d.emit("incident_escalated", incident=inc.id, inject=inj.id, grade=grade,
-               grade_from=inc.grade)
-        inc.grade = grade
-    if inc.controlled:
-        return
+    reopen = inc.controlled and bool(c.requires)
+    if _GRADE_RANK[grade] > _GRADE_RANK[inc.grade] or reopen:
+        new = grade if _GRADE_RANK[grade] > _GRADE_RANK[inc.grade] else inc.grade
+        if reopen:
+            d.emit("incident_escalated", incident=inc.id, inject=inj.id, grade=new,
+                   grade_from=inc.grade, reopened=True)
+        else:
+            d.emit("incident_escalated", incident=inc.id, inject=inj.id, grade=new,
+                   grade_from=inc.grade)
+        inc.grade = new
+    if reopen:  # new work after control: the incident is open again until it is done
+        inc.controlled = inc.closed = False
+        inc.rounds += 1
     for r in c.requires:
         need = d._need(inc, r.capability, r.effort, r.units, r.min_level)
         inc.needs.append(need)

@@ -22,11 +22,14 @@ Reports (:mod:`engine.reporting`), supplies (:mod:`engine.supplies`) and complic
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from typing import Any
+from collections import deque
+from collections.abc import Callable, Generator
+from heapq import heappush
+from typing import Any, cast
 
 import numpy as np
 import simpy
+from simpy.events import NORMAL
 
 from engine import complications, reporting, supplies
 from engine.dispatch import make_policy
@@ -41,6 +44,46 @@ from scenarios.templates import TemplateSet, load_templates
 
 ProcGen = Generator[simpy.Event, Any, None]
 _PARENT = {"township": "county", "county": "city"}
+
+# Phases of a unit. A unit is committed to an incident from dispatch to release.
+BASE, TURNOUT, TRAVEL, SCENE, RETURN = 0, 1, 2, 3, 4
+
+
+class _Call:
+    """A scheduled call: the lightest object simpy's ``step`` can process (no process, no
+    generator, no ``Timeout`` bookkeeping)."""
+
+    __slots__ = ("callbacks", "_ok", "_value", "fn", "args")
+
+    def __init__(self, fn: Callable[..., None], args: tuple[Any, ...]) -> None:
+        self.callbacks: list[Callable[[Any], None]] | None = [_fire]
+        self._ok = True
+        self._value = None
+        self.fn, self.args = fn, args
+
+
+def _fire(ev: _Call) -> None:
+    ev.fn(*ev.args)
+
+
+class Env(simpy.Environment):
+    """A simpy environment that can also schedule plain function calls."""
+
+    def call_in(self, delay: float, fn: Callable[..., None], *args: Any) -> None:
+        """Call ``fn(*args)`` after ``delay`` minutes (ordered with simpy events like a
+        ``Timeout`` created now)."""
+        heappush(self._queue, (self._now + delay, NORMAL, next(self._eid),
+                               cast(simpy.Event, _Call(fn, args))))
+
+
+class Desk:
+    """A duty desk: ``officers`` officers taking alarms first come, first served."""
+
+    __slots__ = ("free", "queue")
+
+    def __init__(self, officers: int) -> None:
+        self.free = officers
+        self.queue: deque[tuple[IncidentState, str, str]] = deque()
 _templates: TemplateSet | None = None
 
 
@@ -62,7 +105,7 @@ class Drill:
     def __init__(
         self, region: Region, scenario: Scenario, seed: int, params: BehaviourParams, log: EventLog
     ) -> None:
-        self.env = simpy.Environment()
+        self.env = Env(initial_time=0.0)
         self.region, self.scenario, self.seed, self.p, self.log = (
             region, scenario, seed, params, log
         )
@@ -77,16 +120,18 @@ class Drill:
         else:
             self.participant = np.ones(n, dtype=bool)
         self.available = self.participant.copy()
-        self.at_base = np.ones(n, dtype=bool)
-        self.return_at = np.zeros(n)
+        self.phase = [BASE] * n
+        self.token = [0] * n  # bumped on every order/release: stale scheduled calls are ignored
+        self.job: list[Need | None] = [None] * n
+        self.returning = np.zeros(n, dtype=bool)
+        self.trip_t0 = np.zeros(n)  # start of the current trip (out or back)
+        self.trip_dur = np.zeros(n)  # its duration in minutes
         self.kb = [params.for_kind(k) for k in ix.kinds]
-        self.stores: dict[int, simpy.Store] = {}
-        self.released: dict[int, simpy.Event] = {}
         self.on_scene_at: dict[int, IncidentState] = {}
         self.pending: list[tuple[Need, str, str]] = []
         self.incidents: dict[str, IncidentState] = {}
         self.posts: dict[str, PostState] = {}
-        self.desks: dict[str, simpy.Resource] = {}
+        self.desks: dict[str, Desk] = {}
         self.outages: list[CommsOutage] = []
         self.stock: dict[str, dict[str, int]] = {}
         c = scenario.conditions
@@ -162,7 +207,7 @@ class Drill:
             requires=[r.model_dump() for r in spec.requires], supplies=dict(spec.supplies),
             cascade_of=spec.cascade_of,
         )
-        self.env.process(self._alarm(inc))
+        self._alarm(inc)
 
     def _need(self, inc: IncidentState, cap: str, effort: float, units: int, lvl: int) -> Need:
         return Need(incident=inc, capability=cap, effort=effort, wanted=units, min_level=lvl,
@@ -178,20 +223,29 @@ class Drill:
         j = self.region.ancestor(inc.township, level)  # type: ignore[arg-type]
         return level, (j.id if j is not None else inc.township)
 
-    def _alarm(self, inc: IncidentState) -> ProcGen:
+    def _alarm(self, inc: IncidentState) -> None:
         level, jid = self._desk_for(inc)
         caller = inc.spec.caller
         self.emit("alarm_raised", incident=inc.id, level=level, caller_source=caller.source,
                   caller=caller.id or caller.name or None, desk=desk_id(jid))
         desk = self.desks.get(jid)
         if desk is None:
-            desk = self.desks[jid] = simpy.Resource(self.env, self.p.alarm.desk_officers[level])  # type: ignore[index]
-        req = desk.request()
-        yield req
-        yield self.env.timeout(
-            self.p.alarm.take_alarm[level].draw(self.rng["alarm"]) * self.f_take  # type: ignore[index]
-        )
-        desk.release(req)
+            desk = self.desks[jid] = Desk(self.p.alarm.desk_officers[level])  # type: ignore[index]
+        if desk.free > 0:
+            desk.free -= 1
+            self._take(inc, level, jid, desk)
+        else:
+            desk.queue.append((inc, level, jid))
+
+    def _take(self, inc: IncidentState, level: str, jid: str, desk: Desk) -> None:
+        take = self.p.alarm.take_alarm[level].draw(self.rng["alarm"]) * self.f_take  # type: ignore[index]
+        self.env.call_in(take, self._taken, inc, level, jid, desk)
+
+    def _taken(self, inc: IncidentState, level: str, jid: str, desk: Desk) -> None:
+        if desk.queue:  # the officer takes the oldest waiting alarm next
+            self._take(*desk.queue.popleft(), desk)
+        else:
+            desk.free += 1
         inc.desk_level, inc.desk_jurisdiction = level, jid
         self.emit("alarm_taken", incident=inc.id, level=level, desk=desk_id(jid))
         reporting.notify_post(self, inc)
@@ -200,15 +254,45 @@ class Drill:
 
     # ----- dispatch -----------------------------------------------------------------------
     def etas(self, inc: IncidentState, idx: IntArray) -> FloatArray:
-        """Road minutes from units ``idx``'s current positions to the incident (blocks applied)."""
+        """Road minutes from units ``idx``'s current positions to the incident (blocks applied).
+
+        A unit on its way back to base is where linear interpolation along its return trip
+        puts it now."""
         loc = inc.spec.location
-        return self.ix.etas(self.tm, idx, loc.lon, loc.lat, inc.terrain, inc.township)
+        tm = self.tm
+        lon, lat = tm.lon[idx], tm.lat[idx]
+        r = self.returning[idx]
+        if r.any():
+            k = idx[r]
+            f = np.minimum(1.0, (self.env.now - self.trip_t0[k])
+                           / np.maximum(self.trip_dur[k], 1e-12))
+            lon[r] += (self.ix.lon[k] - lon[r]) * f
+            lat[r] += (self.ix.lat[k] - lat[r]) * f
+        return self.ix.etas(tm, idx, loc.lon, loc.lat, inc.terrain, inc.township, lon, lat)
+
+    def position(self, u: int) -> tuple[float, float]:
+        """Where unit ``u`` is now (interpolated along a trip in progress)."""
+        lon, lat = float(self.tm.lon[u]), float(self.tm.lat[u])
+        ph = self.phase[u]
+        if ph == RETURN:
+            tlon, tlat = float(self.ix.lon[u]), float(self.ix.lat[u])
+        elif ph == TRAVEL:
+            job = self.job[u]
+            assert job is not None
+            loc = job.incident.spec.location
+            tlon, tlat = loc.lon, loc.lat
+        else:
+            return lon, lat
+        dur = float(self.trip_dur[u])
+        f = min(1.0, (self.env.now - float(self.trip_t0[u])) / dur) if dur > 0 else 1.0
+        return lon + (tlon - lon) * f, lat + (tlat - lat) * f
 
     def eta_unit(self, u: int, inc: IncidentState) -> float:
         """Road minutes for unit ``u`` from where it is to the incident (blocks applied)."""
         loc = inc.spec.location
-        return road_minutes(self.region.travel, float(self.tm.speed[u]), float(self.tm.lon[u]),
-                            float(self.tm.lat[u]), loc.lon, loc.lat, inc.terrain) * block_factor(
+        lon, lat = self.position(u)
+        return road_minutes(self.region.travel, float(self.tm.speed[u]), lon, lat,
+                            loc.lon, loc.lat, inc.terrain) * block_factor(
                                 self.tm.blocks, self.ix.unit_ids[u], inc.township)
 
     def request(self, need: Need, level: str, jid: str) -> None:
@@ -236,12 +320,11 @@ class Drill:
             return
         self.emit("mutual_aid_requested", incident=inc.id, from_jurisdiction=jid, to_level=up,
                   capability=need.capability, units=need.short)
-        self.env.process(self._escalate(need, up, anc.id))
+        self._escalate(need, up, anc.id)
 
-    def _escalate(self, need: Need, level: str, jid: str) -> ProcGen:
+    def _escalate(self, need: Need, level: str, jid: str) -> None:
         delay = self.p.dispatch.escalate_delay[level].draw(self.rng["dispatch"])  # type: ignore[index]
-        yield self.env.timeout(delay)
-        self.request(need, level, jid)
+        self.env.call_in(delay, self.request, need, level, jid)
 
     def _commit(self, u: int, need: Need, level: str, jid: str, eta: float) -> None:
         inc = need.incident
@@ -258,11 +341,7 @@ class Drill:
         if mutual:
             self.emit("mutual_aid_granted", incident=inc.id, unit=uid,
                       from_jurisdiction=self.ix.serving[u])
-        store = self.stores.get(u)
-        if store is None:
-            store = self.stores[u] = simpy.Store(self.env)
-            self.env.process(self._unit(u))
-        store.put(need)
+        self._order(u, need)
 
     def _offer(self, u: int) -> None:
         """A unit became free: give it to the oldest waiting requirement it can serve."""
@@ -283,41 +362,55 @@ class Drill:
         self.pending = keep
 
     # ----- units --------------------------------------------------------------------------
-    def _unit(self, u: int) -> ProcGen:
-        store = self.stores[u]
-        uid = self.ix.unit_ids[u]
-        get: simpy.Event | None = None
-        while True:
-            if get is None:
-                get = store.get()
-            if not self.at_base[u] and not get.triggered:
-                yield get | self.env.timeout(max(0.0, self.return_at[u] - self.env.now))
-                if not get.triggered:
-                    self.at_base[u] = True
-                    self.tm.lon[u], self.tm.lat[u] = self.ix.lon[u], self.ix.lat[u]
-                    self.emit("unit_returned", unit=uid)
-                    continue
-            need = yield get
-            get = None
-            yield from self._serve(u, need)
+    # A unit is a small state machine driven by scheduled calls (no simpy process): BASE →
+    # TURNOUT → TRAVEL → SCENE → RETURN → BASE. Every order and release bumps the unit's token,
+    # so a call scheduled for an earlier phase (a recalled trip, an overtaken return) is ignored.
+    def _order(self, u: int, need: Need) -> None:
+        self.job[u] = need
+        self.token[u] += 1
+        if self.phase[u] == BASE:
+            self.phase[u] = TURNOUT
+            delay = self.kb[u].turnout.draw(self.rng["turnout"]) * self.f_turnout
+            self.env.call_in(delay, self._mobilise, u, self.token[u])
+        else:  # on its way back: it turns round where it is, no turn-out
+            self.tm.lon[u], self.tm.lat[u] = self.position(u)
+            self.returning[u] = False
+            self.phase[u] = TURNOUT  # no turn-out time: it sets off at once
+            self._mobilise(u, self.token[u])
 
-    def _serve(self, u: int, need: Need) -> ProcGen:
+    def _mobilise(self, u: int, token: int) -> None:
+        if self.token[u] != token:
+            return
+        need = self.job[u]
+        assert need is not None
         inc = need.incident
-        uid = self.ix.unit_ids[u]
-        kb = self.kb[u]
-        if self.at_base[u]:
-            yield self.env.timeout(kb.turnout.draw(self.rng["turnout"]) * self.f_turnout)
-        self.emit("unit_mobilised", incident=inc.id, unit=uid)
-        self.at_base[u] = False
-        road = self.eta_unit(u, inc)
-        yield self.env.timeout(road * self.p.travel.factor.draw(self.rng["travel"]) * self.f_travel)
+        self.emit("unit_mobilised", incident=inc.id, unit=self.ix.unit_ids[u])
+        road = self.eta_unit(u, inc)  # from its position (base, or where it turned round)
+        self.phase[u] = TRAVEL
+        dur = road * self.p.travel.factor.draw(self.rng["travel"]) * self.f_travel
+        self.trip_t0[u], self.trip_dur[u] = self.env.now, dur
+        self.env.call_in(dur, self._arrived, u, token)
+
+    def _arrived(self, u: int, token: int) -> None:
+        if self.token[u] != token:
+            return
+        need = self.job[u]
+        assert need is not None
+        inc = need.incident
         loc = inc.spec.location
         self.tm.lon[u], self.tm.lat[u] = loc.lon, loc.lat
-        self.emit("unit_arrived", incident=inc.id, unit=uid)
-        rel = self.released[u] = self.env.event()
+        self.phase[u] = SCENE
+        self.emit("unit_arrived", incident=inc.id, unit=self.ix.unit_ids[u])
         self.on_scene_at[u] = inc
         self._arrive(u, need)
-        yield rel
+
+    def _returned(self, u: int, token: int) -> None:
+        if self.token[u] != token:
+            return
+        self.phase[u] = BASE
+        self.returning[u] = False
+        self.tm.lon[u], self.tm.lat[u] = self.ix.lon[u], self.ix.lat[u]
+        self.emit("unit_returned", unit=self.ix.unit_ids[u])
 
     def _arrive(self, u: int, need: Need) -> None:
         inc = need.incident
@@ -325,7 +418,8 @@ class Drill:
             inc.first_arrival, inc.first_unit = self.env.now, u
             assert inc.arrived is not None
             inc.arrived.succeed()
-            self.env.process(self._designate(inc))
+            self.env.call_in(
+                self.p.on_scene.designate_commander.draw(self.rng["command"]), self._designate, inc)
             self.env.process(reporting.first_report(self, inc))
             if inc.spec.supplies:
                 self.env.process(supplies.request(self, inc))
@@ -344,8 +438,7 @@ class Drill:
             need.started, need.last = True, self.env.now
             wt = self.p.on_scene.work_time
             if wt is not None:
-                ev = self.env.timeout(wt.draw(self.rng["work"]))
-                ev.callbacks.append(lambda _e: self._need_done(need))
+                self.env.call_in(wt.draw(self.rng["work"]), self._need_done, need)
                 return
         if self.p.on_scene.work_time is None:
             self.reschedule(need)
@@ -362,9 +455,11 @@ class Drill:
             return
         if need.rate <= 0:
             return
-        v = need.version
-        ev = self.env.timeout(need.remaining / need.rate)
-        ev.callbacks.append(lambda _e: self._need_done(need) if need.version == v else None)
+        self.env.call_in(need.remaining / need.rate, self._work_done, need, need.version)
+
+    def _work_done(self, need: Need, version: int) -> None:
+        if need.version == version:
+            self._need_done(need)
 
     def _need_done(self, need: Need) -> None:
         if need.done:
@@ -374,40 +469,74 @@ class Drill:
         for u in need.on_scene:
             self.emit("task_finished", incident=inc.id, unit=self.ix.unit_ids[u],
                       task="on_scene_work", capability=need.capability, effort=need.effort)
-        lead = self.lead(inc)
+        lead = self.scene_lead(inc)
         for u in list(need.on_scene):
             if u != lead and self.on_scene_at.get(u) is inc:
                 self.release(u, inc)
+        for u in dict.fromkeys(need.assigned):  # recall units still on the way
+            if self.job[u] is need and self.phase[u] in (TURNOUT, TRAVEL):
+                self.recall(u)
         if not inc.controlled and all(n.done for n in inc.needs):
             inc.controlled = True
             self.emit("incident_controlled", incident=inc.id)
             self.env.process(reporting.final_report(self, inc))
-            self.env.process(self._handover(inc))
+            self._handover(inc)
 
     def lead(self, inc: IncidentState) -> int | None:
         """The unit leading the scene: the commander's, or the first to arrive."""
         return inc.commander if inc.commander is not None else inc.first_unit
 
+    def scene_lead(self, inc: IncidentState) -> int | None:
+        """The lead if it is on scene, else the first unit on scene in dispatch order (after a
+        re-opening the original lead may have left)."""
+        lead = self.lead(inc)
+        if lead is not None and self.on_scene_at.get(lead) is inc:
+            return lead
+        for u in inc.units:
+            if self.on_scene_at.get(u) is inc:
+                return u
+        return None
+
     def release(self, u: int, inc: IncidentState) -> None:
-        """The unit leaves the incident; it is available again (returning to base)."""
+        """The unit leaves the incident; it is available again (returning to base from where it
+        is)."""
         uid = self.ix.unit_ids[u]
         self.emit("unit_released", incident=inc.id, unit=uid)
         self.available[u] = self.participant[u]
+        self.job[u] = None
+        self.token[u] += 1
         if self.p.travel.return_to_base:
-            loc = inc.spec.location
-            back = road_minutes(self.region.travel, float(self.tm.speed[u]), loc.lon, loc.lat,
+            back = road_minutes(self.region.travel, float(self.tm.speed[u]),
+                                float(self.tm.lon[u]), float(self.tm.lat[u]),
                                 float(self.ix.lon[u]), float(self.ix.lat[u]),
-                                self.ix.home_terrain[u])
-            self.return_at[u] = self.env.now + back * self.f_travel
+                                self.ix.home_terrain[u]) * self.f_travel
+            self.phase[u] = RETURN
+            self.returning[u] = True
+            self.trip_t0[u], self.trip_dur[u] = self.env.now, back
+            self.env.call_in(back, self._returned, u, self.token[u])
         else:
-            self.at_base[u] = True
+            self.phase[u] = BASE
         self.on_scene_at.pop(u, None)
-        self.released.pop(u).succeed()
         self._offer(u)
 
+    def recall(self, u: int) -> None:
+        """Release a unit not yet on scene: still turning out (it stays at base) or on the road
+        (it turns back from where it is now)."""
+        need = self.job[u]
+        assert need is not None
+        if self.phase[u] == TURNOUT:
+            self.emit("unit_released", incident=need.incident.id, unit=self.ix.unit_ids[u])
+            self.available[u] = self.participant[u]
+            self.job[u] = None
+            self.token[u] += 1
+            self.phase[u] = BASE
+            self._offer(u)
+            return
+        self.tm.lon[u], self.tm.lat[u] = self.position(u)
+        self.release(u, need.incident)
+
     # ----- command ------------------------------------------------------------------------
-    def _designate(self, inc: IncidentState) -> ProcGen:
-        yield self.env.timeout(self.p.on_scene.designate_commander.draw(self.rng["command"]))
+    def _designate(self, inc: IncidentState) -> None:
         if inc.commander is None and inc.first_unit is not None:
             self.designate(inc, inc.first_unit, "first_arrival")
 
@@ -419,13 +548,21 @@ class Drill:
         self.emit("commander_designated", incident=inc.id, unit=unit.id,
                   person=inc.commander_person, reason=reason)
 
-    def _handover(self, inc: IncidentState) -> ProcGen:
-        lead = self.lead(inc)
-        if lead is not None:
-            uid = self.ix.unit_ids[lead]
-            self.emit("task_started", incident=inc.id, unit=uid, task="handover")
-            yield self.env.timeout(self.kb[lead].handover.draw(self.rng["command"]))
-            self.emit("task_finished", incident=inc.id, unit=uid, task="handover")
+    def _handover(self, inc: IncidentState) -> None:
+        lead = self.scene_lead(inc)
+        if lead is None:
+            self._close(inc, None, inc.rounds)
+            return
+        self.emit("task_started", incident=inc.id, unit=self.ix.unit_ids[lead], task="handover")
+        self.env.call_in(self.kb[lead].handover.draw(self.rng["command"]), self._close, inc, lead,
+                         inc.rounds)
+
+    def _close(self, inc: IncidentState, lead: int | None, rounds: int) -> None:
+        if lead is not None and self.on_scene_at.get(lead) is inc:
+            self.emit("task_finished", incident=inc.id, unit=self.ix.unit_ids[lead],
+                      task="handover")
+        if inc.rounds != rounds:  # re-opened by an escalation during the handover
+            return
         for u in dict.fromkeys(inc.units):
             if self.on_scene_at.get(u) is inc:
                 self.release(u, inc)

@@ -127,7 +127,8 @@ def first_report(d: Drill, inc: IncidentState) -> ProcGen:
 
 
 def final_report(d: Drill, inc: IncidentState) -> ProcGen:
-    """The final report (终报) after the incident is controlled."""
+    """The final report (终报) after the incident is controlled (none if an escalation has
+    re-opened it meanwhile: the next control brings its own)."""
     yield from _report_after(d, inc, "final")
 
 
@@ -139,9 +140,12 @@ def _report_after(d: Drill, inc: IncidentState, stage: str) -> ProcGen:
     rp = d.p.reports
     after = rp.followup_after if stage == "followup" else rp.final_after
     delay = after.draw(d.rng["report"]) * d.f_report
+    rounds = inc.rounds
     yield d.env.timeout(delay * d.comms_factor(inc))
     if stage == "followup" and inc.closed:
         return  # the final report supersedes a follow-up not yet written
+    if stage == "final" and (inc.rounds != rounds or not inc.controlled):
+        return  # re-opened since control
     missed = d.rng["report"].random() < (rp.followup_missed if stage == "followup"
                                         else rp.final_missed)
     if missed:

@@ -61,6 +61,7 @@ class IncidentState:
     commander_person: str | None = None
     controlled: bool = False
     closed: bool = False
+    rounds: int = 0  # times re-opened by an escalation after control
     first_report_t: float | None = None
     requests: int = 0
 

@@ -106,11 +106,15 @@ class RegionIndex:
         return self.region.post_by_township.get(township)
 
     def etas(self, tm: TravelModel, idx: IntArray, lon: float, lat: float, terrain: str,
-             township: str) -> FloatArray:
-        """Road minutes from the current positions (in ``tm``) of units ``idx`` to a point,
-        with ``tm``'s road blocks into ``township`` applied."""
+             township: str, olon: FloatArray | None = None,
+             olat: FloatArray | None = None) -> FloatArray:
+        """Road minutes from the current positions (in ``tm``, or ``olon``/``olat`` given per
+        unit of ``idx``) of units ``idx`` to a point, with ``tm``'s road blocks into
+        ``township`` applied."""
         p = self.region.travel
-        d = haversine_km(tm.lon[idx], tm.lat[idx], lon, lat)
+        if olon is None or olat is None:
+            olon, olat = tm.lon[idx], tm.lat[idx]
+        d = haversine_km(olon, olat, lon, lat)
         road = np.where(d >= p.arterial_min_km, p.arterial_factor, 1.0)
         eta = 60.0 * d * p.detour[terrain] / (tm.speed[idx] * road)  # type: ignore[index]
         b = tm.blocks

@@ -84,6 +84,8 @@ class RoadBlocks:
 
     by_township: dict[str, float] = field(default_factory=dict)
     by_pair: dict[tuple[str, str], float] = field(default_factory=dict)
+    #: the factors behind each entry, in the order added (``(None, t)`` for a whole township)
+    _factors: dict[tuple[str | None, str], list[float]] = field(default_factory=dict, repr=False)
 
     def block(self, township: str, factor: float = math.inf, unit: str | None = None) -> None:
         """Add a block: travel into ``township`` takes ``factor`` times longer (inf: impossible)."""
@@ -94,12 +96,42 @@ class RoadBlocks:
         else:
             key = (unit, township)
             self.by_pair[key] = self.by_pair.get(key, 1.0) * factor
+        self._factors.setdefault((unit, township), []).append(factor)
+
+    def unblock(self, township: str, factor: float = math.inf, unit: str | None = None) -> None:
+        """Lift one block added by :meth:`block` with the same arguments; others stay.
+
+        The remaining factors are multiplied again in the order they were added, so the result
+        equals what it would be had the lifted block never been added. Lifting a block that is
+        not in force does nothing.
+        """
+        key = (unit, township)
+        factors = self._factors.get(key)
+        if not factors or factor not in factors:
+            return
+        factors.remove(factor)
+        product = 1.0
+        for f in factors:
+            product *= f
+        if not factors:
+            del self._factors[key]
+        if unit is None:
+            if factors:
+                self.by_township[township] = product
+            else:
+                self.by_township.pop(township, None)
+        elif factors:
+            self.by_pair[(unit, township)] = product
+        else:
+            self.by_pair.pop((unit, township), None)
 
     def clear(self, township: str) -> None:
         """Lift every block into ``township``."""
         self.by_township.pop(township, None)
         for key in [k for k in self.by_pair if k[1] == township]:
             del self.by_pair[key]
+        for fkey in [k for k in self._factors if k[1] == township]:
+            del self._factors[fkey]
 
 
 class TravelModel:

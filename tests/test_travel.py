@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scenarios.region import Region
-from scenarios.travel import TravelModel, TravelParams, haversine_km, point_eta_minutes
+from scenarios.travel import RoadBlocks, TravelModel, TravelParams, haversine_km, point_eta_minutes
 
 
 def test_haversine_one_degree_of_latitude() -> None:
@@ -60,3 +60,24 @@ def test_road_blocks_slow_or_cut_off(county: Region) -> None:
     # other townships are never affected
     assert np.allclose(tm.eta_minutes(117.0, 31.86, "mountain", "T05"),
                        county.travel_model().eta_minutes(117.0, 31.86, "mountain", "T05"))
+
+
+def test_unblock_lifts_one_block_only() -> None:
+    b = RoadBlocks()
+    b.block("T02", 2.0)
+    b.block("T02", 3.0)
+    b.block("T02", 1.7, unit="U1")
+    b.unblock("T02", 3.0)
+    assert b.by_township == {"T02": 2.0} and b.by_pair == {("U1", "T02"): 1.7}
+    b.unblock("T02", 3.0)  # not in force any more: nothing happens
+    assert b.by_township == {"T02": 2.0}
+    b.block("T02", 1.1)
+    b.unblock("T02", 2.0)
+    assert b.by_township == {"T02": 1.1}  # exactly the remaining factor, no division error
+    b.unblock("T02", 1.1)
+    b.unblock("T02", 1.7, unit="U1")
+    assert b.by_township == {} and b.by_pair == {}
+    b.block("T02")  # inf: cut off
+    b.block("T02", 2.0)
+    b.unblock("T02")
+    assert b.by_township == {"T02": 2.0}

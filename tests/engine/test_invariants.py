@@ -57,7 +57,7 @@ def random_scenario(draw):
                 c.update(depot="D-K1", item=draw(st.sampled_from(ITEMS)), qty=0)
             elif ctype == "road_blocked":
                 c["duration_min"] = draw(st.floats(1, 60))
-            injects.append({"id": f"X{k}", "t": t + draw(st.floats(0, 20)),
+            injects.append({"id": f"X{k}", "t": t + draw(st.floats(0, 150)),
                             "kind": "complication", "complication": c})
     injects.sort(key=lambda x: x["t"])
     return scenario(injects, duration=draw(st.floats(max(i["t"] for i in injects) + 1, 600)))
@@ -70,6 +70,9 @@ def check_invariants(log, sc):
     seen: dict[tuple[str, str | None, str | None], int] = {}
     delivered: dict[tuple[str, str], int] = defaultdict(int)
     ends: dict[str, list[str]] = defaultdict(list)
+    controlled: set[str] = set()  # incidents under control now (an escalation can re-open)
+    closed: set[str] = set()
+    released: set[tuple[str, str]] = set()  # (unit, incident) released and not re-dispatched
     for r in recs:
         Event.model_validate(r)  # every record meets the contract
         assert r["t"] >= last, "log times never decrease"
@@ -78,16 +81,36 @@ def check_invariants(log, sc):
         seen.setdefault((k, inc, unit), r["seq"])
         if k == "unit_dispatched":
             assert unit not in committed, f"{unit} committed to {committed.get(unit)} and {inc}"
+            assert inc not in controlled, f"{unit} dispatched to {inc} after its control"
             committed[unit] = inc
+            released.discard((unit, inc))
         elif k == "unit_released":
             assert committed.pop(unit) == inc
-        elif k in ("unit_mobilised", "unit_arrived", "task_started", "task_finished"):
+            assert inc not in closed, f"{unit} released from {inc} after it closed"
+            released.add((unit, inc))
+        elif k == "unit_arrived":
+            assert (unit, inc) not in released, f"{unit} arrived at {inc} after its release"
+            assert inc not in controlled, f"{unit} arrived at {inc} after its control"
+            assert committed.get(unit) == inc, f"{k} of {unit} at {inc} while not committed"
+        elif k == "incident_escalated" and r["data"].get("reopened"):
+            assert inc in controlled, f"{inc} re-opened while not controlled"
+            controlled.discard(inc)
+            closed.discard(inc)
+        elif k == "incident_controlled":
+            assert inc not in controlled, f"{inc} controlled twice without re-opening"
+            controlled.add(inc)
+        elif k == "incident_closed":
+            assert inc in controlled and inc not in closed, f"{inc} closed while not controlled"
+            assert inc not in committed.values(), f"{inc} closed before every unit's release"
+            closed.add(inc)
+        elif k in ("unit_mobilised", "task_started", "task_finished"):
             assert committed.get(unit) == inc, f"{k} of {unit} at {inc} while not committed"
         elif k == "unit_returned":
             assert unit not in committed, f"{unit} returned to base while committed"
         elif k == "supplies_delivered":
             delivered[(r["depot"], r["data"]["item"])] += r["data"]["qty"]
-        elif k in ("incident_controlled", "incident_unresolved"):
+        if k in ("incident_controlled", "incident_unresolved") or (
+                k == "incident_escalated" and r["data"].get("reopened")):
             ends[inc].append(k)
     cause = {"alarm_raised": "incident_occurred", "alarm_taken": "alarm_raised",
              "unit_dispatched": "alarm_taken", "incident_controlled": "alarm_taken",
@@ -110,7 +133,11 @@ def check_invariants(log, sc):
     for (depot, item), qty in delivered.items():
         assert qty <= REGION.depot_by_id[depot].stock.get(item, 0), "stock went negative"
     for spec in sc.incidents:
-        assert len(ends[spec.id]) == 1, f"{spec.id} ends {ends[spec.id]}"
+        # (controlled, re-opened)* then exactly one end: controlled or unresolved
+        e = ends[spec.id]
+        assert e and len(e) % 2 == 1, f"{spec.id} ends {e}"
+        assert e[:-1] == ["incident_controlled", "incident_escalated"] * (len(e) // 2), e
+        assert (e[-1] == "incident_controlled") == (spec.id in controlled), e
     assert recs[-1]["kind"] == "drill_ended"
 
 
