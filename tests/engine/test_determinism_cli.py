@@ -163,3 +163,18 @@ def test_bad_params_errors(tmp_path: Path, edit, needle):
     with pytest.raises(InputError) as e:
         load_params(f)
     assert needle in str(e.value) and str(f) in str(e.value)
+
+
+def test_simulate_never_overwrites_a_run_silently(tmp_path: Path, small: Path):
+    out = tmp_path / "run"
+    args = ["simulate", str(small), "--region", str(COUNTY), "--seed", "1", "-o", str(out)]
+    assert run_cli(args).returncode == 0
+    (out / "baseline" / "rep-001").mkdir(parents=True)
+    first = (out / "events.jsonl").read_bytes()
+    again = run_cli([*args[:-4], "--seed", "2", "-o", str(out)])
+    assert again.returncode == 2 and "already holds a drill log" in again.stderr
+    assert (out / "events.jsonl").read_bytes() == first  # nothing lost
+    forced = run_cli([*args[:-4], "--seed", "2", "-o", str(out), "--force"])
+    assert forced.returncode == 0
+    assert (out / "events.jsonl").read_bytes() != first
+    assert not (out / "baseline").exists()  # the old run's baseline went with it

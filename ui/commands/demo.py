@@ -189,7 +189,7 @@ def demo(seed: int, out: Path, replications: int, as_json: bool, lang: str) -> N
     params = load_params()
     log = run_and_save(region, scenario, params, seed, run_dir,
                        {"region": None, "scenario": sealed_path, "params": None},
-                       ["blinddrill", "demo", "--seed", str(seed)])
+                       ["blinddrill", "demo", "--seed", str(seed)], overwrite=True)
 
     say(f"[3/5] {t['base']} × {replications} …")
     base_dir = run_dir / "baseline"

@@ -52,12 +52,26 @@ def run_and_save(
     out: Path,
     sources: dict[str, Path | None],
     command: list[str],
+    overwrite: bool = False,
 ) -> EventLog:
     """Simulate and write RUN_DIR (events.jsonl + inputs/). ``sources`` maps input names
-    (region/scenario/params) to the files given, ``None`` for built-ins (dumped as YAML)."""
+    (region/scenario/params) to the files given, ``None`` for built-ins (dumped as YAML).
+
+    A directory that already holds a drill log is never overwritten silently (it may be a live
+    drill's record): ``overwrite=True`` replaces that run (its log, inputs and baseline)."""
     from engine.simulation import simulate
     from scenarios.loading import InputError
     from scenarios.region import ReferenceProblems
+    from ui.errors import UserError
+
+    if (out / "events.jsonl").exists():
+        if not overwrite:
+            raise UserError(f"{out}: already holds a drill log (events.jsonl); choose another "
+                            "directory, or pass --force to replace that run")
+        (out / "events.jsonl").unlink()
+        for sub in ("inputs", "baseline"):
+            if (out / sub).is_dir():
+                shutil.rmtree(out / sub)
 
     try:
         log = simulate(region, scenario, seed=seed, params=params)
@@ -95,11 +109,13 @@ def run_and_save(
 @click.option("--seed", type=click.IntRange(min=0), required=True, help="Random seed (>= 0).")
 @click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path),
               required=True, help="Run directory to write.")
+@click.option("--force", is_flag=True,
+              help="Replace the run already in RUN_DIR (its log, inputs and baseline).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of the printed summary.")
 def simulate(scenario_file: Path, region_file: Path | None, params_file: Path | None, seed: int,
-             out: Path, as_json: bool, lang: str) -> None:
+             out: Path, force: bool, as_json: bool, lang: str) -> None:
     """Simulate SCENARIO.yaml and write RUN_DIR/events.jsonl and RUN_DIR/inputs/.
 
     模拟一次演练：写出事件日志和全部输入的副本，便于复现和评估。
@@ -120,7 +136,8 @@ def simulate(scenario_file: Path, region_file: Path | None, params_file: Path | 
     params = load_params(params_file)
     sources: dict[str, Path | None] = {"region": region_file, "scenario": scenario_file,
                                        "params": params_file}
-    log = run_and_save(region, scenario, params, seed, out, sources, ["blinddrill", *sys.argv[1:]])
+    log = run_and_save(region, scenario, params, seed, out, sources,
+                       ["blinddrill", *sys.argv[1:]], overwrite=force)
     summary: dict[str, Any] = summarise(log.records, region)
     summary["run_dir"] = str(out)
     if as_json:
