@@ -143,10 +143,12 @@ class Drill:
         self.f_report = (night.report if c.night else 1.0) * (weekend.report if c.weekend else 1.0)
         self.f_travel = (night.travel if c.night else 1.0) * (weekend.travel if c.weekend else 1.0)
         self.policy = make_policy(params.dispatch.policy)
+        self.log_add = log.add
 
     # ----- logging ------------------------------------------------------------------------
     def emit(self, kind: str, **kw: Any) -> None:
-        """Append an event at the current simulated time."""
+        """Append an event at the current simulated time (keyword form; hot paths use
+        :attr:`log_add`, ``EventLog.add``, with the ids positional)."""
         self.log.append(kind, self.env.now, **kw)
 
     # ----- the run ------------------------------------------------------------------------
@@ -158,7 +160,7 @@ class Drill:
             start=sc.start.isoformat() if sc.start else None, region=self.region.name,
             seed=self.seed, mode="sim", conditions=sc.conditions.model_dump(mode="json"),
         )
-        self.env.process(self._injects())
+        self._injects_from(0)
         end = sc.duration_min
         self.env.run(until=end)
         while self.env.peek() <= end:
@@ -170,23 +172,29 @@ class Drill:
         self.emit("drill_ended", reason="duration")
         return self.log
 
-    def _injects(self) -> ProcGen:
-        for inj in self.scenario.injects:
-            if inj.t > self.env.now:
-                yield self.env.timeout(inj.t - self.env.now)
-            d = inj.delivery
-            kind = "incident" if isinstance(inj, IncidentInject) else "complication"
-            self.emit(
-                "inject_released", inject=inj.id,
-                incident=inj.incident.id if isinstance(inj, IncidentInject) else
-                inj.complication.incident,
-                inject_kind=kind, method=d.method, sender=d.sender, recipient=d.recipient,
-                message=d.message,
-            )
-            if isinstance(inj, IncidentInject):
-                self._occur(inj)
-            elif isinstance(inj, ComplicationInject):
-                complications.apply(self, inj)
+    def _injects_from(self, k: int) -> None:
+        """Release every inject from ``k`` on that is due now; schedule the next one."""
+        injects = self.scenario.injects
+        while k < len(injects) and injects[k].t <= self.env.now:
+            self._release_inject(injects[k])
+            k += 1
+        if k < len(injects):
+            self.env.call_in(injects[k].t - self.env.now, self._injects_from, k)
+
+    def _release_inject(self, inj: IncidentInject | ComplicationInject) -> None:
+        d = inj.delivery
+        kind = "incident" if isinstance(inj, IncidentInject) else "complication"
+        self.emit(
+            "inject_released", inject=inj.id,
+            incident=inj.incident.id if isinstance(inj, IncidentInject) else
+            inj.complication.incident,
+            inject_kind=kind, method=d.method, sender=d.sender, recipient=d.recipient,
+            message=d.message,
+        )
+        if isinstance(inj, IncidentInject):
+            self._occur(inj)
+        elif isinstance(inj, ComplicationInject):
+            complications.apply(self, inj)
 
     # ----- incidents and alarms -----------------------------------------------------------
     def _occur(self, inj: IncidentInject) -> None:
@@ -195,7 +203,7 @@ class Drill:
         inc = IncidentState(
             spec=spec, inject=inj.id, township=t, county=self.ix.county_of.get(t),
             terrain=self.region.jurisdiction_by_id[t].terrain, grade=spec.grade,
-            casualties=spec.casualties, arrived=self.env.event(),
+            casualties=spec.casualties,
         )
         inc.needs = [self._need(inc, r.capability, r.effort, r.units, r.min_level)
                      for r in spec.requires]
@@ -226,8 +234,9 @@ class Drill:
     def _alarm(self, inc: IncidentState) -> None:
         level, jid = self._desk_for(inc)
         caller = inc.spec.caller
-        self.emit("alarm_raised", incident=inc.id, level=level, caller_source=caller.source,
-                  caller=caller.id or caller.name or None, desk=desk_id(jid))
+        self.log_add("alarm_raised", self.env.now, inc.id, None, None, None, None, {
+            "level": level, "caller_source": caller.source,
+            "caller": caller.id or caller.name or None, "desk": desk_id(jid)})
         desk = self.desks.get(jid)
         if desk is None:
             desk = self.desks[jid] = Desk(self.p.alarm.desk_officers[level])  # type: ignore[index]
@@ -247,7 +256,8 @@ class Drill:
         else:
             desk.free += 1
         inc.desk_level, inc.desk_jurisdiction = level, jid
-        self.emit("alarm_taken", incident=inc.id, level=level, desk=desk_id(jid))
+        self.log_add("alarm_taken", self.env.now, inc.id, None, None, None, None,
+                     {"level": level, "desk": desk_id(jid)})
         reporting.notify_post(self, inc)
         for need in list(inc.needs):
             self.request(need, level, jid)
@@ -333,11 +343,13 @@ class Drill:
         need.assigned.append(u)
         inc.units.append(u)
         mutual = not self.ix.contains(u, inc.township)
-        self.emit("unit_dispatched", incident=inc.id, unit=uid, level=level,
-                  eta_min=round(eta, 4), capability=need.capability, mutual_aid=mutual,
-                  desk=desk_id(jid))
-        self.emit("message_sent", incident=inc.id, unit=uid, sender=desk_id(jid), recipient=uid,
-                  channel="phone", delay_min=0.0)
+        desk = desk_id(jid)
+        now = self.env.now
+        self.log_add("unit_dispatched", now, inc.id, uid, None, None, None, {
+            "level": level, "eta_min": round(eta, 4), "capability": need.capability,
+            "mutual_aid": mutual, "desk": desk})
+        self.log_add("message_sent", now, inc.id, uid, None, None, None, {
+            "sender": desk, "recipient": uid, "channel": "phone", "delay_min": 0.0})
         if mutual:
             self.emit("mutual_aid_granted", incident=inc.id, unit=uid,
                       from_jurisdiction=self.ix.serving[u])
@@ -384,7 +396,8 @@ class Drill:
         need = self.job[u]
         assert need is not None
         inc = need.incident
-        self.emit("unit_mobilised", incident=inc.id, unit=self.ix.unit_ids[u])
+        self.log_add("unit_mobilised", self.env.now, inc.id, self.ix.unit_ids[u], None, None,
+                     None, {})
         road = self.eta_unit(u, inc)  # from its position (base, or where it turned round)
         self.phase[u] = TRAVEL
         dur = road * self.p.travel.factor.draw(self.rng["travel"]) * self.f_travel
@@ -400,7 +413,8 @@ class Drill:
         loc = inc.spec.location
         self.tm.lon[u], self.tm.lat[u] = loc.lon, loc.lat
         self.phase[u] = SCENE
-        self.emit("unit_arrived", incident=inc.id, unit=self.ix.unit_ids[u])
+        self.log_add("unit_arrived", self.env.now, inc.id, self.ix.unit_ids[u], None, None,
+                     None, {})
         self.on_scene_at[u] = inc
         self._arrive(u, need)
 
@@ -410,19 +424,21 @@ class Drill:
         self.phase[u] = BASE
         self.returning[u] = False
         self.tm.lon[u], self.tm.lat[u] = self.ix.lon[u], self.ix.lat[u]
-        self.emit("unit_returned", unit=self.ix.unit_ids[u])
+        self.log_add("unit_returned", self.env.now, None, self.ix.unit_ids[u], None, None, None,
+                     {})
 
     def _arrive(self, u: int, need: Need) -> None:
         inc = need.incident
         if inc.first_arrival is None:
             inc.first_arrival, inc.first_unit = self.env.now, u
-            assert inc.arrived is not None
-            inc.arrived.succeed()
             self.env.call_in(
                 self.p.on_scene.designate_commander.draw(self.rng["command"]), self._designate, inc)
-            self.env.process(reporting.first_report(self, inc))
+            waiting, inc.video_waiting = inc.video_waiting, []
+            for post, ready in waiting:
+                reporting.video(self, inc, post, ready)
+            reporting.first_report(self, inc)
             if inc.spec.supplies:
-                self.env.process(supplies.request(self, inc))
+                supplies.request(self, inc)
         if need.done or inc.controlled:
             self.release(u, inc)
             return
@@ -431,8 +447,9 @@ class Drill:
         rate = float(self.ix.headcount[u] * kb.deployable_fraction
                 * kb.productivity.draw(self.rng["work"])
                 * self.p.on_scene.level_factor.get(lvl, 1.0))
-        self.emit("task_started", incident=inc.id, unit=self.ix.unit_ids[u],
-                  task="on_scene_work", capability=need.capability, effort=need.effort)
+        self.log_add("task_started", self.env.now, inc.id, self.ix.unit_ids[u], None, None, None,
+                     {"task": "on_scene_work", "capability": need.capability,
+                      "effort": need.effort})
         need.on_scene[u] = rate
         if not need.started:
             need.started, need.last = True, self.env.now
@@ -467,8 +484,9 @@ class Drill:
         need.done = True
         inc = need.incident
         for u in need.on_scene:
-            self.emit("task_finished", incident=inc.id, unit=self.ix.unit_ids[u],
-                      task="on_scene_work", capability=need.capability, effort=need.effort)
+            self.log_add("task_finished", self.env.now, inc.id, self.ix.unit_ids[u], None, None,
+                         None, {"task": "on_scene_work", "capability": need.capability,
+                                "effort": need.effort})
         lead = self.scene_lead(inc)
         for u in list(need.on_scene):
             if u != lead and self.on_scene_at.get(u) is inc:
@@ -478,8 +496,8 @@ class Drill:
                 self.recall(u)
         if not inc.controlled and all(n.done for n in inc.needs):
             inc.controlled = True
-            self.emit("incident_controlled", incident=inc.id)
-            self.env.process(reporting.final_report(self, inc))
+            self.log_add("incident_controlled", self.env.now, inc.id, None, None, None, None, {})
+            reporting.final_report(self, inc)
             self._handover(inc)
 
     def lead(self, inc: IncidentState) -> int | None:
@@ -501,7 +519,7 @@ class Drill:
         """The unit leaves the incident; it is available again (returning to base from where it
         is)."""
         uid = self.ix.unit_ids[u]
-        self.emit("unit_released", incident=inc.id, unit=uid)
+        self.log_add("unit_released", self.env.now, inc.id, uid, None, None, None, {})
         self.available[u] = self.participant[u]
         self.job[u] = None
         self.token[u] += 1
@@ -545,29 +563,30 @@ class Drill:
         unit = self.ix.units[u]
         suffix = "带队负责人" if reason == "first_arrival" else "现场接替指挥员"
         inc.commander, inc.commander_person = u, f"{unit.name}{suffix}"
-        self.emit("commander_designated", incident=inc.id, unit=unit.id,
-                  person=inc.commander_person, reason=reason)
+        self.log_add("commander_designated", self.env.now, inc.id, unit.id, None, None, None,
+                     {"person": inc.commander_person, "reason": reason})
 
     def _handover(self, inc: IncidentState) -> None:
         lead = self.scene_lead(inc)
         if lead is None:
             self._close(inc, None, inc.rounds)
             return
-        self.emit("task_started", incident=inc.id, unit=self.ix.unit_ids[lead], task="handover")
+        self.log_add("task_started", self.env.now, inc.id, self.ix.unit_ids[lead], None, None,
+                     None, {"task": "handover"})
         self.env.call_in(self.kb[lead].handover.draw(self.rng["command"]), self._close, inc, lead,
                          inc.rounds)
 
     def _close(self, inc: IncidentState, lead: int | None, rounds: int) -> None:
         if lead is not None and self.on_scene_at.get(lead) is inc:
-            self.emit("task_finished", incident=inc.id, unit=self.ix.unit_ids[lead],
-                      task="handover")
+            self.log_add("task_finished", self.env.now, inc.id, self.ix.unit_ids[lead], None,
+                         None, None, {"task": "handover"})
         if inc.rounds != rounds:  # re-opened by an escalation during the handover
             return
         for u in dict.fromkeys(inc.units):
             if self.on_scene_at.get(u) is inc:
                 self.release(u, inc)
         inc.closed = True
-        self.emit("incident_closed", incident=inc.id)
+        self.log_add("incident_closed", self.env.now, inc.id, None, None, None, None, {})
 
     # ----- comms --------------------------------------------------------------------------
     def comms_factor(self, inc: IncidentState, unit: str | None = None) -> float:

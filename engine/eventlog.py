@@ -217,6 +217,39 @@ class EventLog:
                 os.fsync(self._fh.fileno())
         return rec
 
+    def add(
+        self,
+        kind: str,
+        t: float,
+        incident: str | None,
+        unit: str | None,
+        inject: str | None,
+        depot: str | None,
+        post: str | None,
+        data: dict[str, Any],
+        source: Source = "sim",
+    ) -> dict[str, Any]:
+        """:meth:`append` with the ids positional and ``data`` given as a ready dict (kept by
+        the record, not copied): the same record and the same checks, for hot paths such as
+        the simulation engine."""
+        if kind not in _KIND_SET:
+            raise ValueError(f"unknown event kind '{kind}'")
+        t = round(float(t), 6)
+        records = self.records
+        if records and t < records[-1]["t"]:
+            raise LogOrderError(
+                f"event '{kind}' at t={t} precedes the last event at t={self.last_t}"
+            )
+        rec = {"seq": len(records), "t": t, "kind": kind, "incident": incident, "unit": unit,
+               "inject": inject, "depot": depot, "post": post, "source": source, "data": data}
+        records.append(rec)
+        if self._fh is not None:
+            self._fh.write(encode_record(rec))
+            if self._durable:
+                self._fh.flush()
+                os.fsync(self._fh.fileno())
+        return rec
+
     def close(self) -> None:
         """Flush and close the file sink, if any."""
         if self._fh is not None:

@@ -9,22 +9,23 @@
   First report: after the first arrival; follow-up: some time after the first; final: after
   control. Each may be missed, leave out required template fields, or get casualties wrong
   (the first report under-counts), with the rates in the behaviour parameters.
+
+Everything here is a chain of scheduled calls (``Drill.env.call_in``), not simpy processes:
+each step draws its delay and schedules the next.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
-
-import simpy
 
 from engine.state import IncidentState, PostState
 
 if TYPE_CHECKING:
     from engine.drill import Drill
 
-ProcGen = Generator[simpy.Event, Any, None]
+_STAGES = ("first", "followup", "final")
 
 
 def _desk(jurisdiction: str) -> str:
@@ -37,6 +38,7 @@ def township_party(d: Drill, inc: IncidentState) -> tuple[str | None, str]:
     return (cp.id, cp.id) if cp is not None else (None, _desk(inc.township))
 
 
+# ----- command post and visibility ------------------------------------------------------------
 def notify_post(d: Drill, inc: IncidentState) -> None:
     """The desk that took the alarm informs the township command post, which activates."""
     cp = d.ix.post_for(inc.township)
@@ -44,41 +46,59 @@ def notify_post(d: Drill, inc: IncidentState) -> None:
         return
     post = d.posts.get(cp.id)
     if post is None:
-        post = d.posts[cp.id] = PostState(id=cp.id, active=d.env.event())
-    d.env.process(_notify(d, inc, post))
-    d.env.process(_visible(d, inc, post))
+        post = d.posts[cp.id] = PostState(id=cp.id)
+    delay = d.p.command_post.notify.draw(d.rng["post"]) * d.comms_factor(inc)
+    d.env.call_in(delay, _notified, d, inc, post, delay)
+    if post.active_at is not None:
+        _post_up(d, inc, post)
+    else:
+        post.waiting.append(inc)
 
 
-def _notify(d: Drill, inc: IncidentState, post: PostState) -> ProcGen:
-    pp = d.p.command_post
-    delay = pp.notify.draw(d.rng["post"]) * d.comms_factor(inc)
-    yield d.env.timeout(delay)
-    d.emit("message_sent", incident=inc.id, post=post.id, sender=_desk(inc.desk_jurisdiction),
-           recipient=post.id, channel="phone", delay_min=round(delay, 4))
+def _notified(d: Drill, inc: IncidentState, post: PostState, delay: float) -> None:
+    d.log_add("message_sent", d.env.now, inc.id, None, None, None, post.id, {
+        "sender": _desk(inc.desk_jurisdiction), "recipient": post.id, "channel": "phone",
+        "delay_min": round(delay, 4)})
     if post.activating:
         return
     post.activating = True
     cp = d.region.post_by_township[inc.township]
-    yield d.env.timeout(cp.activation_min * pp.variability.draw(d.rng["post"]))
+    d.env.call_in(cp.activation_min * d.p.command_post.variability.draw(d.rng["post"]),
+                  _activated, d, inc, post)
+
+
+def _activated(d: Drill, inc: IncidentState, post: PostState) -> None:
     post.active_at = d.env.now
-    d.emit("command_post_activated", post=post.id, incident=inc.id)
-    assert post.active is not None
-    post.active.succeed()
+    d.log_add("command_post_activated", d.env.now, inc.id, None, None, None, post.id, {})
+    waiting, post.waiting = post.waiting, []
+    for i in waiting:
+        _post_up(d, i, post)
 
 
-def _visible(d: Drill, inc: IncidentState, post: PostState) -> ProcGen:
-    assert post.active is not None and inc.arrived is not None
-    yield post.active
+def _post_up(d: Drill, inc: IncidentState, post: PostState) -> None:
+    """The post is up: the scene is visible once its own setup and the video are done."""
     cp = d.region.post_by_township[inc.township]
     assert post.active_at is not None
     ready = post.active_at + cp.visibility_min * d.p.command_post.variability.draw(d.rng["post"])
-    yield inc.arrived
+    if inc.first_arrival is not None:
+        video(d, inc, post, ready)
+    else:
+        inc.video_waiting.append((post, ready))
+
+
+def video(d: Drill, inc: IncidentState, post: PostState, ready: float) -> None:
+    """Video from the first unit on scene: visible at the later of ``ready`` and video set-up."""
     assert inc.first_arrival is not None
-    video = inc.first_arrival + d.p.command_post.video_setup.draw(d.rng["post"])
-    wait = max(ready, video) - d.env.now
+    at = max(ready, inc.first_arrival + d.p.command_post.video_setup.draw(d.rng["post"]))
+    wait = at - d.env.now
     if wait > 0:
-        yield d.env.timeout(wait)
-    d.emit("scene_visible", post=post.id, incident=inc.id)
+        d.env.call_in(wait, _visible, d, inc, post)
+    else:
+        _visible(d, inc, post)
+
+
+def _visible(d: Drill, inc: IncidentState, post: PostState) -> None:
+    d.log_add("scene_visible", d.env.now, inc.id, None, None, None, post.id, {})
 
 
 # ----- reports --------------------------------------------------------------------------------
@@ -87,9 +107,8 @@ def _fields(d: Drill, inc: IncidentState, stage: str, p_missing: float) -> list[
     if inc.spec.template in ts.by_id:
         req = ts.required(inc.spec.template, stage)  # type: ignore[arg-type]
     else:
-        req = [f.id for f in ts.common_fields
-               if ("first", "followup", "final").index(f.required_from)
-               <= ("first", "followup", "final").index(stage)]
+        k = _STAGES.index(stage)
+        req = [f.id for f in ts.common_fields if _STAGES.index(f.required_from) <= k]
     drop = d.rng["report"].random(len(req))
     return [f for f, x in zip(req, drop, strict=True) if x >= p_missing]
 
@@ -109,43 +128,45 @@ def _values(d: Drill, inc: IncidentState, stage: str, p_error: float) -> dict[st
     return {"casualties": cas, "grade": inc.grade}
 
 
-def first_report(d: Drill, inc: IncidentState) -> ProcGen:
+def first_report(d: Drill, inc: IncidentState) -> None:
     """The first-arriving unit's first report (首报), then its relays, then the follow-up."""
     u = inc.first_unit
     assert u is not None
     uid = d.ix.unit_ids[u]
+    delay = d.kb[u].first_report.draw(d.rng["report"]) * d.f_report * d.comms_factor(inc, uid)
+    d.env.call_in(delay, _first_due, d, inc, u, delay)
+
+
+def _first_due(d: Drill, inc: IncidentState, u: int, delay: float) -> None:
     kb = d.kb[u]
-    delay = kb.first_report.draw(d.rng["report"]) * d.f_report * d.comms_factor(inc, uid)
-    yield d.env.timeout(delay)
     missed = d.rng["report"].random() < kb.report_missed
     if not missed:
         inc.first_report_t = d.env.now
         fields = _fields(d, inc, "first", kb.missing_field)
         values = _values(d, inc, "first", 0.0)
-        _submit(d, inc, "first", uid, delay, fields, values)
-    d.env.process(_later_report(d, inc, "followup"))
+        _submit(d, inc, "first", d.ix.unit_ids[u], delay, fields, values)
+    _report_after(d, inc, "followup")
 
 
-def final_report(d: Drill, inc: IncidentState) -> ProcGen:
+def final_report(d: Drill, inc: IncidentState) -> None:
     """The final report (终报) after the incident is controlled (none if an escalation has
     re-opened it meanwhile: the next control brings its own)."""
-    yield from _report_after(d, inc, "final")
+    _report_after(d, inc, "final")
 
 
-def _later_report(d: Drill, inc: IncidentState, stage: str) -> ProcGen:
-    yield from _report_after(d, inc, stage)
-
-
-def _report_after(d: Drill, inc: IncidentState, stage: str) -> ProcGen:
+def _report_after(d: Drill, inc: IncidentState, stage: str) -> None:
     rp = d.p.reports
     after = rp.followup_after if stage == "followup" else rp.final_after
     delay = after.draw(d.rng["report"]) * d.f_report
-    rounds = inc.rounds
-    yield d.env.timeout(delay * d.comms_factor(inc))
+    d.env.call_in(delay * d.comms_factor(inc), _report_due, d, inc, stage, delay, inc.rounds)
+
+
+def _report_due(d: Drill, inc: IncidentState, stage: str, delay: float, rounds: int) -> None:
     if stage == "followup" and inc.closed:
         return  # the final report supersedes a follow-up not yet written
     if stage == "final" and (inc.rounds != rounds or not inc.controlled):
         return  # re-opened since control
+    rp = d.p.reports
     missed = d.rng["report"].random() < (rp.followup_missed if stage == "followup"
                                         else rp.final_missed)
     if missed:
@@ -157,30 +178,57 @@ def _report_after(d: Drill, inc: IncidentState, stage: str) -> ProcGen:
     _submit(d, inc, stage, uid, delay, fields, _values(d, inc, stage, err))
 
 
+class _Relay:
+    """A report on its way up the levels ``reports.upward[grade]``."""
+
+    __slots__ = ("inc", "stage", "post", "sender", "channel", "fields", "values", "levels", "k")
+
+    def __init__(self, inc: IncidentState, stage: str, post: str | None, sender: str,
+                 channel: str, fields: list[str], values: dict[str, Any],
+                 levels: Sequence[str]) -> None:
+        self.inc, self.stage, self.post, self.sender = inc, stage, post, sender
+        self.channel, self.fields, self.values, self.levels = channel, fields, values, levels
+        self.k = 0
+
+
 def _submit(d: Drill, inc: IncidentState, stage: str, uid: str | None, delay: float,
             fields: list[str], values: dict[str, Any]) -> None:
     post, recipient = township_party(d, inc)
     channel = d.p.reports.channel.get(stage, "written")  # type: ignore[call-overload]
-    d.emit("report_submitted", incident=inc.id, unit=uid, post=post, stage=stage,
-           to="township", channel=channel, fields=fields, values=values,
-           sender=uid or recipient)
-    d.emit("message_sent", incident=inc.id, unit=uid, post=post, sender=uid or recipient,
-           recipient=recipient, channel=channel, delay_min=round(delay, 4))
-    d.env.process(_relay(d, inc, stage, post, recipient, channel, fields, values))
+    now = d.env.now
+    sender = uid or recipient
+    d.log_add("report_submitted", now, inc.id, uid, None, None, post, {
+        "stage": stage, "to": "township", "channel": channel, "fields": fields,
+        "values": values, "sender": sender})
+    d.log_add("message_sent", now, inc.id, uid, None, None, post, {
+        "sender": sender, "recipient": recipient, "channel": channel,
+        "delay_min": round(delay, 4)})
+    levels = d.p.reports.upward[inc.grade]  # type: ignore[index]
+    if levels:
+        _relay_next(d, _Relay(inc, stage, post, recipient, channel, fields, values, levels))
 
 
-def _relay(d: Drill, inc: IncidentState, stage: str, post: str | None, sender: str,
-           channel: str, fields: list[str], values: dict[str, Any]) -> ProcGen:
-    rp = d.p.reports
-    for level in rp.upward[inc.grade]:  # type: ignore[index]
-        delay = rp.relay[level].draw(d.rng["report"]) * d.f_report * d.comms_factor(inc)
-        yield d.env.timeout(delay)
-        j = d.region.ancestor(inc.township, level)
-        if j is None:
-            return
-        recipient = _desk(j.id)
-        d.emit("report_submitted", incident=inc.id, post=post, stage=stage, to=level,
-               channel=channel, fields=fields, values=values, sender=sender)
-        d.emit("message_sent", incident=inc.id, post=post, sender=sender, recipient=recipient,
-               channel=channel, delay_min=round(delay, 4))
-        sender = recipient
+def _relay_next(d: Drill, r: _Relay) -> None:
+    level = r.levels[r.k]
+    delay = (d.p.reports.relay[level].draw(d.rng["report"])  # type: ignore[index]
+             * d.f_report * d.comms_factor(r.inc))
+    d.env.call_in(delay, _relayed, d, r, delay)
+
+
+def _relayed(d: Drill, r: _Relay, delay: float) -> None:
+    inc = r.inc
+    j = d.region.ancestor(inc.township, r.levels[r.k])  # type: ignore[arg-type]
+    if j is None:
+        return
+    recipient = _desk(j.id)
+    now = d.env.now
+    d.log_add("report_submitted", now, inc.id, None, None, None, r.post, {
+        "stage": r.stage, "to": r.levels[r.k], "channel": r.channel, "fields": r.fields,
+        "values": r.values, "sender": r.sender})
+    d.log_add("message_sent", now, inc.id, None, None, None, r.post, {
+        "sender": r.sender, "recipient": recipient, "channel": r.channel,
+        "delay_min": round(delay, 4)})
+    r.sender = recipient
+    r.k += 1
+    if r.k < len(r.levels):
+        _relay_next(d, r)

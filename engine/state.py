@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import simpy
-
 from scenarios.schema import Casualties, IncidentSpec
 from scenarios.travel import Terrain
 
@@ -56,7 +54,7 @@ class IncidentState:
     units: list[int] = field(default_factory=list)  # every unit committed, in dispatch order
     first_arrival: float | None = None
     first_unit: int | None = None
-    arrived: simpy.Event | None = None
+    video_waiting: list[tuple[PostState, float]] = field(default_factory=list)  # (post, ready)
     commander: int | None = None
     commander_person: str | None = None
     controlled: bool = False
@@ -82,7 +80,7 @@ class PostState:
     id: str
     activating: bool = False
     active_at: float | None = None
-    active: simpy.Event | None = None
+    waiting: list[IncidentState] = field(default_factory=list)  # told before it was up
 
 
 @dataclass

@@ -4,15 +4,12 @@ After the first unit arrives the scene asks for the incident's supplies (one req
 Depots are tried village → township (in the incident's township) → county → city, nearest first
 within a tier; each depot gives what it has (stock is reserved at once and never goes
 negative) and its truck delivers after loading plus road time. What no depot has is reported
-short at once.
+short at once. Requests and deliveries are scheduled calls, not simpy processes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
-
-import simpy
+from typing import TYPE_CHECKING
 
 from engine.state import IncidentState
 from scenarios.region import Depot
@@ -21,7 +18,6 @@ from scenarios.travel import haversine_km, point_eta_minutes
 if TYPE_CHECKING:
     from engine.drill import Drill
 
-ProcGen = Generator[simpy.Event, Any, None]
 _TIER = {"village": 0, "township": 1, "county": 2, "city": 3}
 
 
@@ -33,15 +29,18 @@ def stock_of(d: Drill, depot: Depot) -> dict[str, int]:
     return s
 
 
-def request(d: Drill, inc: IncidentState) -> ProcGen:
+def request(d: Drill, inc: IncidentState) -> None:
     """Request every item the incident needs, after the request delay."""
-    sp = d.p.supplies
-    yield d.env.timeout(sp.request_delay.draw(d.rng["supplies"]))
+    d.env.call_in(d.p.supplies.request_delay.draw(d.rng["supplies"]), _request_now, d, inc)
+
+
+def _request_now(d: Drill, inc: IncidentState) -> None:
     loc = inc.spec.location
     chain = sorted(
         d.ix.depot_chain(inc.township),
         key=lambda dep: (_TIER[dep.tier], float(haversine_km(dep.lon, dep.lat, loc.lon, loc.lat))),
     )
+    sp = d.p.supplies
     for item, qty in inc.spec.supplies.items():
         inc.requests += 1
         rid = f"{inc.id}-S{inc.requests}"
@@ -55,17 +54,15 @@ def request(d: Drill, inc: IncidentState) -> ProcGen:
             if take > 0:
                 stock[item] -= take
                 left -= take
-                d.env.process(_deliver(d, inc, dep, item, take, rid))
+                road = point_eta_minutes(d.region.travel, sp.truck_kind, dep.lon, dep.lat,
+                                         loc.lon, loc.lat, inc.terrain)
+                road *= d.tm.blocks.by_township.get(inc.township, 1.0)
+                d.env.call_in(sp.loading.draw(d.rng["supplies"]) + road * d.f_travel,
+                              _delivered, d, inc, dep, item, take, rid)
         if left > 0:
             d.emit("supplies_short", incident=inc.id, item=item, qty=left, request=rid)
 
 
-def _deliver(d: Drill, inc: IncidentState, dep: Depot, item: str, qty: int, rid: str) -> ProcGen:
-    sp = d.p.supplies
-    loc = inc.spec.location
-    road = point_eta_minutes(d.region.travel, sp.truck_kind, dep.lon, dep.lat, loc.lon, loc.lat,
-                             inc.terrain)
-    road *= d.tm.blocks.by_township.get(inc.township, 1.0)
-    yield d.env.timeout(sp.loading.draw(d.rng["supplies"]) + road * d.f_travel)
+def _delivered(d: Drill, inc: IncidentState, dep: Depot, item: str, qty: int, rid: str) -> None:
     d.emit("supplies_delivered", incident=inc.id, depot=dep.id, item=item, qty=qty, request=rid,
            tier=dep.tier)
