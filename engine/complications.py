@@ -10,10 +10,7 @@ replaced after a delay.
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
-
-import simpy
+from typing import TYPE_CHECKING
 
 from engine.state import CommsOutage, IncidentState
 from scenarios.schema import ComplicationInject
@@ -21,7 +18,6 @@ from scenarios.schema import ComplicationInject
 if TYPE_CHECKING:
     from engine.drill import Drill
 
-ProcGen = Generator[simpy.Event, Any, None]
 _GRADE_RANK = {"IV": 0, "III": 1, "II": 2, "I": 3}
 
 
@@ -63,7 +59,8 @@ def apply(d: Drill, inj: ComplicationInject) -> None:
                 and d.ix.unit_ids[i.commander] == c.unit))]
         for i in targets:
             if i.commander is not None:
-                d.env.process(_replace(d, i))
+                d.env.call_in(d.p.on_scene.replace_commander.sample(d.dr["command"]),
+                              _replace, d, i, i.commander)
 
 
 def _escalate(d: Drill, inc: IncidentState, grade: str, inj: ComplicationInject) -> None:
@@ -88,9 +85,7 @@ def _escalate(d: Drill, inc: IncidentState, grade: str, inj: ComplicationInject)
             d.request(need, inc.desk_level, inc.desk_jurisdiction)
 
 
-def _replace(d: Drill, inc: IncidentState) -> ProcGen:
-    old = inc.commander
-    yield d.env.timeout(d.p.on_scene.replace_commander.draw(d.rng["command"]))
+def _replace(d: Drill, inc: IncidentState, old: int | None) -> None:
     if inc.closed:
         return
     others = [u for u, i in d.on_scene_at.items() if i is inc and u != old]

@@ -2,7 +2,8 @@
 
 Every random quantity of the engine (a delay in minutes, a multiplier) is described in the
 behaviour-parameter file by one of these specs and drawn from a caller-supplied
-``numpy.random.Generator``. ``fixed`` makes a quantity exactly predictable, which the
+``numpy.random.Generator`` (``draw``) or from buffered :class:`~engine.rng.Draws` (``sample``,
+what the engine uses: one numpy call per block of draws). ``fixed`` makes a quantity exactly predictable, which the
 exact-sequence tests rely on. All draws are ≥ 0.
 """
 
@@ -14,6 +15,7 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
+from engine.rng import Draws
 from scenarios.loading import StrictModel
 
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -27,6 +29,10 @@ class Fixed(StrictModel):
     value: NonNeg
 
     def draw(self, rng: np.random.Generator) -> float:
+        """Return ``value`` (consumes no randomness)."""
+        return self.value
+
+    def sample(self, d: Draws) -> float:
         """Return ``value`` (consumes no randomness)."""
         return self.value
 
@@ -48,6 +54,10 @@ class Exponential(StrictModel):
         """One exponential draw."""
         return float(rng.exponential(self.mean_))
 
+    def sample(self, d: Draws) -> float:
+        """One exponential draw from buffered uniforms (inverse CDF)."""
+        return -self.mean_ * math.log1p(-d.uniform())
+
     @property
     def mean(self) -> float:
         """The expected value."""
@@ -64,6 +74,10 @@ class LogNormal(StrictModel):
     def draw(self, rng: np.random.Generator) -> float:
         """One log-normal draw."""
         return float(self.median * math.exp(self.sigma * rng.standard_normal()))
+
+    def sample(self, d: Draws) -> float:
+        """One log-normal draw from buffered normals."""
+        return self.median * math.exp(self.sigma * d.normal())
 
     @property
     def mean(self) -> float:
@@ -89,6 +103,15 @@ class Triangular(StrictModel):
         """One triangular draw."""
         return float(rng.triangular(self.low, self.mode, self.high))
 
+    def sample(self, d: Draws) -> float:
+        """One triangular draw from buffered uniforms (inverse CDF)."""
+        lo, mo, hi = self.low, self.mode, self.high
+        u = d.uniform()
+        c = (mo - lo) / (hi - lo)
+        if u < c:
+            return lo + math.sqrt(u * (hi - lo) * (mo - lo))
+        return hi - math.sqrt((1 - u) * (hi - lo) * (hi - mo))
+
     @property
     def mean(self) -> float:
         """The expected value."""
@@ -111,6 +134,10 @@ class Uniform(StrictModel):
     def draw(self, rng: np.random.Generator) -> float:
         """One uniform draw."""
         return float(rng.uniform(self.low, self.high))
+
+    def sample(self, d: Draws) -> float:
+        """One uniform draw from buffered uniforms."""
+        return self.low + (self.high - self.low) * d.uniform()
 
     @property
     def mean(self) -> float:

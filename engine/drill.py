@@ -1,17 +1,17 @@
-"""The simulated drill: simpy processes for duty desks, units, on-scene work and escalation.
+"""The simulated drill: duty desks, units, on-scene work and escalation on a simpy clock.
 
 One :class:`Drill` plays one scenario on one region with one seed and appends everything that
 happens to an :class:`~engine.eventlog.EventLog`. The flow of an incident:
 
 1. the inject fires → ``incident_occurred`` (truth) and ``alarm_raised`` at a duty desk;
-2. a desk officer (a ``simpy.Resource`` per desk) takes the alarm → ``alarm_taken``; the
+2. a desk officer (officers per desk, first come first served) takes the alarm → ``alarm_taken``; the
    township command post is told and activates;
 3. each requirement is dispatched through the policy, first among the units the desk commands,
    then escalated one level up (township → county → city) after a delay, with
    ``mutual_aid_requested``/``mutual_aid_granted``; what no level can meet waits for a unit to
    be released;
-4. each unit is a simpy process serving its own ``Store``: turn out, travel, work, be released,
-   return to base (it can be re-dispatched on the way back);
+4. each unit is a state machine driven by scheduled calls: turn out, travel, work, be released,
+   return to base (it can be re-dispatched on the way back, or recalled on its way out);
 5. on-scene effort is shared by the people on scene (rate = Σ headcount × deployable share ×
    productivity × capability-level factor); when every requirement is done the incident is
    controlled, the commander hands over, the incident closes.
@@ -23,9 +23,9 @@ Reports (:mod:`engine.reporting`), supplies (:mod:`engine.supplies`) and complic
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Generator
-from heapq import heappush
-from typing import Any, cast
+from collections.abc import Callable
+from heapq import heappop, heappush
+from typing import Any
 
 import numpy as np
 import simpy
@@ -35,45 +35,51 @@ from engine import complications, reporting, supplies
 from engine.dispatch import make_policy
 from engine.eventlog import EventLog
 from engine.params import BehaviourParams
-from engine.rng import Streams
+from engine.rng import PURPOSES, Streams
 from engine.state import CommsOutage, IncidentState, Need, PostState
 from engine.world import FloatArray, IntArray, block_factor, region_index, road_minutes
 from scenarios.region import Region
 from scenarios.schema import ComplicationInject, IncidentInject, Scenario
 from scenarios.templates import TemplateSet, load_templates
 
-ProcGen = Generator[simpy.Event, Any, None]
 _PARENT = {"township": "county", "county": "city"}
 
 # Phases of a unit. A unit is committed to an incident from dispatch to release.
 BASE, TURNOUT, TRAVEL, SCENE, RETURN = 0, 1, 2, 3, 4
 
 
-class _Call:
-    """A scheduled call: the lightest object simpy's ``step`` can process (no process, no
-    generator, no ``Timeout`` bookkeeping)."""
-
-    __slots__ = ("callbacks", "_ok", "_value", "fn", "args")
-
-    def __init__(self, fn: Callable[..., None], args: tuple[Any, ...]) -> None:
-        self.callbacks: list[Callable[[Any], None]] | None = [_fire]
-        self._ok = True
-        self._value = None
-        self.fn, self.args = fn, args
-
-
-def _fire(ev: _Call) -> None:
-    ev.fn(*ev.args)
-
-
 class Env(simpy.Environment):
-    """A simpy environment that can also schedule plain function calls."""
+    """A simpy environment that can also schedule plain function calls.
+
+    A call is one heap entry ``(time, NORMAL, eid, fn, args)`` beside simpy's
+    ``(time, priority, eid, event)`` entries, ordered with them like a ``Timeout`` created at
+    the same moment. :meth:`run_to` processes both kinds; ``Environment.step`` must not be used
+    while calls are queued.
+    """
 
     def call_in(self, delay: float, fn: Callable[..., None], *args: Any) -> None:
-        """Call ``fn(*args)`` after ``delay`` minutes (ordered with simpy events like a
-        ``Timeout`` created now)."""
-        heappush(self._queue, (self._now + delay, NORMAL, next(self._eid),
-                               cast(simpy.Event, _Call(fn, args))))
+        """Call ``fn(*args)`` after ``delay`` minutes (no event object, no process)."""
+        queue: list[Any] = self._queue
+        heappush(queue, (self._now + delay, NORMAL, next(self._eid), fn, args))
+
+    def run_to(self, until: float) -> None:
+        """Process every call and event due at or before ``until``; the clock ends at ``until``."""
+        queue: list[Any] = self._queue
+        while queue and queue[0][0] <= until:
+            entry = heappop(queue)
+            self._now = entry[0]
+            if len(entry) == 5:
+                entry[3](*entry[4])
+                continue
+            event = entry[3]  # a simpy event: as in Environment.step
+            callbacks, event.callbacks = event.callbacks, None
+            for callback in callbacks:
+                callback(event)
+            if not event._ok and not hasattr(event, "_defused"):
+                exc = type(event._value)(*event._value.args)
+                exc.__cause__ = event._value
+                raise exc
+        self._now = max(self._now, until)
 
 
 class Desk:
@@ -111,6 +117,8 @@ class Drill:
         )
         self.ix = ix = region_index(region)
         self.rng = Streams(seed)
+        self.dr = {p: self.rng.draws(p) for p in PURPOSES}  # buffered draws per purpose
+        self._required: dict[tuple[str, str], list[str]] = {}
         self.templates = _template_set()
         self.tm = ix.travel_model()
         n = len(ix.units)
@@ -161,10 +169,7 @@ class Drill:
             seed=self.seed, mode="sim", conditions=sc.conditions.model_dump(mode="json"),
         )
         self._injects_from(0)
-        end = sc.duration_min
-        self.env.run(until=end)
-        while self.env.peek() <= end:
-            self.env.step()
+        self.env.run_to(sc.duration_min)
         for inc in self.incidents.values():
             if not inc.controlled:
                 reason = "no unit arrived" if inc.first_arrival is None else "not controlled"
@@ -247,7 +252,7 @@ class Drill:
             desk.queue.append((inc, level, jid))
 
     def _take(self, inc: IncidentState, level: str, jid: str, desk: Desk) -> None:
-        take = self.p.alarm.take_alarm[level].draw(self.rng["alarm"]) * self.f_take  # type: ignore[index]
+        take = self.p.alarm.take_alarm[level].sample(self.dr["alarm"]) * self.f_take  # type: ignore[index]
         self.env.call_in(take, self._taken, inc, level, jid, desk)
 
     def _taken(self, inc: IncidentState, level: str, jid: str, desk: Desk) -> None:
@@ -333,7 +338,7 @@ class Drill:
         self._escalate(need, up, anc.id)
 
     def _escalate(self, need: Need, level: str, jid: str) -> None:
-        delay = self.p.dispatch.escalate_delay[level].draw(self.rng["dispatch"])  # type: ignore[index]
+        delay = self.p.dispatch.escalate_delay[level].sample(self.dr["dispatch"])  # type: ignore[index]
         self.env.call_in(delay, self.request, need, level, jid)
 
     def _commit(self, u: int, need: Need, level: str, jid: str, eta: float) -> None:
@@ -382,7 +387,7 @@ class Drill:
         self.token[u] += 1
         if self.phase[u] == BASE:
             self.phase[u] = TURNOUT
-            delay = self.kb[u].turnout.draw(self.rng["turnout"]) * self.f_turnout
+            delay = self.kb[u].turnout.sample(self.dr["turnout"]) * self.f_turnout
             self.env.call_in(delay, self._mobilise, u, self.token[u])
         else:  # on its way back: it turns round where it is, no turn-out
             self.tm.lon[u], self.tm.lat[u] = self.position(u)
@@ -400,7 +405,7 @@ class Drill:
                      None, {})
         road = self.eta_unit(u, inc)  # from its position (base, or where it turned round)
         self.phase[u] = TRAVEL
-        dur = road * self.p.travel.factor.draw(self.rng["travel"]) * self.f_travel
+        dur = road * self.p.travel.factor.sample(self.dr["travel"]) * self.f_travel
         self.trip_t0[u], self.trip_dur[u] = self.env.now, dur
         self.env.call_in(dur, self._arrived, u, token)
 
@@ -432,7 +437,7 @@ class Drill:
         if inc.first_arrival is None:
             inc.first_arrival, inc.first_unit = self.env.now, u
             self.env.call_in(
-                self.p.on_scene.designate_commander.draw(self.rng["command"]), self._designate, inc)
+                self.p.on_scene.designate_commander.sample(self.dr["command"]), self._designate, inc)
             waiting, inc.video_waiting = inc.video_waiting, []
             for post, ready in waiting:
                 reporting.video(self, inc, post, ready)
@@ -445,7 +450,7 @@ class Drill:
         lvl = int(self.ix.cap_level[need.capability][u])
         kb = self.kb[u]
         rate = float(self.ix.headcount[u] * kb.deployable_fraction
-                * kb.productivity.draw(self.rng["work"])
+                * kb.productivity.sample(self.dr["work"])
                 * self.p.on_scene.level_factor.get(lvl, 1.0))
         self.log_add("task_started", self.env.now, inc.id, self.ix.unit_ids[u], None, None, None,
                      {"task": "on_scene_work", "capability": need.capability,
@@ -455,7 +460,7 @@ class Drill:
             need.started, need.last = True, self.env.now
             wt = self.p.on_scene.work_time
             if wt is not None:
-                self.env.call_in(wt.draw(self.rng["work"]), self._need_done, need)
+                self.env.call_in(wt.sample(self.dr["work"]), self._need_done, need)
                 return
         if self.p.on_scene.work_time is None:
             self.reschedule(need)
@@ -573,7 +578,7 @@ class Drill:
             return
         self.log_add("task_started", self.env.now, inc.id, self.ix.unit_ids[lead], None, None,
                      None, {"task": "handover"})
-        self.env.call_in(self.kb[lead].handover.draw(self.rng["command"]), self._close, inc, lead,
+        self.env.call_in(self.kb[lead].handover.sample(self.dr["command"]), self._close, inc, lead,
                          inc.rounds)
 
     def _close(self, inc: IncidentState, lead: int | None, rounds: int) -> None:

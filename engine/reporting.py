@@ -47,7 +47,7 @@ def notify_post(d: Drill, inc: IncidentState) -> None:
     post = d.posts.get(cp.id)
     if post is None:
         post = d.posts[cp.id] = PostState(id=cp.id)
-    delay = d.p.command_post.notify.draw(d.rng["post"]) * d.comms_factor(inc)
+    delay = d.p.command_post.notify.sample(d.dr["post"]) * d.comms_factor(inc)
     d.env.call_in(delay, _notified, d, inc, post, delay)
     if post.active_at is not None:
         _post_up(d, inc, post)
@@ -63,7 +63,7 @@ def _notified(d: Drill, inc: IncidentState, post: PostState, delay: float) -> No
         return
     post.activating = True
     cp = d.region.post_by_township[inc.township]
-    d.env.call_in(cp.activation_min * d.p.command_post.variability.draw(d.rng["post"]),
+    d.env.call_in(cp.activation_min * d.p.command_post.variability.sample(d.dr["post"]),
                   _activated, d, inc, post)
 
 
@@ -79,7 +79,7 @@ def _post_up(d: Drill, inc: IncidentState, post: PostState) -> None:
     """The post is up: the scene is visible once its own setup and the video are done."""
     cp = d.region.post_by_township[inc.township]
     assert post.active_at is not None
-    ready = post.active_at + cp.visibility_min * d.p.command_post.variability.draw(d.rng["post"])
+    ready = post.active_at + cp.visibility_min * d.p.command_post.variability.sample(d.dr["post"])
     if inc.first_arrival is not None:
         video(d, inc, post, ready)
     else:
@@ -89,7 +89,7 @@ def _post_up(d: Drill, inc: IncidentState, post: PostState) -> None:
 def video(d: Drill, inc: IncidentState, post: PostState, ready: float) -> None:
     """Video from the first unit on scene: visible at the later of ``ready`` and video set-up."""
     assert inc.first_arrival is not None
-    at = max(ready, inc.first_arrival + d.p.command_post.video_setup.draw(d.rng["post"]))
+    at = max(ready, inc.first_arrival + d.p.command_post.video_setup.sample(d.dr["post"]))
     wait = at - d.env.now
     if wait > 0:
         d.env.call_in(wait, _visible, d, inc, post)
@@ -102,29 +102,37 @@ def _visible(d: Drill, inc: IncidentState, post: PostState) -> None:
 
 
 # ----- reports --------------------------------------------------------------------------------
+def _required(d: Drill, template: str, stage: str) -> list[str]:
+    key = (template, stage)
+    req = d._required.get(key)
+    if req is None:
+        ts = d.templates
+        if template in ts.by_id:
+            req = ts.required(template, stage)  # type: ignore[arg-type]
+        else:
+            k = _STAGES.index(stage)
+            req = [f.id for f in ts.common_fields if _STAGES.index(f.required_from) <= k]
+        d._required[key] = req
+    return req
+
+
 def _fields(d: Drill, inc: IncidentState, stage: str, p_missing: float) -> list[str]:
-    ts = d.templates
-    if inc.spec.template in ts.by_id:
-        req = ts.required(inc.spec.template, stage)  # type: ignore[arg-type]
-    else:
-        k = _STAGES.index(stage)
-        req = [f.id for f in ts.common_fields if _STAGES.index(f.required_from) <= k]
-    drop = d.rng["report"].random(len(req))
-    return [f for f, x in zip(req, drop, strict=True) if x >= p_missing]
+    u = d.dr["report"].uniform
+    return [f for f in _required(d, inc.spec.template, stage) if u() >= p_missing]
 
 
 def _values(d: Drill, inc: IncidentState, stage: str, p_error: float) -> dict[str, Any]:
-    rng = d.rng["report"]
+    dr = d.dr["report"]
     truth = inc.truth()
-    kb = d.kb[d.lead(inc) or 0]
     if stage == "first":
-        f = kb.undercount.draw(rng)
-        cas = {k: int(math.floor(v * min(f, 1.0))) for k, v in truth.items()}
+        kb = d.kb[d.lead(inc) or 0]
+        f = min(kb.undercount.sample(dr), 1.0)
+        cas = {k: int(math.floor(v * f)) for k, v in truth.items()}
+    elif dr.uniform() < p_error:  # wrong counts: each off by up to ±30 %
+        cas = {k: int(round(v * (0.7 + 0.6 * dr.uniform()))) + (1 if v == 0 else 0)
+               for k, v in truth.items()}
     else:
-        wrong = rng.random() < p_error
-        noise = rng.uniform(0.7, 1.3, size=len(truth))
-        cas = {k: (int(round(v * n)) + (1 if v == 0 else 0) if wrong else v)
-               for (k, v), n in zip(truth.items(), noise, strict=True)}
+        cas = truth
     return {"casualties": cas, "grade": inc.grade}
 
 
@@ -133,13 +141,13 @@ def first_report(d: Drill, inc: IncidentState) -> None:
     u = inc.first_unit
     assert u is not None
     uid = d.ix.unit_ids[u]
-    delay = d.kb[u].first_report.draw(d.rng["report"]) * d.f_report * d.comms_factor(inc, uid)
+    delay = d.kb[u].first_report.sample(d.dr["report"]) * d.f_report * d.comms_factor(inc, uid)
     d.env.call_in(delay, _first_due, d, inc, u, delay)
 
 
 def _first_due(d: Drill, inc: IncidentState, u: int, delay: float) -> None:
     kb = d.kb[u]
-    missed = d.rng["report"].random() < kb.report_missed
+    missed = d.dr["report"].uniform() < kb.report_missed
     if not missed:
         inc.first_report_t = d.env.now
         fields = _fields(d, inc, "first", kb.missing_field)
@@ -157,7 +165,7 @@ def final_report(d: Drill, inc: IncidentState) -> None:
 def _report_after(d: Drill, inc: IncidentState, stage: str) -> None:
     rp = d.p.reports
     after = rp.followup_after if stage == "followup" else rp.final_after
-    delay = after.draw(d.rng["report"]) * d.f_report
+    delay = after.sample(d.dr["report"]) * d.f_report
     d.env.call_in(delay * d.comms_factor(inc), _report_due, d, inc, stage, delay, inc.rounds)
 
 
@@ -167,7 +175,7 @@ def _report_due(d: Drill, inc: IncidentState, stage: str, delay: float, rounds: 
     if stage == "final" and (inc.rounds != rounds or not inc.controlled):
         return  # re-opened since control
     rp = d.p.reports
-    missed = d.rng["report"].random() < (rp.followup_missed if stage == "followup"
+    missed = d.dr["report"].uniform() < (rp.followup_missed if stage == "followup"
                                         else rp.final_missed)
     if missed:
         return
@@ -210,7 +218,7 @@ def _submit(d: Drill, inc: IncidentState, stage: str, uid: str | None, delay: fl
 
 def _relay_next(d: Drill, r: _Relay) -> None:
     level = r.levels[r.k]
-    delay = (d.p.reports.relay[level].draw(d.rng["report"])  # type: ignore[index]
+    delay = (d.p.reports.relay[level].sample(d.dr["report"])  # type: ignore[index]
              * d.f_report * d.comms_factor(r.inc))
     d.env.call_in(delay, _relayed, d, r, delay)
 

@@ -60,6 +60,8 @@ class IncidentState:
     controlled: bool = False
     closed: bool = False
     rounds: int = 0  # times re-opened by an escalation after control
+    _truth: dict[str, Any] = field(default_factory=dict, repr=False)
+    _truth_of: Casualties | None = field(default=None, repr=False)
     first_report_t: float | None = None
     requests: int = 0
 
@@ -69,8 +71,10 @@ class IncidentState:
         return self.spec.id
 
     def truth(self) -> dict[str, Any]:
-        """The casualty truth as a plain dict."""
-        return self.casualties.model_dump()
+        """The casualty truth as a plain dict (a fresh copy; cached per casualty record)."""
+        if self._truth_of is not self.casualties:
+            self._truth, self._truth_of = self.casualties.model_dump(), self.casualties
+        return dict(self._truth)
 
 
 @dataclass(eq=False)
