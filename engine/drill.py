@@ -189,13 +189,12 @@ class Drill:
     def _release_inject(self, inj: IncidentInject | ComplicationInject) -> None:
         d = inj.delivery
         kind = "incident" if isinstance(inj, IncidentInject) else "complication"
-        self.emit(
-            "inject_released", inject=inj.id,
-            incident=inj.incident.id if isinstance(inj, IncidentInject) else
-            inj.complication.incident,
-            inject_kind=kind, method=d.method, sender=d.sender, recipient=d.recipient,
-            message=d.message,
-        )
+        self.log_add(
+            "inject_released", self.env.now,
+            inj.incident.id if isinstance(inj, IncidentInject) else inj.complication.incident,
+            None, inj.id, None, None, {"inject_kind": kind, "method": d.method,
+                                       "sender": d.sender, "recipient": d.recipient,
+                                       "message": d.message})
         if isinstance(inj, IncidentInject):
             self._occur(inj)
         elif isinstance(inj, ComplicationInject):
@@ -213,13 +212,12 @@ class Drill:
         inc.needs = [self._need(inc, r.capability, r.effort, r.units, r.min_level)
                      for r in spec.requires]
         self.incidents[spec.id] = inc
-        self.emit(
-            "incident_occurred", incident=spec.id, inject=inj.id, category=spec.category,
-            grade=spec.grade, township=t, casualties=inc.truth(), template=spec.template,
-            lon=spec.location.lon, lat=spec.location.lat, site=spec.site,
-            requires=[r.model_dump() for r in spec.requires], supplies=dict(spec.supplies),
-            cascade_of=spec.cascade_of,
-        )
+        self.log_add("incident_occurred", self.env.now, spec.id, None, inj.id, None, None, {
+            "category": spec.category, "grade": spec.grade, "township": t,
+            "casualties": inc.truth(), "template": spec.template, "lon": spec.location.lon,
+            "lat": spec.location.lat, "site": spec.site,
+            "requires": [r.model_dump() for r in spec.requires], "supplies": dict(spec.supplies),
+            "cascade_of": spec.cascade_of})
         self._alarm(inc)
 
     def _need(self, inc: IncidentState, cap: str, effort: float, units: int, lvl: int) -> Need:
@@ -320,9 +318,8 @@ class Drill:
         idx = np.flatnonzero(cand)
         if idx.size:
             eta = self.etas(inc, idx)
-            pos = {int(u): k for k, u in enumerate(idx)}
-            for u in self.policy.choose(idx, eta, need.short):
-                self._commit(u, need, level, jid, float(eta[pos[u]]))
+            for u in self.policy.choose(idx, eta, need.short):  # idx is sorted
+                self._commit(u, need, level, jid, float(eta[int(np.searchsorted(idx, u))]))
         if need.short <= 0:
             return
         up = _PARENT.get(level)

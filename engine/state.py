@@ -65,10 +65,10 @@ class IncidentState:
     first_report_t: float | None = None
     requests: int = 0
 
-    @property
-    def id(self) -> str:
-        """The incident id."""
-        return self.spec.id
+    id: str = field(init=False)  # the incident id (spec.id), a plain attribute for speed
+
+    def __post_init__(self) -> None:
+        self.id = self.spec.id
 
     def truth(self) -> dict[str, Any]:
         """The casualty truth as a plain dict (a fresh copy; cached per casualty record)."""
