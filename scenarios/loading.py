@@ -61,6 +61,9 @@ def validation_problems(err: ValidationError) -> list[str]:
         msg = e["msg"]
         if e["type"] == "extra_forbidden":
             msg = "unknown key (not allowed here; check the spelling)"
+        elif e["type"] in ("model_type", "dict_type"):
+            what = "the file" if not loc else "this field"
+            msg = f"{what} should be a mapping of keys to values (is it the right file?)"
         problems.append(f"{format_location(loc)}: {msg}")
     return problems
 

@@ -29,7 +29,7 @@ def run_cli(cli: click.Group, argv: list[str] | None) -> int:
         click.echo("Aborted.", err=True)
         return 1
     except InputError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"Error: {exc}", err=True)
         return EXIT_INPUT
     return 0
 
