@@ -25,6 +25,7 @@ Reports (:mod:`engine.reporting`), supplies (:mod:`engine.supplies`) and complic
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Generator
 from typing import Any
 
@@ -57,13 +58,14 @@ ProcessGen = Generator[Event, Any, None]
 
 
 class Desk:
-    """A duty desk: an alarm queue (``simpy.Store``, first come first served) served by
-    ``officers`` duty-officer processes; taking an alarm is a timed step."""
+    """A duty desk: its waiting alarms (first come, first served) and the wake-up events of its
+    idle duty-officer processes (:meth:`Drill._officer`)."""
 
-    __slots__ = ("alarms",)
+    __slots__ = ("alarms", "idle")
 
-    def __init__(self, env: simpy.Environment) -> None:
-        self.alarms = simpy.Store(env)
+    def __init__(self) -> None:
+        self.alarms: deque[IncidentState] = deque()
+        self.idle: deque[Event] = deque()
 
 
 _templates: TemplateSet | None = None
@@ -235,18 +237,26 @@ class Drill:
             "caller": caller.id or caller.name or None, "desk": desk_id(jid)})
         desk = self.desks.get(jid)
         if desk is None:
-            desk = self.desks[jid] = Desk(self.env)
+            desk = self.desks[jid] = Desk()
             for _ in range(self.p.alarm.desk_officers[level]):  # type: ignore[index]
                 self.env.process(self._officer(desk, level, jid))
-        desk.alarms.put(inc)
+        desk.alarms.append(inc)
+        if desk.idle:  # wake the officer idle longest
+            desk.idle.popleft().succeed()
 
     def _officer(self, desk: Desk, level: str, jid: str) -> ProcessGen:
-        """A duty officer of a desk: takes the oldest waiting alarm, which takes a draw of
-        ``alarm.take_alarm[level]``, then records it and dispatches; repeats."""
+        """A duty officer of a desk (a simpy process): takes the oldest waiting alarm, which
+        takes a draw of ``alarm.take_alarm[level]``, records it and dispatches; repeats. With
+        no alarm waiting the officer waits to be woken by the next one."""
         take_alarm = self.p.alarm.take_alarm[level]  # type: ignore[index]
-        draws = self.dr["alarm"]
+        draws, alarms = self.dr["alarm"], desk.alarms
         while True:
-            inc: IncidentState = yield desk.alarms.get()
+            if not alarms:
+                wake = self.env.event()
+                desk.idle.append(wake)
+                yield wake
+                continue  # (another officer may have taken it meanwhile)
+            inc = alarms.popleft()
             yield self._timeout(take_alarm.sample(draws) * self.f_take)
             self._taken(inc, level, jid)
 
@@ -385,6 +395,9 @@ class Drill:
             self.tm.lon[u], self.tm.lat[u] = self.position(u)
             self.returning[u] = False
             self.rolling[u] = True
+            turnout = 0.0
+        else:  # drawn with the order, so draws follow dispatch order whenever processes run
+            turnout = self.kb[u].turnout.sample(self.dr["turnout"]) * self.f_turnout
         self.phase[u] = TURNOUT
         store = self.stores[u]
         if store is None:
@@ -392,7 +405,7 @@ class Drill:
             self.procs[u] = self.env.process(self._unit(u, store))
         self.task_seq += 1
         store.put(PriorityItem((_SEVERITY.get(need.incident.grade, 9), self.env.now,
-                                self.task_seq), (need, self.token[u])))
+                                self.task_seq), (need, self.token[u], turnout)))
         self._wake(u)
 
     def _wake(self, u: int) -> None:
@@ -414,7 +427,7 @@ class Drill:
         env, waiting = self.env, self.waiting
         while True:
             waiting[u] = IDLE
-            need, token = (yield store.get()).item
+            need, token, turnout = (yield store.get()).item
             waiting[u] = RUN
             if token != self.token[u]:
                 continue  # superseded (recalled or re-ordered) before it began
@@ -424,8 +437,7 @@ class Drill:
                     self.rolling[u] = False
                 else:  # turn out
                     waiting[u] = TIMER
-                    yield self._timeout(self.kb[u].turnout.sample(self.dr["turnout"])
-                                        * self.f_turnout)
+                    yield self._timeout(turnout)
                     waiting[u] = RUN
                 self.log_add("unit_mobilised", env.now, inc.id, self.ix.unit_ids[u], None,
                              None, None, {})
