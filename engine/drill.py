@@ -116,6 +116,8 @@ class Drill:
         self.procs: list[simpy.Process | None] = [None] * n  # started at the first task
         self.freed: list[Event | None] = [None] * n  # succeeds when an on-scene unit is released
         self.task_seq = 0
+        self.back_t0 = [0.0] * n  # the return trip's start and duration (Python floats: the
+        self.back = [0.0] * n  # clock must not become a numpy scalar)
         self.returning = np.zeros(n, dtype=bool)
         self.trip_t0 = np.zeros(n)  # start of the current trip (out or back)
         self.trip_dur = np.zeros(n)  # its duration in minutes
@@ -424,38 +426,39 @@ class Drill:
 
     def _unit(self, u: int, store: simpy.PriorityStore) -> ProcessGen:
         """The process of unit ``u``: take the next task from its store and serve it."""
-        env, waiting = self.env, self.waiting
+        env, waiting, phase, tokens, rolling = (
+            self.env, self.waiting, self.phase, self.token, self.rolling)
+        timeout, log_add, get = self._timeout, self.log_add, store.get
+        uid, tm = self.ix.unit_ids[u], self.tm
         while True:
             waiting[u] = IDLE
-            need, token, turnout = (yield store.get()).item
+            need, token, turnout = (yield get()).item
             waiting[u] = RUN
-            if token != self.token[u]:
+            if token != tokens[u]:
                 continue  # superseded (recalled or re-ordered) before it began
             inc = need.incident
             try:
-                if self.rolling[u]:
-                    self.rolling[u] = False
+                if rolling[u]:
+                    rolling[u] = False
                 else:  # turn out
                     waiting[u] = TIMER
-                    yield self._timeout(turnout)
+                    yield timeout(turnout)
                     waiting[u] = RUN
-                self.log_add("unit_mobilised", env.now, inc.id, self.ix.unit_ids[u], None,
-                             None, None, {})
+                log_add("unit_mobilised", env.now, inc.id, uid, None, None, None, {})
                 road = self.eta_unit(u, inc)  # from its position (base, or where it turned)
-                self.phase[u] = TRAVEL
+                phase[u] = TRAVEL
                 dur = road * self.p.travel.factor.sample(self.dr["travel"]) * self.f_travel
                 self.trip_t0[u], self.trip_dur[u] = env.now, dur
                 waiting[u] = TIMER
-                yield self._timeout(dur)
+                yield timeout(dur)
                 waiting[u] = RUN
                 loc = inc.spec.location
-                self.tm.lon[u], self.tm.lat[u] = loc.lon, loc.lat
-                self.phase[u] = SCENE
-                self.log_add("unit_arrived", env.now, inc.id, self.ix.unit_ids[u], None, None,
-                             None, {})
+                tm.lon[u], tm.lat[u] = loc.lon, loc.lat
+                phase[u] = SCENE
+                log_add("unit_arrived", env.now, inc.id, uid, None, None, None, {})
                 self.on_scene_at[u] = inc
                 self._arrive(u, need)  # may release it at once
-                if self.token[u] == token:  # on scene: work until released
+                if tokens[u] == token:  # on scene: work until released
                     ev = self.freed[u] = env.event()
                     waiting[u] = ON_SCENE
                     yield ev
@@ -463,16 +466,16 @@ class Drill:
                 pass  # recalled on its way out (the drill has released it)
             waiting[u] = RUN
             # Released: back to base unless re-dispatched (phase TURNOUT again) meanwhile.
-            while self.phase[u] == RETURN:
+            while phase[u] == RETURN:
                 try:
                     waiting[u] = TIMER
-                    yield self._timeout(self.trip_t0[u] + self.trip_dur[u] - env.now)
+                    yield timeout(self.back[u] + self.back_t0[u] - env.now
+                                  if self.back_t0[u] != env.now else self.back[u])
                     waiting[u] = RUN
-                    self.phase[u] = BASE
+                    phase[u] = BASE
                     self.returning[u] = False
-                    self.tm.lon[u], self.tm.lat[u] = self.ix.lon[u], self.ix.lat[u]
-                    self.log_add("unit_returned", env.now, None, self.ix.unit_ids[u], None, None,
-                                 None, {})
+                    tm.lon[u], tm.lat[u] = self.ix.lon[u], self.ix.lat[u]
+                    log_add("unit_returned", env.now, None, uid, None, None, None, {})
                 except simpy.Interrupt:
                     waiting[u] = RUN  # re-dispatched on the way back: the task is in the store
 
@@ -581,6 +584,7 @@ class Drill:
             self.phase[u] = RETURN
             self.returning[u] = True
             self.trip_t0[u], self.trip_dur[u] = self.env.now, back
+            self.back_t0[u], self.back[u] = self.env.now, back  # as Python floats
         else:
             self.phase[u] = BASE
         self.on_scene_at.pop(u, None)
