@@ -4,7 +4,7 @@ One :class:`Drill` plays one scenario on one region with one seed and appends ev
 happens to an :class:`~engine.eventlog.EventLog`. The flow of an incident:
 
 1. the inject fires → ``incident_occurred`` (truth) and ``alarm_raised`` at a duty desk;
-2. the alarm goes into the desk's queue (a ``simpy.Store``); one of the desk's duty-officer
+2. the alarm joins the desk's queue (first come, first served); one of the desk's duty-officer
    processes takes it (a timed step) → ``alarm_taken``; the township command post is told and
    activates;
 3. each requirement is dispatched through the policy, first among the units the desk commands,
