@@ -37,7 +37,7 @@ def apply(d: Drill, inj: ComplicationInject) -> None:
         factor = c.factor if c.factor is not None else d.p.travel.cutoff_factor
         d.tm.blocks.block(c.township, factor, unit=c.unit)
         if c.duration_min is not None:
-            d.env.call_in(c.duration_min, d.tm.blocks.unblock, c.township, factor, c.unit)
+            d.call_in(c.duration_min, d.tm.blocks.unblock, c.township, factor, c.unit)
     elif c.type == "comms_lost":
         d.outages.append(CommsOutage(
             factor=c.factor if c.factor is not None else d.p.reports.comms_lost_factor,
@@ -59,7 +59,7 @@ def apply(d: Drill, inj: ComplicationInject) -> None:
                 and d.ix.unit_ids[i.commander] == c.unit))]
         for i in targets:
             if i.commander is not None:
-                d.env.call_in(d.p.on_scene.replace_commander.sample(d.dr["command"]),
+                d.call_in(d.p.on_scene.replace_commander.sample(d.dr["command"]),
                               _replace, d, i, i.commander)
 
 

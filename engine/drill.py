@@ -4,14 +4,17 @@ One :class:`Drill` plays one scenario on one region with one seed and appends ev
 happens to an :class:`~engine.eventlog.EventLog`. The flow of an incident:
 
 1. the inject fires → ``incident_occurred`` (truth) and ``alarm_raised`` at a duty desk;
-2. a desk officer (officers per desk, first come first served) takes the alarm → ``alarm_taken``; the
-   township command post is told and activates;
+2. the alarm joins the desk's queue (first come, first served); one of the desk's duty-officer
+   processes takes it (a timed step) → ``alarm_taken``; the township command post is told and
+   activates;
 3. each requirement is dispatched through the policy, first among the units the desk commands,
    then escalated one level up (township → county → city) after a delay, with
-   ``mutual_aid_requested``/``mutual_aid_granted``; what no level can meet waits for a unit to
-   be released;
-4. each unit is a state machine driven by scheduled calls: turn out, travel, work, be released,
-   return to base (it can be re-dispatched on the way back, or recalled on its way out);
+   ``mutual_aid_requested``/``mutual_aid_granted``; what no level can meet waits (one FIFO list)
+   for a unit to be released;
+4. each unit is a simpy process serving its own task queue (a ``simpy.PriorityStore``): dispatch
+   puts a task there; the process turns out, travels, works on scene until released, returns to
+   base. Recall of a unit on its way out and re-dispatch of a returning unit interrupt it
+   (``Process.interrupt``);
 5. on-scene effort is shared by the people on scene (rate = Σ headcount × deployable share ×
    productivity × capability-level factor); when every requirement is done the incident is
    controlled, the commander hands over, the incident closes.
@@ -23,13 +26,13 @@ Reports (:mod:`engine.reporting`), supplies (:mod:`engine.supplies`) and complic
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
-from heapq import heappop, heappush
+from collections.abc import Callable, Generator
 from typing import Any
 
 import numpy as np
 import simpy
-from simpy.events import NORMAL
+from simpy.events import Event
+from simpy.resources.store import PriorityItem
 
 from engine import complications, reporting, supplies
 from engine.dispatch import make_policy
@@ -43,53 +46,28 @@ from scenarios.schema import ComplicationInject, IncidentInject, Scenario
 from scenarios.templates import TemplateSet, load_templates
 
 _PARENT = {"township": "county", "county": "city"}
+_SEVERITY = {"I": 0, "II": 1, "III": 2, "IV": 3}  # task priority: the most severe grade first
 
 # Phases of a unit. A unit is committed to an incident from dispatch to release.
 BASE, TURNOUT, TRAVEL, SCENE, RETURN = 0, 1, 2, 3, 4
+# What a unit's process is waiting for: its task store, an interruptible timeout, its release
+# from the scene; RUN = running, or a wake-up is already on its way.
+IDLE, TIMER, ON_SCENE, RUN = 0, 1, 2, 3
 
-
-class Env(simpy.Environment):
-    """A simpy environment that can also schedule plain function calls.
-
-    A call is one heap entry ``(time, NORMAL, eid, fn, args)`` beside simpy's
-    ``(time, priority, eid, event)`` entries, ordered with them like a ``Timeout`` created at
-    the same moment. :meth:`run_to` processes both kinds; ``Environment.step`` must not be used
-    while calls are queued.
-    """
-
-    def call_in(self, delay: float, fn: Callable[..., None], *args: Any) -> None:
-        """Call ``fn(*args)`` after ``delay`` minutes (no event object, no process)."""
-        queue: list[Any] = self._queue
-        heappush(queue, (self._now + delay, NORMAL, next(self._eid), fn, args))
-
-    def run_to(self, until: float) -> None:
-        """Process every call and event due at or before ``until``; the clock ends at ``until``."""
-        queue: list[Any] = self._queue
-        while queue and queue[0][0] <= until:
-            entry = heappop(queue)
-            self._now = entry[0]
-            if len(entry) == 5:
-                entry[3](*entry[4])
-                continue
-            event = entry[3]  # a simpy event: as in Environment.step
-            callbacks, event.callbacks = event.callbacks, None
-            for callback in callbacks:
-                callback(event)
-            if not event._ok and not hasattr(event, "_defused"):
-                exc = type(event._value)(*event._value.args)
-                exc.__cause__ = event._value
-                raise exc
-        self._now = max(self._now, until)
+ProcessGen = Generator[Event, Any, None]
 
 
 class Desk:
-    """A duty desk: ``officers`` officers taking alarms first come, first served."""
+    """A duty desk: its waiting alarms (first come, first served) and the wake-up events of its
+    idle duty-officer processes (:meth:`Drill._officer`)."""
 
-    __slots__ = ("free", "queue")
+    __slots__ = ("alarms", "idle")
 
-    def __init__(self, officers: int) -> None:
-        self.free = officers
-        self.queue: deque[tuple[IncidentState, str, str]] = deque()
+    def __init__(self) -> None:
+        self.alarms: deque[IncidentState] = deque()
+        self.idle: deque[Event] = deque()
+
+
 _templates: TemplateSet | None = None
 
 
@@ -111,7 +89,8 @@ class Drill:
     def __init__(
         self, region: Region, scenario: Scenario, seed: int, params: BehaviourParams, log: EventLog
     ) -> None:
-        self.env = Env(initial_time=0.0)
+        self.env = simpy.Environment(initial_time=0.0)
+        self._timeout = self.env.timeout
         self.region, self.scenario, self.seed, self.p, self.log = (
             region, scenario, seed, params, log
         )
@@ -129,8 +108,16 @@ class Drill:
             self.participant = np.ones(n, dtype=bool)
         self.available = self.participant.copy()
         self.phase = [BASE] * n
-        self.token = [0] * n  # bumped on every order/release: stale scheduled calls are ignored
+        self.token = [0] * n  # bumped on every order/release: stale tasks are ignored
         self.job: list[Need | None] = [None] * n
+        self.rolling = [False] * n  # re-dispatched on the road: no turn-out
+        self.waiting = [IDLE] * n  # what the unit's process waits for
+        self.stores: list[simpy.PriorityStore | None] = [None] * n  # per-unit task queues
+        self.procs: list[simpy.Process | None] = [None] * n  # started at the first task
+        self.freed: list[Event | None] = [None] * n  # succeeds when an on-scene unit is released
+        self.task_seq = 0
+        self.back_t0 = [0.0] * n  # the return trip's start and duration (Python floats: the
+        self.back = [0.0] * n  # clock must not become a numpy scalar)
         self.returning = np.zeros(n, dtype=bool)
         self.trip_t0 = np.zeros(n)  # start of the current trip (out or back)
         self.trip_dur = np.zeros(n)  # its duration in minutes
@@ -153,6 +140,12 @@ class Drill:
         self.policy = make_policy(params.dispatch.policy)
         self.log_add = log.add
 
+    # ----- the clock ----------------------------------------------------------------------
+    def call_in(self, delay: float, fn: Callable[..., None], *args: Any) -> None:
+        """Call ``fn(*args)`` after ``delay`` minutes: a one-shot simpy ``Timeout`` with a
+        callback (no process; ordered like any ``Timeout`` created at the same moment)."""
+        self._timeout(delay).callbacks.append(lambda _e: fn(*args))
+
     # ----- logging ------------------------------------------------------------------------
     def emit(self, kind: str, **kw: Any) -> None:
         """Append an event at the current simulated time (keyword form; hot paths use
@@ -169,7 +162,11 @@ class Drill:
             seed=self.seed, mode="sim", conditions=sc.conditions.model_dump(mode="json"),
         )
         self._injects_from(0)
-        self.env.run_to(sc.duration_min)
+        env, end = self.env, sc.duration_min
+        if end > env.now:
+            env.run(until=end)
+        while env.peek() <= end:  # events due exactly at the end still happen (as always)
+            env.step()
         for inc in self.incidents.values():
             if not inc.controlled:
                 reason = "no unit arrived" if inc.first_arrival is None else "not controlled"
@@ -184,7 +181,7 @@ class Drill:
             self._release_inject(injects[k])
             k += 1
         if k < len(injects):
-            self.env.call_in(injects[k].t - self.env.now, self._injects_from, k)
+            self.call_in(injects[k].t - self.env.now, self._injects_from, k)
 
     def _release_inject(self, inj: IncidentInject | ComplicationInject) -> None:
         d = inj.delivery
@@ -242,22 +239,30 @@ class Drill:
             "caller": caller.id or caller.name or None, "desk": desk_id(jid)})
         desk = self.desks.get(jid)
         if desk is None:
-            desk = self.desks[jid] = Desk(self.p.alarm.desk_officers[level])  # type: ignore[index]
-        if desk.free > 0:
-            desk.free -= 1
-            self._take(inc, level, jid, desk)
-        else:
-            desk.queue.append((inc, level, jid))
+            desk = self.desks[jid] = Desk()
+            for _ in range(self.p.alarm.desk_officers[level]):  # type: ignore[index]
+                self.env.process(self._officer(desk, level, jid))
+        desk.alarms.append(inc)
+        if desk.idle:  # wake the officer idle longest
+            desk.idle.popleft().succeed()
 
-    def _take(self, inc: IncidentState, level: str, jid: str, desk: Desk) -> None:
-        take = self.p.alarm.take_alarm[level].sample(self.dr["alarm"]) * self.f_take  # type: ignore[index]
-        self.env.call_in(take, self._taken, inc, level, jid, desk)
+    def _officer(self, desk: Desk, level: str, jid: str) -> ProcessGen:
+        """A duty officer of a desk (a simpy process): takes the oldest waiting alarm, which
+        takes a draw of ``alarm.take_alarm[level]``, records it and dispatches; repeats. With
+        no alarm waiting the officer waits to be woken by the next one."""
+        take_alarm = self.p.alarm.take_alarm[level]  # type: ignore[index]
+        draws, alarms = self.dr["alarm"], desk.alarms
+        while True:
+            if not alarms:
+                wake = self.env.event()
+                desk.idle.append(wake)
+                yield wake
+                continue  # (another officer may have taken it meanwhile)
+            inc = alarms.popleft()
+            yield self._timeout(take_alarm.sample(draws) * self.f_take)
+            self._taken(inc, level, jid)
 
-    def _taken(self, inc: IncidentState, level: str, jid: str, desk: Desk) -> None:
-        if desk.queue:  # the officer takes the oldest waiting alarm next
-            self._take(*desk.queue.popleft(), desk)
-        else:
-            desk.free += 1
+    def _taken(self, inc: IncidentState, level: str, jid: str) -> None:
         inc.desk_level, inc.desk_jurisdiction = level, jid
         self.log_add("alarm_taken", self.env.now, inc.id, None, None, None, None,
                      {"level": level, "desk": desk_id(jid)})
@@ -336,7 +341,7 @@ class Drill:
 
     def _escalate(self, need: Need, level: str, jid: str) -> None:
         delay = self.p.dispatch.escalate_delay[level].sample(self.dr["dispatch"])  # type: ignore[index]
-        self.env.call_in(delay, self.request, need, level, jid)
+        self.call_in(delay, self.request, need, level, jid)
 
     def _commit(self, u: int, need: Need, level: str, jid: str, eta: float) -> None:
         inc = need.incident
@@ -376,64 +381,109 @@ class Drill:
         self.pending = keep
 
     # ----- units --------------------------------------------------------------------------
-    # A unit is a small state machine driven by scheduled calls (no simpy process): BASE →
-    # TURNOUT → TRAVEL → SCENE → RETURN → BASE. Every order and release bumps the unit's token,
-    # so a call scheduled for an earlier phase (a recalled trip, an overtaken return) is ignored.
+    # Each unit is a simpy process serving its own task queue (a PriorityStore: the most severe
+    # grade first, then the earliest dispatch, then dispatch order). Dispatch commits the unit
+    # (``unit_dispatched``) and puts a task in its store; the process turns out, travels, works
+    # on scene until released and returns to base. The drill's bookkeeping (phase, job, token,
+    # position) is updated synchronously where things are decided; the process owns the timed
+    # steps and re-reads that state whenever it wakes. Release from the scene succeeds the
+    # unit's ``freed`` event; a recall on the way out or a re-dispatch on the way back interrupts
+    # the process (``Process.interrupt``). Every order and release bumps the unit's token, so a
+    # task superseded before the process took it is skipped.
     def _order(self, u: int, need: Need) -> None:
         self.job[u] = need
         self.token[u] += 1
-        if self.phase[u] == BASE:
-            self.phase[u] = TURNOUT
-            delay = self.kb[u].turnout.sample(self.dr["turnout"]) * self.f_turnout
-            self.env.call_in(delay, self._mobilise, u, self.token[u])
-        else:  # on its way back: it turns round where it is, no turn-out
+        if self.phase[u] != BASE:  # on its way back: it turns round where it is, no turn-out
             self.tm.lon[u], self.tm.lat[u] = self.position(u)
             self.returning[u] = False
-            self.phase[u] = TURNOUT  # no turn-out time: it sets off at once
-            self._mobilise(u, self.token[u])
+            self.rolling[u] = True
+            turnout = 0.0
+        else:  # drawn with the order, so draws follow dispatch order whenever processes run
+            turnout = self.kb[u].turnout.sample(self.dr["turnout"]) * self.f_turnout
+        self.phase[u] = TURNOUT
+        store = self.stores[u]
+        if store is None:
+            store = self.stores[u] = simpy.PriorityStore(self.env)
+            self.procs[u] = self.env.process(self._unit(u, store))
+        self.task_seq += 1
+        store.put(PriorityItem((_SEVERITY.get(need.incident.grade, 9), self.env.now,
+                                self.task_seq), (need, self.token[u], turnout)))
+        self._wake(u)
 
-    def _mobilise(self, u: int, token: int) -> None:
-        if self.token[u] != token:
-            return
-        need = self.job[u]
-        assert need is not None
-        inc = need.incident
-        self.log_add("unit_mobilised", self.env.now, inc.id, self.ix.unit_ids[u], None, None,
-                     None, {})
-        road = self.eta_unit(u, inc)  # from its position (base, or where it turned round)
-        self.phase[u] = TRAVEL
-        dur = road * self.p.travel.factor.sample(self.dr["travel"]) * self.f_travel
-        self.trip_t0[u], self.trip_dur[u] = self.env.now, dur
-        self.env.call_in(dur, self._arrived, u, token)
+    def _wake(self, u: int) -> None:
+        """Make unit ``u``'s process re-read its state now (at most one wake-up at a time)."""
+        w = self.waiting[u]
+        if w == TIMER:
+            self.waiting[u] = RUN
+            proc = self.procs[u]
+            assert proc is not None
+            proc.interrupt()
+        elif w == ON_SCENE:
+            self.waiting[u] = RUN
+            ev = self.freed[u]
+            assert ev is not None
+            ev.succeed()
 
-    def _arrived(self, u: int, token: int) -> None:
-        if self.token[u] != token:
-            return
-        need = self.job[u]
-        assert need is not None
-        inc = need.incident
-        loc = inc.spec.location
-        self.tm.lon[u], self.tm.lat[u] = loc.lon, loc.lat
-        self.phase[u] = SCENE
-        self.log_add("unit_arrived", self.env.now, inc.id, self.ix.unit_ids[u], None, None,
-                     None, {})
-        self.on_scene_at[u] = inc
-        self._arrive(u, need)
-
-    def _returned(self, u: int, token: int) -> None:
-        if self.token[u] != token:
-            return
-        self.phase[u] = BASE
-        self.returning[u] = False
-        self.tm.lon[u], self.tm.lat[u] = self.ix.lon[u], self.ix.lat[u]
-        self.log_add("unit_returned", self.env.now, None, self.ix.unit_ids[u], None, None, None,
-                     {})
+    def _unit(self, u: int, store: simpy.PriorityStore) -> ProcessGen:
+        """The process of unit ``u``: take the next task from its store and serve it."""
+        env, waiting, phase, tokens, rolling = (
+            self.env, self.waiting, self.phase, self.token, self.rolling)
+        timeout, log_add, get = self._timeout, self.log_add, store.get
+        uid, tm = self.ix.unit_ids[u], self.tm
+        while True:
+            waiting[u] = IDLE
+            need, token, turnout = (yield get()).item
+            waiting[u] = RUN
+            if token != tokens[u]:
+                continue  # superseded (recalled or re-ordered) before it began
+            inc = need.incident
+            try:
+                if rolling[u]:
+                    rolling[u] = False
+                else:  # turn out
+                    waiting[u] = TIMER
+                    yield timeout(turnout)
+                    waiting[u] = RUN
+                log_add("unit_mobilised", env.now, inc.id, uid, None, None, None, {})
+                road = self.eta_unit(u, inc)  # from its position (base, or where it turned)
+                phase[u] = TRAVEL
+                dur = road * self.p.travel.factor.sample(self.dr["travel"]) * self.f_travel
+                self.trip_t0[u], self.trip_dur[u] = env.now, dur
+                waiting[u] = TIMER
+                yield timeout(dur)
+                waiting[u] = RUN
+                loc = inc.spec.location
+                tm.lon[u], tm.lat[u] = loc.lon, loc.lat
+                phase[u] = SCENE
+                log_add("unit_arrived", env.now, inc.id, uid, None, None, None, {})
+                self.on_scene_at[u] = inc
+                self._arrive(u, need)  # may release it at once
+                if tokens[u] == token:  # on scene: work until released
+                    ev = self.freed[u] = env.event()
+                    waiting[u] = ON_SCENE
+                    yield ev
+            except simpy.Interrupt:
+                pass  # recalled on its way out (the drill has released it)
+            waiting[u] = RUN
+            # Released: back to base unless re-dispatched (phase TURNOUT again) meanwhile.
+            while phase[u] == RETURN:
+                try:
+                    waiting[u] = TIMER
+                    yield timeout(self.back[u] + self.back_t0[u] - env.now
+                                  if self.back_t0[u] != env.now else self.back[u])
+                    waiting[u] = RUN
+                    phase[u] = BASE
+                    self.returning[u] = False
+                    tm.lon[u], tm.lat[u] = self.ix.lon[u], self.ix.lat[u]
+                    log_add("unit_returned", env.now, None, uid, None, None, None, {})
+                except simpy.Interrupt:
+                    waiting[u] = RUN  # re-dispatched on the way back: the task is in the store
 
     def _arrive(self, u: int, need: Need) -> None:
         inc = need.incident
         if inc.first_arrival is None:
             inc.first_arrival, inc.first_unit = self.env.now, u
-            self.env.call_in(
+            self.call_in(
                 self.p.on_scene.designate_commander.sample(self.dr["command"]), self._designate, inc)
             waiting, inc.video_waiting = inc.video_waiting, []
             for post, ready in waiting:
@@ -457,7 +507,7 @@ class Drill:
             need.started, need.last = True, self.env.now
             wt = self.p.on_scene.work_time
             if wt is not None:
-                self.env.call_in(wt.sample(self.dr["work"]), self._need_done, need)
+                self.call_in(wt.sample(self.dr["work"]), self._need_done, need)
                 return
         if self.p.on_scene.work_time is None:
             self.reschedule(need)
@@ -474,7 +524,7 @@ class Drill:
             return
         if need.rate <= 0:
             return
-        self.env.call_in(need.remaining / need.rate, self._work_done, need, need.version)
+        self.call_in(need.remaining / need.rate, self._work_done, need, need.version)
 
     def _work_done(self, need: Need, version: int) -> None:
         if need.version == version:
@@ -525,6 +575,7 @@ class Drill:
         self.available[u] = self.participant[u]
         self.job[u] = None
         self.token[u] += 1
+        self.rolling[u] = False
         if self.p.travel.return_to_base:
             back = road_minutes(self.region.travel, float(self.tm.speed[u]),
                                 float(self.tm.lon[u]), float(self.tm.lat[u]),
@@ -533,10 +584,11 @@ class Drill:
             self.phase[u] = RETURN
             self.returning[u] = True
             self.trip_t0[u], self.trip_dur[u] = self.env.now, back
-            self.env.call_in(back, self._returned, u, self.token[u])
+            self.back_t0[u], self.back[u] = self.env.now, back  # as Python floats
         else:
             self.phase[u] = BASE
         self.on_scene_at.pop(u, None)
+        self._wake(u)
         self._offer(u)
 
     def recall(self, u: int) -> None:
@@ -544,12 +596,13 @@ class Drill:
         (it turns back from where it is now)."""
         need = self.job[u]
         assert need is not None
-        if self.phase[u] == TURNOUT:
+        if self.phase[u] == TURNOUT and not self.rolling[u]:
             self.emit("unit_released", incident=need.incident.id, unit=self.ix.unit_ids[u])
             self.available[u] = self.participant[u]
             self.job[u] = None
             self.token[u] += 1
             self.phase[u] = BASE
+            self._wake(u)
             self._offer(u)
             return
         self.tm.lon[u], self.tm.lat[u] = self.position(u)
@@ -575,7 +628,7 @@ class Drill:
             return
         self.log_add("task_started", self.env.now, inc.id, self.ix.unit_ids[lead], None, None,
                      None, {"task": "handover"})
-        self.env.call_in(self.kb[lead].handover.sample(self.dr["command"]), self._close, inc, lead,
+        self.call_in(self.kb[lead].handover.sample(self.dr["command"]), self._close, inc, lead,
                          inc.rounds)
 
     def _close(self, inc: IncidentState, lead: int | None, rounds: int) -> None:

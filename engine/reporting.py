@@ -10,8 +10,8 @@
   control. Each may be missed, leave out required template fields, or get casualties wrong
   (the first report under-counts), with the rates in the behaviour parameters.
 
-Everything here is a chain of scheduled calls (``Drill.env.call_in``), not simpy processes:
-each step draws its delay and schedules the next.
+Everything here is a chain of scheduled calls (``Drill.call_in``: a one-shot simpy ``Timeout``
+with a callback), not simpy processes: each step draws its delay and schedules the next.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def notify_post(d: Drill, inc: IncidentState) -> None:
     if post is None:
         post = d.posts[cp.id] = PostState(id=cp.id)
     delay = d.p.command_post.notify.sample(d.dr["post"]) * d.comms_factor(inc)
-    d.env.call_in(delay, _notified, d, inc, post, delay)
+    d.call_in(delay, _notified, d, inc, post, delay)
     if post.active_at is not None:
         _post_up(d, inc, post)
     else:
@@ -63,7 +63,7 @@ def _notified(d: Drill, inc: IncidentState, post: PostState, delay: float) -> No
         return
     post.activating = True
     cp = d.region.post_by_township[inc.township]
-    d.env.call_in(cp.activation_min * d.p.command_post.variability.sample(d.dr["post"]),
+    d.call_in(cp.activation_min * d.p.command_post.variability.sample(d.dr["post"]),
                   _activated, d, inc, post)
 
 
@@ -92,7 +92,7 @@ def video(d: Drill, inc: IncidentState, post: PostState, ready: float) -> None:
     at = max(ready, inc.first_arrival + d.p.command_post.video_setup.sample(d.dr["post"]))
     wait = at - d.env.now
     if wait > 0:
-        d.env.call_in(wait, _visible, d, inc, post)
+        d.call_in(wait, _visible, d, inc, post)
     else:
         _visible(d, inc, post)
 
@@ -142,7 +142,7 @@ def first_report(d: Drill, inc: IncidentState) -> None:
     assert u is not None
     uid = d.ix.unit_ids[u]
     delay = d.kb[u].first_report.sample(d.dr["report"]) * d.f_report * d.comms_factor(inc, uid)
-    d.env.call_in(delay, _first_due, d, inc, u, delay)
+    d.call_in(delay, _first_due, d, inc, u, delay)
 
 
 def _first_due(d: Drill, inc: IncidentState, u: int, delay: float) -> None:
@@ -166,7 +166,7 @@ def _report_after(d: Drill, inc: IncidentState, stage: str) -> None:
     rp = d.p.reports
     after = rp.followup_after if stage == "followup" else rp.final_after
     delay = after.sample(d.dr["report"]) * d.f_report
-    d.env.call_in(delay * d.comms_factor(inc), _report_due, d, inc, stage, delay, inc.rounds)
+    d.call_in(delay * d.comms_factor(inc), _report_due, d, inc, stage, delay, inc.rounds)
 
 
 def _report_due(d: Drill, inc: IncidentState, stage: str, delay: float, rounds: int) -> None:
@@ -220,7 +220,7 @@ def _relay_next(d: Drill, r: _Relay) -> None:
     level = r.levels[r.k]
     delay = (d.p.reports.relay[level].sample(d.dr["report"])  # type: ignore[index]
              * d.f_report * d.comms_factor(r.inc))
-    d.env.call_in(delay, _relayed, d, r, delay)
+    d.call_in(delay, _relayed, d, r, delay)
 
 
 def _relayed(d: Drill, r: _Relay, delay: float) -> None:

@@ -45,7 +45,8 @@ def simulate(
     # The region, inputs and the growing log are large and long-lived: the cyclic collector
     # walked them again and again during a run, making the per-incident cost grow with the
     # region's size. A run makes little cyclic garbage (simpy breaks event/process cycles as
-    # events are processed), so collection is paused for the run and resumes after it.
+    # events are processed; the unit and officer processes still waiting when the run ends are
+    # a few thousand objects), so collection is paused for the run and resumes after it.
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -31,7 +31,7 @@ def stock_of(d: Drill, depot: Depot) -> dict[str, int]:
 
 def request(d: Drill, inc: IncidentState) -> None:
     """Request every item the incident needs, after the request delay."""
-    d.env.call_in(d.p.supplies.request_delay.sample(d.dr["supplies"]), _request_now, d, inc)
+    d.call_in(d.p.supplies.request_delay.sample(d.dr["supplies"]), _request_now, d, inc)
 
 
 def _request_now(d: Drill, inc: IncidentState) -> None:
@@ -57,7 +57,7 @@ def _request_now(d: Drill, inc: IncidentState) -> None:
                 road = point_eta_minutes(d.region.travel, sp.truck_kind, dep.lon, dep.lat,
                                          loc.lon, loc.lat, inc.terrain)
                 road *= d.tm.blocks.by_township.get(inc.township, 1.0)
-                d.env.call_in(sp.loading.sample(d.dr["supplies"]) + road * d.f_travel,
+                d.call_in(sp.loading.sample(d.dr["supplies"]) + road * d.f_travel,
                               _delivered, d, inc, dep, item, take, rid)
         if left > 0:
             d.emit("supplies_short", incident=inc.id, item=item, qty=left, request=rid)
