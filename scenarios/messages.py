@@ -9,6 +9,7 @@ because callers rarely know.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -73,7 +74,9 @@ class Voices:
             source = "public"
         if source == "system":
             return Caller(source="system", name="", phone=""), {"township": town, "org": org}
-        name = str(self.fake.name())
+        # en: plain "First Last" (faker's name() adds titles and suffixes such as "MD")
+        name = str(self.fake.name()) if self.lang == "zh" else \
+            f"{self.fake.first_name()} {self.fake.last_name()}"
         surname = name[:1] if self.lang == "zh" else name.split()[-1]
         phone = str(self.fake.phone_number())
         return (Caller(source=source, name=name, phone=phone),
@@ -86,6 +89,8 @@ class Voices:
         texts = self.catalogue.callers.get(caller.source) or next(iter(self.catalogue.callers.values()))
         opening = fill(pick(rng, getattr(texts, lang)), **who)
         says = fill(pick(rng, getattr(category.says, lang)), place=place, detail=detail)
+        if lang != "zh":  # English: what happened is a sentence of its own
+            says = says.rstrip(", ") + ". "
         hints = self.catalogue.people_hints
         people = ""
         if truth.trapped > 0:
@@ -97,7 +102,8 @@ class Voices:
         if not people:
             people = getattr(hints.none, lang)
         closing = pick(rng, getattr(self.catalogue.closings, lang))
-        return opening + says + people + closing
+        text = opening + says + people + closing
+        return text if lang == "zh" else _sentence_case(text)
 
     def place_name(self, township: Jurisdiction, site: HazardSite | None,
                    rng: np.random.Generator) -> str:
@@ -109,6 +115,12 @@ class Voices:
         street = str(self.fake.street_name())
         number = int(rng.integers(1, 300))
         return f"{prefix}{street}{number}号" if self.lang == "zh" else f"{number} {street}, {prefix}"
+
+
+def _sentence_case(text: str) -> str:
+    """Capitalise the first letter of the text and of every sentence (English messages)."""
+    text = re.sub(r"([.!?]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
+    return text[:1].upper() + text[1:]
 
 
 def _noisy(rng: np.random.Generator, n: int) -> int:

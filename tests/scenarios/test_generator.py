@@ -120,6 +120,9 @@ def test_english_injects(county: Region, catalogue: HazardCatalogue, plan: Drill
     incident_msgs = [i.delivery.message for i in s.injects if i.kind == "incident"]
     assert incident_msgs
     assert all(any(m.endswith(c) for c in closings) for m in incident_msgs), incident_msgs
+    import re
+    for m in incident_msgs:  # every sentence starts with a capital letter
+        assert not m[0].islower() and re.search(r"[.!?] [a-z]", m) is None, m
     assert any("Designate during play" in i.delivery.expected_action for i in s.injects
                if i.kind == "incident")
 
