@@ -162,14 +162,14 @@ def demo(seed: int, out: Path, replications: int, as_json: bool, lang: str) -> N
     from engine.eventlog import write_jsonl
     from engine.params import load_params
     from engine.simulation import simulate
-    from evaluators import percentiles_against, score_replications, score_run
     from scenarios.catalogue import load_catalogue
     from scenarios.generator import generate
     from scenarios.plan import load_plan
     from scenarios.sealing import seal, write_sealed
     from scenarios.seed_city import default_region
     from ui.commands.simulate import run_and_save
-    from ui.reports import write_reports
+    from ui.reports import write_both
+    from ui.reports.content import build_report
 
     t = _STEPS[lang]
     say = (lambda _msg: None) if as_json else (lambda msg: click.echo(msg, err=True))
@@ -197,13 +197,12 @@ def demo(seed: int, out: Path, replications: int, as_json: bool, lang: str) -> N
         rep = simulate(region, scenario, seed=replication_seed(seed, k), params=params)
         write_jsonl(rep.records, base_dir / f"rep-{k:03d}" / "events.jsonl")
 
-    say(f"[4/5] {t['score']} …")
-    card = score_run(run_dir, region=region)
-    baseline = (percentiles_against(card, score_replications(base_dir, region=region))
-                if replications else None)
+    say(f"[4/5] {t['score']} …")  # the report scores the drill and its baseline once
+    content = build_report(run_dir, lang, region=region)
+    card, baseline = content.card, content.baseline
 
     say(f"[5/5] {t['report']} …")
-    reports = write_reports(run_dir, out / "reports", lang)
+    reports = write_both(content, out / "reports")
 
     names = {c.id: (c.name_zh if lang == "zh" else c.name_en) for c in catalogue.categories}
     s = summarise(log.records, region)

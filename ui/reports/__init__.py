@@ -18,10 +18,11 @@ def write_report(run_dir: str | Path, output: str | Path, lang: str = "zh",
     if out.suffix.lower() not in (".html", ".htm", ".docx"):
         raise UserError(f"{out}: the output must end in .html or .docx")
     content = build_report(run_dir, lang, baseline_dir)
-    return _write(content, out)
+    return write_content(content, out)
 
 
-def _write(content: object, out: Path) -> Path:
+def write_content(content: object, out: Path) -> Path:
+    """Write already assembled report content as .docx or .html (by ``out``'s suffix)."""
     from ui.reports.content import ReportContent
     from ui.reports.docx import write_docx
     from ui.reports.html import render_html
@@ -38,6 +39,10 @@ def write_reports(run_dir: str | Path, out_dir: str | Path, lang: str = "zh") ->
     """Write ``aar.html`` and ``aar.docx`` for ``run_dir`` into ``out_dir``; return the paths."""
     from ui.reports.content import build_report
 
-    content = build_report(run_dir, lang)
+    return write_both(build_report(run_dir, lang), out_dir)
+
+
+def write_both(content: object, out_dir: str | Path) -> list[Path]:
+    """Write assembled content as ``aar.html`` and ``aar.docx`` into ``out_dir``."""
     d = Path(out_dir)
-    return [_write(content, d / "aar.html"), _write(content, d / "aar.docx")]
+    return [write_content(content, d / "aar.html"), write_content(content, d / "aar.docx")]

@@ -158,16 +158,19 @@ def improvement_plan(card: Scorecard, lang: Lang, drill_date: dt.date) -> list[P
 NETWORK_CHUNK = 3
 
 
-def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path | None = None
-                 ) -> ReportContent:
-    """Score ``run_dir``, draw every chart and assemble the report's content."""
+def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path | None = None,
+                 region: Region | None = None) -> ReportContent:
+    """Score ``run_dir``, draw every chart and assemble the report's content.
+
+    ``region`` saves re-reading ``inputs/region.yaml`` when the caller already has it."""
     lg = check_lang(lang)
     d = Path(run_dir)
     if not (d / "events.jsonl").is_file():
         raise UserError(f"{d}: no events.jsonl here (give a run directory written by "
                         "`blinddrill simulate` or a live drill)")
     inputs = d / "inputs"
-    region = run_region(d)
+    if region is None:
+        region = run_region(d)
     records = read_records(d / "events.jsonl")
     card = score_run(d, region=region)
     scen = _scenario_summary(inputs)
