@@ -70,7 +70,6 @@ EventKind = Literal[
     "drill_held",
     "drill_resumed",
     "inject_skipped",
-    "inject_retimed",
     "role_designated",
     "record_corrected",
 ]
@@ -107,7 +106,6 @@ REQUIRED_IDS: dict[str, tuple[str, ...]] = {
     "unit_released": ("incident", "unit"),
     "unit_returned": ("unit",),
     "inject_skipped": ("inject",),
-    "inject_retimed": ("inject",),
 }
 REQUIRED_DATA: dict[str, tuple[str, ...]] = {
     "drill_started": ("scenario",),
@@ -130,7 +128,6 @@ REQUIRED_DATA: dict[str, tuple[str, ...]] = {
     "drill_held": ("reason",),
     "drill_resumed": ("held_min",),
     "inject_skipped": ("reason",),
-    "inject_retimed": ("t_new", "reason"),
     "role_designated": ("role", "person"),
     "record_corrected": ("corrects", "reason"),
 }
