@@ -480,6 +480,7 @@ class LiveService:
         """Pending injects whose time has come: all of them for the director, those assigned
         to the caller for a controller. The drill must be unlocked and started."""
         self._check(who, ("director", "controller"), "read due injects")
+        self._scenario(drill)  # locked: say so, even before the start
         conn = self._conn()
         row = self._drill(drill)
         if row["started_wall"] is None or row["status"] == "ended":
@@ -494,6 +495,7 @@ class LiveService:
         """Injects due for longer than the grace period with no decision (after a restart
         or a long wait): the director confirms (releases), skips or re-times each."""
         self._check(who, DIRECTOR, "read stale injects")
+        self._scenario(drill)  # locked: say so, even before the start
         conn = self._conn()
         row = self._drill(drill)
         if row["started_wall"] is None or row["status"] == "ended":
