@@ -19,11 +19,12 @@ SUBCOMMANDS: dict[str, str] = {
     "region": "ui.commands.region:region",
     "simulate": "ui.commands.simulate:simulate",
     "generate": "ui.commands.generate:generate",
-    "verify": "ui.commands.generate:verify",
+    "verify": "ui.commands.verify:verify",
     "msel": "ui.commands.msel:msel",
     "score": "ui.commands.score:score",
     "report": "ui.commands.report:report",
     "batch": "ui.commands.batch:batch",
+    "live": "ui.commands.live:live",
     "console": "ui.commands.console:console",
     "demo": "ui.commands.demo:demo",
 }
