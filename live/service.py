@@ -675,7 +675,7 @@ class LiveService:
                 if old is not None:  # a retry arriving after the end: still the same answer
                     return Recorded(orjson.loads(old[0]), False)
                 raise LiveError(f"drill '{drill}' is not in play ({row['status']})")
-            t = max(self._now_t(conn, row, wall), events.last_t(conn, drill))
+            t = self._now_t(conn, row, wall)
             a = events.append_event(conn, drill, kind, t, wall=wall, source="umpire",
                                     ids={"incident": incident, "unit": unit, "inject": inject,
                                          "depot": depot, "post": post},
