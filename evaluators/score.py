@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.eventlog import read_records
+from engine.eventlog import final_hash_of, read_records
 from evaluators.clocks import ClockResult, breakdown, compute_clock, summarise
 from evaluators.findings import extract
 from evaluators.metrics import BUILTIN_KINDS, BUILTIN_METRICS, METRICS, Context, Outcome
@@ -195,6 +195,7 @@ def _run_info(tab: LogTable, region: Region | None, packs: list[RulePack], rub: 
         sources=tab.sources,
         duration_min=round(tab.end_time, 6), incidents=int(tab.incidents.known.sum()),
         region=region is not None, packs=[p.id for p in packs], rubric=rub.id,
+        log_hash=final_hash_of(tab.records[-1:]),
     )
 
 

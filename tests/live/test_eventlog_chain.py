@@ -196,3 +196,31 @@ def test_tampering_is_detected_and_named_in_the_store(live, how, words):
     rep = live.svc.verify(live.trainer, live.drill)
     assert not rep.ok
     assert any(words in p for p in rep.problems), rep.problems
+
+
+def test_scorecard_carries_the_final_hash_and_verify_checks_it(tmp_path, sim_log):
+    from click.testing import CliRunner
+
+    from evaluators import score_run
+    from ui.cli import cli
+
+    run = tmp_path / "run"
+    sim_log.write_jsonl(run / "events.jsonl")
+    card = score_run(run)
+    assert card.run.log_hash == sim_log.final_hash
+    ok = CliRunner().invoke(cli, ["verify", str(run), "--expect", card.run.log_hash])
+    assert ok.exit_code == 0 and "final hash matches --expect" in ok.output
+    _tamper(run / "events.jsonl", "edit", len(sim_log) - 1)
+    bad = CliRunner().invoke(cli, ["verify", str(run), "--expect", card.run.log_hash])
+    assert bad.exit_code == 2 and "the last record was edited" in bad.output
+    _tamper(run / "events.jsonl", "delete", 5)
+    bad = CliRunner().invoke(cli, ["verify", str(run)])
+    assert bad.exit_code == 2 and "record seq 5 removed" in bad.output
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "events.jsonl").write_bytes(b"".join(
+        orjson.dumps({k: v for k, v in r.items() if k != "prev"}) + b"\n"
+        for r in sim_log.records))
+    res = CliRunner().invoke(cli, ["verify", str(old)])
+    assert res.exit_code == 0 and "no hash chain" in res.output
+    assert score_run(old).run.log_hash is None
