@@ -13,6 +13,7 @@ from __future__ import annotations
 import inspect
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from evaluators import Scorecard, score_records
@@ -43,12 +44,23 @@ class LiveScore:
 _HAS_AS_OF = "as_of" in inspect.signature(score_records).parameters
 
 
+@lru_cache(maxsize=1)
+def _defaults() -> tuple[Any, Any]:
+    """The shipped rule packs and report templates, parsed once per process (a refresh
+    every few seconds need not re-read the YAML files each time)."""
+    from evaluators.rules import load_packs
+    from scenarios.templates import load_templates
+
+    return load_packs(None), load_templates()
+
+
 def score_now(records: list[dict[str, Any]], now_min: float, *, region: Region | None = None,
               ended: bool = False, rules: Any = None, rubric: Any = None) -> LiveScore:
     """Score ``records`` as of drill time ``now_min`` (the drill's end if ``ended``)."""
     t0 = time.perf_counter()
-    kwargs: dict[str, Any] = {"region": region, "rules": rules, "rubric": rubric,
-                              "source": "live log"}
+    packs, templates = _defaults()
+    kwargs: dict[str, Any] = {"region": region, "rules": rules or packs, "rubric": rubric,
+                              "templates": templates, "source": "live log"}
     if _HAS_AS_OF and not ended:
         kwargs["as_of"] = now_min
     card = score_records(records, **kwargs)

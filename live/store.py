@@ -194,6 +194,7 @@ class Store:
         if not create and not self.path.exists():
             raise StoreError(f"{self.path}: no drill store here (run `blinddrill live init`)")
         self._local = threading.local()
+        self._write_lock = threading.Lock()
         migrate(self.conn())
 
     def conn(self) -> sqlite3.Connection:
@@ -203,6 +204,15 @@ class Store:
             c = connect(self.path)
             self._local.conn = c
         return c
+
+    @contextmanager
+    def tx(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction on this thread's connection (:func:`write`). Writers of one
+        process queue on a lock first, so they take turns in order instead of polling
+        SQLite's busy handler against each other (which let one writer starve for seconds);
+        other processes still wait on the database lock (``busy_timeout``)."""
+        with self._write_lock, write(self.conn()) as conn:
+            yield conn
 
     def close(self) -> None:
         """Close this thread's connection (other threads keep theirs)."""

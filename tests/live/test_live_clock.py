@@ -25,26 +25,28 @@ def test_drill_minutes_subtracts_closed_and_open_holds():
 
 def test_inject_due_after_a_hold_is_released_at_its_planned_time_not_late(live):
     svc, d, clock = live.svc, live.director, live.clock
-    j1, j2 = svc.msel(d, live.drill)[:2]
+    j1 = svc.msel(d, live.drill)[0]
+    half = j1.due_t / 2
     svc.start(d, live.drill)
-    clock.advance(60 * 20)                      # 20 min of play
+    clock.advance(60 * half)                    # play up to half-way to the first inject
     svc.hold(d, live.drill, "weather")
-    clock.advance(60 * 45)                      # a 45-minute hold
-    assert svc.drill_time(live.drill) == pytest.approx(20.0, abs=1e-9)
-    assert [v.id for v in svc.due_injects(d, live.drill)] == [j1.id]  # nothing new while held
+    clock.advance(60 * j1.due_t)                # a hold longer than the time left to it
+    assert svc.drill_time(live.drill) == pytest.approx(half, abs=1e-9)
+    assert svc.due_injects(d, live.drill) == []  # wall time passed it; drill time did not
     svc.resume(d, live.drill)
-    # play resumes where it stopped: J001 (t=7.1) is due since 12.9 min of drill time
-    assert [v.id for v in svc.due_injects(d, live.drill)] == [j1.id]
-    clock.advance(60 * (j2.due_t - 20.0))      # exactly when J002 falls due in drill time
+    assert svc.due_injects(d, live.drill) == []
+    clock.advance(60 * (j1.due_t - half) - 1)   # one second before it falls due
+    assert svc.due_injects(d, live.drill) == []
+    clock.advance(1)                            # exactly when it falls due in drill time
     due = svc.due_injects(d, live.drill)
-    assert j2.id in [v.id for v in due]
-    lateness = {v.id: v.lateness_min for v in due}
-    assert lateness[j2.id] == pytest.approx(0.0, abs=1e-6)  # not late by the 45-min hold
-    r = svc.release(d, live.drill, j2.id)
+    assert [v.id for v in due] == [j1.id]
+    assert due[0].lateness_min == pytest.approx(0.0, abs=1e-6)  # not late by the hold
+    r = svc.release(d, live.drill, j1.id)
     rec = svc.log(d, live.drill)[r.seq]
-    assert rec["kind"] == "inject_released" and rec["t"] == pytest.approx(j2.due_t, abs=1e-6)
+    assert rec["kind"] == "inject_released" and rec["t"] == pytest.approx(j1.due_t, abs=1e-6)
     held = [x for x in svc.log(d, live.drill) if x["kind"] == "drill_resumed"]
-    assert held[0]["data"]["held_min"] == pytest.approx(45.0)
+    assert held[0]["data"]["held_min"] == pytest.approx(j1.due_t)
+    assert held[0]["t"] == pytest.approx(half)
 
 
 def test_a_hold_at_an_inject_s_time_and_the_first_release_after_it(live):
