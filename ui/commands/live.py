@@ -214,13 +214,8 @@ def _status_text(st: Any) -> str:
     return s
 
 
-def _clock_cmd(name: str, doc: str) -> None:
-    @live.command(name, help=doc)
-    @_drill_opt
-    @click.option("--reason", default="", help="Why (kept in the log).")
-    @click.pass_obj
-    @_run
-    def cmd(c: _Ctx, drill: str, reason: str) -> None:
+def _clock_cmd(name: str, doc: str, with_reason: bool) -> None:
+    def cmd(c: _Ctx, drill: str, reason: str = "") -> None:
         who = c.login()
         svc = c.service()
         if name == "start":
@@ -235,11 +230,16 @@ def _clock_cmd(name: str, doc: str) -> None:
             st = svc.end(who, drill, reason or "ended by the director")
         c.out(st.to_dict(), _status_text(st))
 
+    f: Any = click.pass_obj(_run(cmd))
+    if with_reason:
+        f = click.option("--reason", default="", help="Why (kept in the log).")(f)
+    live.command(name, help=doc)(_drill_opt(f))
 
-_clock_cmd("start", "Start the drill clock now (director).")
-_clock_cmd("hold", "Put the drill on hold: drill time stops (director).")
-_clock_cmd("resume", "Resume after a hold (director).")
-_clock_cmd("end", "End play (director).")
+
+_clock_cmd("start", "Start the drill clock now (director).", False)
+_clock_cmd("hold", "Put the drill on hold: drill time stops (director).", True)
+_clock_cmd("resume", "Resume after a hold (director).", False)
+_clock_cmd("end", "End play (director).", True)
 
 
 @live.command()
@@ -256,8 +256,10 @@ def status(c: _Ctx, drill: str) -> None:
     st = svc.status(who, drill)
     out["status"] = st.to_dict()
     lines = [_status_text(st)]
-    if who.role in ("director", "controller") and (who.role == "controller"
-                                                    or svc.is_unlocked(drill)):
+    if who.role == "controller":
+        lines.append("  (your due injects are shown in the console, where the director "
+                     "unlocked the drill)")
+    if who.role in ("director", "controller") and svc.is_unlocked(drill):
         due = svc.due_injects(who, drill)
         out["due"] = [v.to_dict() for v in due]
         lines += [f"  due {v.id} (t={v.due_t:g}, late {v.lateness_min or 0:.1f} min) to "
