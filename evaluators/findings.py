@@ -205,6 +205,7 @@ def extract(
         cap = by_id[cs.id]
         weak: dict[str, ClockResult] = {}
         strong: dict[str, ClockResult] = {}
+        middling: set[str] = set()  # a clock is a strength only if all its items are strong
         for item in cs.items:
             if item.score is None or item.value is None:
                 continue
@@ -212,8 +213,10 @@ def extract(
                 cid = item.metric.split(".")[1]
                 if item.score <= rules.improvement_max:
                     weak[cid] = clocks[cid]
-                elif item.score >= rules.strength_min:
-                    strong[cid] = clocks[cid]
+                if item.score >= rules.strength_min:
+                    strong.setdefault(cid, clocks[cid])
+                else:
+                    middling.add(cid)
                 continue
             if item.score <= rules.improvement_max:
                 kind = "improvement"
@@ -224,7 +227,7 @@ def extract(
             f = _metric_finding(tab, cap, kind, item.metric, item.value, item.score,
                                 outcomes[item.metric], metrics[item.metric], rules.max_evidence)
             scored.append((item.score, f))
-        strong = {k: v for k, v in strong.items() if k not in weak}
+        strong = {k: v for k, v in strong.items() if k not in middling}
         scored.extend(_clock_findings(tab, cap, cs, list(weak.values()), list(strong.values()),
                                       rules.max_evidence))
     for r in tab.of_kind("observation"):

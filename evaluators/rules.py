@@ -26,7 +26,8 @@ from scenarios.schema import Grade
 RULES_SCHEMA = "blinddrill.rules/1"
 PACK_DIR = Path(__file__).parent / "packs"
 #: Packs used by ``score`` when no ``--rules`` is given.
-DEFAULT_PACKS: tuple[str, ...] = ("city-1-10-15", "scene-visible-30", "report-by-grade")
+DEFAULT_PACKS: tuple[str, ...] = ("city-1-10-15", "incident-control", "scene-visible-30",
+                                   "report-by-grade")
 
 Scalar = str | int | float | bool
 #: kinds whose records carry a unit id

@@ -201,7 +201,9 @@ def score_table(
     card.levels = {k: LevelDef(min_score=v.min_score, name_zh=v.name_zh, name_en=v.name_en)
                    for k, v in rub.levels.items()}
     card.rating_scheme = rub.scheme_en
-    card.capabilities, card.overall = _rate(rub, card.values(), _performed(ctx, outcomes))
+    names = {f"clock.{k}": (c.name_zh, c.name_en) for k, c in card.clocks.items()}
+    names |= {k: (m.name_zh, m.name_en) for k, m in card.metrics.items()}
+    card.capabilities, card.overall = _rate(rub, card.values(), _performed(ctx, outcomes), names)
     card.findings = extract(tab, rub, card.capabilities, ctx.clocks, outcomes, card.metrics)
     card.notes = [f"{c.rule.id}: {c.reason}" for c in ctx.clocks.values() if not c.available]
     card.notes += [f"{k}: {o.reason}" for k, o in outcomes.items() if not o.available]
@@ -333,8 +335,8 @@ def _performed(ctx: Context, outcomes: dict[str, Outcome]) -> dict[str, tuple[in
     return out
 
 
-def _rate(rub: Rubric, values: dict[str, float], performed: dict[str, tuple[int, int]]
-          ) -> tuple[list[CapabilityScore], Overall]:
+def _rate(rub: Rubric, values: dict[str, float], performed: dict[str, tuple[int, int]],
+          names: dict[str, tuple[str, str]]) -> tuple[list[CapabilityScore], Overall]:
     caps: list[CapabilityScore] = []
     tot_w = tot = 0.0
     for cap in rub.capabilities:
@@ -347,14 +349,17 @@ def _rate(rub: Rubric, values: dict[str, float], performed: dict[str, tuple[int,
                 w_sum += item.weight
                 s_sum += item.weight * sc
         score = round(s_sum / w_sum, 6) if w_sum else None
-        done = sum(performed.get(k, (0, 0))[0] for k in cap.critical)
-        asked = sum(performed.get(k, (0, 0))[1] for k in cap.critical)
-        share = round(done / asked, 6) if asked else None
+        # each critical task on its own: the least performed one decides
+        shares = [(performed[k][0] / performed[k][1], k, *performed[k])
+                  for k in cap.critical if performed.get(k, (0, 0))[1]]
+        low = min(shares) if shares else None
+        share = round(low[0], 6) if low else None
         rating = rub.rating_for(score, share) if score is not None else None
         zh = en = ""
-        if rating == "U":
-            zh = f"关键任务仅完成{done}项(共{asked}项应完成)"
-            en = f"critical tasks performed in {done} of {asked} due cases"
+        if rating == "U" and low is not None:
+            _, key, done, asked = low
+            zh = f"关键任务“{names.get(key, (key, key))[0]}”仅完成{done}次(应完成{asked}次)"
+            en = f"critical task '{names.get(key, (key, key))[1]}' performed in {done} of {asked} due cases"
         caps.append(CapabilityScore(
             id=cap.id, name_zh=cap.name_zh, name_en=cap.name_en, weight=cap.weight, items=items,
             score=score, rating=rating, critical=list(cap.critical), performed=share,

@@ -8,7 +8,9 @@ Definitions (``docs/scoring.md``), each per incident then averaged over incident
 * ``coord.over_dispatch`` — (repeat dispatches of a unit already sent + distinct units beyond
   the number required) ÷ all dispatches, over the drill.
 * ``coord.mutual_aid_latency`` — first ``mutual_aid_requested`` → the first arrival
-  (``unit_arrived``) of a unit granted for it (``mutual_aid_granted`` at or after the request).
+  (``unit_arrived``) of a unit granted for it at or after the request: a ``mutual_aid_granted``
+  unit, or a unit dispatched by the level asked (``unit_dispatched.level`` = a request's
+  ``to_level``: the county answering a township's call with its own team).
 * ``coord.info_flow`` — occurrence → the moment the last involved party was informed: each unit
   dispatched to the incident at its first ``unit_dispatched``, each recipient of a
   ``message_sent`` about the incident at the first such message.
@@ -135,8 +137,19 @@ def mutual_aid_latency(ctx: Context) -> Outcome:
     tab = ctx.tab
     nu = len(tab.unit_ids) + 1
     s_key, s_row = _first_by_incident(tab, "mutual_aid_requested")
+    # units granted for a request: a mutual_aid_granted, or a dispatch by the level asked
+    asked: dict[int, set[str]] = {}
+    for r, lvl in zip(tab.of_kind("mutual_aid_requested").tolist(),
+                      tab.data_column("mutual_aid_requested", "to_level"), strict=True):
+        asked.setdefault(int(tab.incident[r]), set()).add(str(lvl))
     g = tab.of_kind("mutual_aid_granted")
-    g = g[(tab.incident[g] >= 0) & (tab.unit[g] >= 0)]
+    d = tab.of_kind("unit_dispatched")
+    by_level = np.fromiter(
+        (lvl is not None and str(lvl) in asked.get(int(c), ()) for c, lvl in
+         zip(tab.incident[d].tolist(), tab.data_column("unit_dispatched", "level"), strict=True)),
+        dtype=bool, count=len(d))
+    g = np.r_[g, d[by_level]]
+    g = np.sort(g[(tab.incident[g] >= 0) & (tab.unit[g] >= 0)])
     # grants at/after the incident's first request: (incident, unit) → grant time
     pos = np.searchsorted(s_key, tab.incident[g])
     ok = pos < len(s_key)

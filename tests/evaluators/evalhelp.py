@@ -168,6 +168,12 @@ def random_drill(rng: random.Random, n_incidents: int) -> list[Ev]:
         if first_arr is not None and rng.random() < 0.8:
             evs.append((first_arr + round(rng.uniform(1, 30), 2), "incident_controlled",
                         {"incident": iid}))
+        if first_arr is not None and rng.random() < 0.8:
+            evs.append((first_arr + round(rng.uniform(1, 25), 2), "initial_response_completed",
+                        {"incident": iid, "by": "unit"}))
+        if rng.random() < 0.3:
+            evs.append((t0 + round(rng.uniform(1, 60), 2), "incident_escalated",
+                        {"incident": iid, "grade": rng.choice(["I", "II", "III"])}))
         for k, stage in enumerate(["first", "followup", "final"][: rng.randint(0, 3)]):
             evs.append((t0 + 5 + 10 * k + round(rng.uniform(0, 4), 2), "report_submitted",
                         {"incident": iid, "stage": stage, "to": "county",
