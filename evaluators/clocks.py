@@ -66,7 +66,7 @@ class ClockResult:
     @property
     def assessable(self) -> BoolArray:
         """Instances that are met or breached (not open)."""
-        return self.status != OPEN
+        return np.asarray(self.status != OPEN, dtype=bool)
 
     def deadline(self) -> FloatArray:
         """When each instance's limit passes (start + limit), minutes."""
@@ -222,14 +222,14 @@ def summarise(elapsed: FloatArray, status: IntArray, stopped: BoolArray | None =
     ones, flagged by ``lower_bound``.
     """
     ok = status != OPEN
-    n_open = int(len(status) - ok.sum())
+    n_all = len(status)
+    n = int(ok.sum())
+    n_open = n_all - n
     unstopped = int((ok & ~stopped).sum()) if stopped is not None else 0
-    v = elapsed[ok]
-    n = len(v)
     if n == 0:
         return {"n": 0, "n_met": 0, "n_open": n_open, "n_unstopped": 0, "compliance": None,
                 "p50": None, "p90": None, "mean": None, "max": None, "lower_bound": False}
-    p50, p90 = np.percentile(v, [50, 90])
+    v = np.sort(elapsed[ok])
     n_met = int((status == MET).sum())
     return {
         "n": n,
@@ -237,12 +237,22 @@ def summarise(elapsed: FloatArray, status: IntArray, stopped: BoolArray | None =
         "n_open": n_open,
         "n_unstopped": unstopped,
         "compliance": round(n_met / n, 6),
-        "p50": round(float(p50), 6),
-        "p90": round(float(p90), 6),
+        "p50": round(_percentile(v, 50.0), 6),
+        "p90": round(_percentile(v, 90.0), 6),
         "mean": round(float(v.mean()), 6),
-        "max": round(float(v.max()), 6),
+        "max": round(float(v[-1]), 6),
         "lower_bound": unstopped > 0,
     }
+
+
+def _percentile(sorted_v: FloatArray, q: float) -> float:
+    """``np.percentile(v, q)`` (linear interpolation) of already sorted values, without
+    numpy's per-call overhead (~0.3 ms; scoring computes hundreds of breakdown cells)."""
+    pos = (len(sorted_v) - 1) * q / 100.0
+    lo = int(pos)
+    hi = min(lo + 1, len(sorted_v) - 1)
+    a, b = float(sorted_v[lo]), float(sorted_v[hi])
+    return a + (b - a) * (pos - lo)
 
 
 def summarise_result(res: ClockResult, sel: IntArray | None = None

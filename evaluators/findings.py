@@ -19,7 +19,7 @@ report with missing fields, the escalation that started a report clock — never
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -69,7 +69,11 @@ def _clock_findings(
     ids = tab.incident_ids
     score = cs.score if cs.score is not None else 0.0
     for cause in ("late", "not_done"):
-        parts_zh, parts_en, incidents, details, ev = [], [], [], [], []
+        parts_zh: list[str] = []
+        parts_en: list[str] = []
+        incidents: list[str] = []
+        details: list[dict[str, Any]] = []
+        ev: list[int] = []
         for res in weak:
             if cause == "late":
                 sel = np.flatnonzero((res.status == BREACHED) & ~res.censored)
@@ -147,7 +151,7 @@ def _clock_findings(
 
 
 def _metric_finding(
-    tab: LogTable, cap: Capability, kind: str, mid: str, value: float, score: float,
+    tab: LogTable, cap: Capability, kind: Literal["strength", "improvement"], mid: str, value: float, score: float,
     o: Outcome, m: MetricSummary, max_ev: int,
 ) -> Finding:
     vzh, ven = _fmt(value, m.unit == "ratio")
@@ -184,7 +188,7 @@ def _metric_finding(
             en += ": " + ", ".join(parts_en[:TEXT_LIST]) + _more(parts_en, False)
     if not ev:
         ev = _seq_ev(tab, list(o.evidence))
-    return Finding(kind=kind, capability=cap.id, metric=mid,  # type: ignore[arg-type]
+    return Finding(kind=kind, capability=cap.id, metric=mid,
                    cause=mid, text_zh=zh, text_en=en, incidents=incidents, details=details,
                    evidence=sorted(set(ev))[:max_ev])
 
@@ -218,6 +222,7 @@ def extract(
                 else:
                     middling.add(cid)
                 continue
+            kind: Literal["strength", "improvement"]
             if item.score <= rules.improvement_max:
                 kind = "improvement"
             elif item.score >= rules.strength_min:
