@@ -4,13 +4,12 @@ The same evaluator code scores a live drill in progress and a finished or simula
 :func:`score_now` calls :func:`evaluators.score_records` on the records so far. A clock still
 running at ``now`` (an alarm not yet taken, no unit on scene yet) is *open*, not breached and
 not met, and is left out of compliance; one whose limit has already passed at ``now`` is
-breached. Censoring is the evaluators' job (``as_of``, see ``docs/scoring.md``): this module
-is the one place the live layer calls them.
+breached. Censoring is the evaluators' job (``score_records(..., as_of=now)``, see
+``docs/scoring.md``): this module is the one place the live layer calls them.
 """
 
 from __future__ import annotations
 
-import inspect
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,8 +29,8 @@ class LiveScore:
     card: Scorecard
     #: seconds the scoring took (the console shows it; the benchmark reports it).
     seconds: float
-    #: False while the evaluators cannot censor at "now" (then running clocks are scored as
-    #: of the last event).
+    #: True while the drill is in progress: clocks still running at ``now_min`` are open (or
+    #: already breached), not scored as of the last event.
     censored: bool
 
     def to_dict(self) -> dict[str, Any]:
@@ -39,9 +38,6 @@ class LiveScore:
         return {"now_min": self.now_min, "events": self.events, "ended": self.ended,
                 "seconds": round(self.seconds, 4), "censored": self.censored,
                 "scorecard": self.card.model_dump(mode="json", by_alias=True)}
-
-
-_HAS_AS_OF = "as_of" in inspect.signature(score_records).parameters
 
 
 @lru_cache(maxsize=1)
@@ -59,10 +55,8 @@ def score_now(records: list[dict[str, Any]], now_min: float, *, region: Region |
     """Score ``records`` as of drill time ``now_min`` (the drill's end if ``ended``)."""
     t0 = time.perf_counter()
     packs, templates = _defaults()
-    kwargs: dict[str, Any] = {"region": region, "rules": rules or packs, "rubric": rubric,
-                              "templates": templates, "source": "live log"}
-    if _HAS_AS_OF and not ended:
-        kwargs["as_of"] = now_min
-    card = score_records(records, **kwargs)
+    card = score_records(records, region=region, rules=rules or packs, rubric=rubric,
+                         templates=templates, source="live log",
+                         as_of=None if ended else now_min)
     return LiveScore(now_min=round(now_min, 6), events=len(records), ended=ended, card=card,
-                     seconds=time.perf_counter() - t0, censored=_HAS_AS_OF or ended)
+                     seconds=time.perf_counter() - t0, censored=not ended)
