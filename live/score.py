@@ -33,10 +33,27 @@ class LiveScore:
     #: already breached), not scored as of the last event.
     censored: bool
 
+    def countdowns(self) -> list[dict[str, Any]]:
+        """Clocks running now, per incident: ``{incident, clock, elapsed, deadline,
+        remaining}`` (minutes; soonest deadline first) — the live countdowns."""
+        out = [{"incident": inc, "clock": cid, "elapsed": c["elapsed"],
+                "deadline": c["deadline"], "remaining": round(c["deadline"] - self.now_min, 6)}
+               for inc, card in self.card.incidents.items() for cid, c in card.clocks.items()
+               if c["status"] == "open"]
+        return sorted(out, key=lambda x: (x["deadline"], x["incident"], x["clock"]))
+
+    def breaches(self) -> list[dict[str, Any]]:
+        """Clocks breached so far, per incident: ``{incident, clock, deadline, value}``
+        (``value`` None while the stop event has not come)."""
+        return [{"incident": inc, "clock": cid, "deadline": c["deadline"], "value": c["value"]}
+                for inc, card in self.card.incidents.items()
+                for cid, c in card.clocks.items() if c["status"] == "breached"]
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (the scorecard as ``score --json`` prints it)."""
         return {"now_min": self.now_min, "events": self.events, "ended": self.ended,
                 "seconds": round(self.seconds, 4), "censored": self.censored,
+                "countdowns": self.countdowns(), "breaches": self.breaches(),
                 "scorecard": self.card.model_dump(mode="json", by_alias=True)}
 
 

@@ -80,6 +80,10 @@ def test_a_drill_played_from_the_cli_by_a_director_and_two_umpires(tmp_path, sea
         t.start()
     for t in ts:
         t.join()
+    live = json.loads(_cli(env, "live", "--json", "score", user="umpire2",
+                           password="ump-pass-1").stdout)
+    assert live["censored"] is True and live["events"] >= 10
+    assert live["scorecard"]["clocks"]["take_alarm"]["n"] == 1
     refused = _cli(env, "live", "end", user="umpire1", password="ump-pass-1", ok=False)
     assert refused.returncode == 3 and "may not end" in refused.stderr
     _cli(env, "live", "hold", "--reason", "check", user=d)

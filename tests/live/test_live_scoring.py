@@ -91,3 +91,28 @@ def test_live_score_refreshes_on_the_log_so_far(live):
     assert s1.events == 5 and s1.now_min == pytest.approx(j1.due_t + 50 / 60, abs=1e-6)
     k = s1.card.clocks["take_alarm"]
     assert k.n == 1 and k.n_met == 1
+
+
+def test_live_score_censors_at_now_countdowns_then_breaches(live):
+    svc, d, clock = live.svc, live.director, live.clock
+    j1 = svc.msel(d, live.drill)[0]
+    svc.start(d, live.drill)
+    clock.advance(60 * j1.due_t)
+    svc.release(d, live.drill, j1.id)
+    clock.advance(12)                                   # the phone rings 0.2 min later
+    svc.record(live.evaluator, live.drill, "alarm_raised", action_id=new_action_id(),
+               incident=j1.incident, data={"level": "county"})
+    clock.advance(18)                                   # now = raised + 0.3 min
+    s = svc.live_score(live.evaluator, live.drill)
+    k = s.card.clocks["take_alarm"]
+    assert (k.n, k.n_open) == (0, 1)                    # running: open, not breached
+    cd = [c for c in s.countdowns() if c["clock"] == "take_alarm"]
+    assert cd[0]["incident"] == j1.incident
+    assert cd[0]["remaining"] == pytest.approx(0.7, abs=1e-6)
+    assert not [b for b in s.breaches() if b["clock"] == "take_alarm"]
+    clock.advance(60)                                   # 1.3 min after the alarm, not taken
+    s = svc.live_score(live.evaluator, live.drill)
+    k = s.card.clocks["take_alarm"]
+    assert (k.n, k.n_met, k.n_open) == (1, 0, 0)        # breached as it happens
+    assert [b["incident"] for b in s.breaches() if b["clock"] == "take_alarm"] == [j1.incident]
+    assert s.to_dict()["censored"] is True

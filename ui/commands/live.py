@@ -429,3 +429,21 @@ def log_(c: _Ctx, drill: str, after: int) -> None:
     """Print the drill's log records, one JSON line each (director, evaluator, trainer)."""
     for rec in c.service().log(c.login(), drill, after):
         click.echo(json.dumps(rec, ensure_ascii=False))
+
+
+@live.command("score")
+@_drill_opt
+@click.pass_obj
+@_run
+def score_(c: _Ctx, drill: str) -> None:
+    """The score so far, "now" as the censoring time: countdowns and breaches per incident."""
+    s = c.service().live_score(c.login(), drill)
+    o = s.card.overall
+    score = f"{o.score:.1f}" if o.score is not None else "—"
+    lines = [f"t={s.now_min:.2f} ({s.events} events): overall {score} {o.level_en or ''}"]
+    lines += [f"  open at the end: {x['clock']} on {x['incident']}" if s.ended else
+              f"  running {x['clock']} on {x['incident']}: {x['remaining']:.1f} min left"
+              for x in s.countdowns()]
+    lines += [f"  BREACHED {x['clock']} on {x['incident']} (limit passed at t="
+              f"{x['deadline']:.2f})" for x in s.breaches()]
+    c.out(s.to_dict(), "\n".join(lines))
