@@ -244,15 +244,21 @@ _clock_cmd("end", "End play (director).", True)
 
 @live.command()
 @_drill_opt
+@click.option("--real-start", "real_start", is_flag=True,
+              help="Director: also show the secret real start (drawn on first use).")
 @click.pass_obj
 @_run
-def status(c: _Ctx, drill: str) -> None:
+def status(c: _Ctx, drill: str, real_start: bool) -> None:
     """The drill's status; a director with the passphrase also sees due and stale injects."""
     who = c.login()
     svc = c.service()
     out: dict[str, Any] = {}
-    if who.role == "director" and os.environ.get("BLINDDRILL_PASSPHRASE"):
+    if who.role == "director" and (real_start or os.environ.get("BLINDDRILL_PASSPHRASE")):
         c.unlock(who, drill)
+    if real_start:
+        start = svc.real_start(who, drill)
+        out["real_start"] = start.isoformat()
+        click.echo(f"real start (secret: tell nobody): {start.isoformat()}", err=c.as_json)
     st = svc.status(who, drill)
     out["status"] = st.to_dict()
     lines = [_status_text(st)]
