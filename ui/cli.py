@@ -67,3 +67,7 @@ def main(argv: list[str] | None = None) -> None:
     from ui.errors import run_cli
 
     sys.exit(run_cli(cli, argv))
+
+
+if __name__ == "__main__":  # python -m ui.cli
+    main()

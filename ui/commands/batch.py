@@ -8,6 +8,7 @@ layout). The work itself is :mod:`experiments.batch`; this module parses options
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -168,6 +169,20 @@ def common_options(f: Any) -> Any:
     return f
 
 
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def interruptible() -> dict[int, Any]:
+    """Make Ctrl-C (SIGINT, even if inherited as ignored) and SIGTERM stop the batch the same
+    way — workers stopped, finished replications kept; return the previous handlers."""
+    old = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        old[sig] = signal.getsignal(sig)
+        signal.signal(sig, _interrupt)
+    return old
+
+
 def execute(spec: Any, n: int, seed: int, executor: Executor, out: Path, as_json: bool,
             lang: str, inputs: tuple[Path, Region, Scenario, BehaviourParams, Path | None,
                                      Path | None, bool]) -> tuple[dict[str, Any], bool]:
@@ -185,9 +200,12 @@ def execute(spec: Any, n: int, seed: int, executor: Executor, out: Path, as_json
                   "command": ["blinddrill", *sys.argv[1:]], "scenario": scenario.id,
                   "region": region.name, "replications": n})
     bar = ProgressBar(n, _T[lang]["bar"], enabled=not as_json)
+    old = interruptible()
     try:
         result = run_batch(spec, n, seed, executor=executor, out=out, progress=bar)
     finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
         bar.close()
         close = getattr(executor, "close", None)
         if close is not None:
