@@ -42,13 +42,12 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class Alternative:
-    """One configuration to play: a region, behaviour parameters and optionally a dispatch
-    policy (passed to :func:`engine.simulation.simulate` as ``policy=``)."""
+    """One configuration to play: a region and behaviour parameters (whose
+    ``dispatch.policy`` names the dispatch policy plug-in, see :mod:`engine.dispatch`)."""
 
     name: str
     region: Region
     params: BehaviourParams | None = None
-    policy: Any = None
 
 
 #: a scenario per replication seed (e.g. drawn from a drill plan, or a queueing test's
@@ -78,8 +77,7 @@ def play(spec: BatchSpec, rep: int, seed: int) -> list[RepSummary]:
     out = []
     scenario = spec.scenario if isinstance(spec.scenario, Scenario) else spec.scenario(seed)
     for k, alt in enumerate(spec.alternatives):
-        extra = {"policy": alt.policy} if alt.policy is not None else {}
-        log = simulate(alt.region, scenario, seed=seed, params=alt.params, **extra)
+        log = simulate(alt.region, scenario, seed=seed, params=alt.params)
         card = score_records(log.records, region=alt.region, templates=spec.templates,
                              rules=list(spec.packs), rubric=spec.rubric)
         out.append(summarise_card(card, rep, seed, k))

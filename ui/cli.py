@@ -24,6 +24,7 @@ SUBCOMMANDS: dict[str, str] = {
     "score": "ui.commands.score:score",
     "report": "ui.commands.report:report",
     "batch": "ui.commands.batch:batch",
+    "whatif": "ui.commands.whatif:whatif",
     "console": "ui.commands.console:console",
     "demo": "ui.commands.demo:demo",
 }
