@@ -16,8 +16,8 @@ import click
 from ui.commands.batch import (
     EXIT_INTERRUPTED,
     common_options,
-    executor_from_options,
     execute,
+    executor_from_options,
     load_inputs,
     prepare_out,
 )
