@@ -145,8 +145,10 @@ class Aggregate:
                 if t in towns:
                     towns[t].durations.add(d)
 
-    def result(self, limits: dict[str, float] | None = None) -> dict[str, Any]:
-        """JSON-ready statistics (keys sorted; see ``docs/cluster.md`` for the schema)."""
+    def result(self, limits: dict[str, float] | None = None,
+               names: dict[str, tuple[str, str]] | None = None) -> dict[str, Any]:
+        """JSON-ready statistics (keys sorted; see ``docs/cluster.md`` for the schema);
+        ``limits`` and ``names`` (zh, en) per clock id come from the rule packs."""
         values = {}
         for key in sorted(self.values):
             mo, h = self.values[key]
@@ -154,7 +156,9 @@ class Aggregate:
         clocks = {}
         for cid in sorted(self.clocks):
             overall, towns = self.clocks[cid]
-            clocks[cid] = {"limit_min": (limits or {}).get(cid), **overall.result(),
+            zh, en = (names or {}).get(cid, (cid, cid))
+            clocks[cid] = {"name_zh": zh, "name_en": en, "limit_min": (limits or {}).get(cid),
+                           **overall.result(),
                            "by_township": {t: towns[t].result() for t in sorted(towns)}}
         return {"replications": self.replications, "values": values, "clocks": clocks}
 

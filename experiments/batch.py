@@ -103,12 +103,13 @@ class BatchResult:
     differences: list[Difference]
     names: list[str]
     limits: dict[str, float] = field(default_factory=dict)
+    clock_names: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def document(self, seed: int) -> dict[str, Any]:
         """The JSON summary: per alternative the aggregate, and differences vs the first."""
         alts = []
         for k, (name, agg) in enumerate(zip(self.names, self.aggregates, strict=True)):
-            doc = {"name": name, **agg.result(self.limits)}
+            doc = {"name": name, **agg.result(self.limits, self.clock_names)}
             if k > 0:
                 doc["difference"] = self.differences[k - 1].result()
             alts.append(doc)
@@ -196,5 +197,6 @@ def run_batch(spec: BatchSpec, n: int, seed: int, *, executor: Executor | None =
         if sink is not None:
             sink.close()
     limits = {c.id: float(c.limit_min) for p in spec.packs for c in p.clocks}
+    names = {c.id: (c.name_zh, c.name_en) for p in spec.packs for c in p.clocks}
     return BatchResult(n, done, interrupted, time.perf_counter() - t0, ex.describe(), size,
-                       aggs, diffs, [a.name for a in spec.alternatives], limits)
+                       aggs, diffs, [a.name for a in spec.alternatives], limits, names)

@@ -49,7 +49,7 @@ def test_batch_cli_writes_summary_parquet_and_inputs(sealed: Path, tmp_path: Pat
                                     str(out), "--force", "--lang", "en"])
     assert text.exit_code == 0, text.output
     assert "Monte Carlo batch: 2/2 replications" in text.output
-    assert "P(meet limit)" in text.output
+    assert "P(meet limit)" in text.output and "First unit on scene within 10 minutes" in text.output
 
 
 def test_batch_rejects_workers_with_scheduler(sealed: Path, tmp_path: Path) -> None:

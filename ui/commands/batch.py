@@ -89,15 +89,18 @@ def prepare_out(out: Path, force: bool) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
-def render(doc: dict[str, Any], lang: str, out: Path) -> str:
-    """Readable text of a batch summary (the first alternative)."""
+def render(doc: dict[str, Any], lang: str, out: Path,
+           names: dict[str, str] | None = None) -> str:
+    """Readable text of a batch summary (the first alternative); ``names`` maps township ids
+    to their names."""
     t = _T[lang]
+    names = names or {}
     alt = doc["alternatives"][0]
     lines = [f"{t['head']}: {doc['replications']}{t['of']}{doc['requested']} {t['reps']}, "
              f"{doc['seconds']:.1f} {t['secs']} ({doc['executor']})"]
     if doc["interrupted"]:
         lines.append(f"  ({t['interrupted']})")
-    for cid, c in alt["clocks"].items():
+    for c in alt["clocks"].values():
         comp = c["compliance"]
         ci = comp["ci95"]
         ci_s = f" [{ci[0]:.2f}, {ci[1]:.2f}]" if ci else ""
@@ -107,12 +110,14 @@ def render(doc: dict[str, Any], lang: str, out: Path) -> str:
         pm = "—" if c["p_meet"] is None else f"{c['p_meet']:.2f}"
         pa = "—" if c["p_all_met"] is None else f"{c['p_all_met']:.2f}"
         mean = "—" if comp["mean"] is None else f"{comp['mean']:.2f}"
-        lines.append(f"  {t['clock']} {cid} ({c['limit_min']:g} min): {t['pmeet']} {pm}; "
+        cname = c["name_zh"] if lang == "zh" else c["name_en"]
+        lines.append(f"  {cname}: {t['pmeet']} {pm}; "
                      f"{t['comp']} {mean}{ci_s}; {t['all']} {pa}; {t['dur']} {p50}/{p90}")
         towns = sorted(((v["p_meet"], k) for k, v in c["by_township"].items()
                         if v["p_meet"] is not None))[:3]
         if towns and len(c["by_township"]) > 1:
-            lines.append(f"    {t['worst']}: " + ", ".join(f"{k} {p:.2f}" for p, k in towns))
+            lines.append(f"    {t['worst']}: "
+                         + ", ".join(f"{names.get(k, k)} {p:.2f}" for p, k in towns))
     lines.append(f"{t['out']}: {out}")
     return "\n".join(lines)
 
@@ -240,6 +245,6 @@ def batch(scenario_file: Path, n: int, region_file: Path | None, params_file: Pa
     if as_json:
         click.echo(orjson.dumps(doc).decode())
     else:
-        click.echo(render(doc, lang, out))
+        click.echo(render(doc, lang, out, {j.id: j.name for j in region.jurisdictions}))
     if interrupted:
         click.get_current_context().exit(EXIT_INTERRUPTED)

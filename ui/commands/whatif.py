@@ -26,10 +26,23 @@ KEYS = ("clock.take_alarm.compliance", "clock.arrive.compliance", "clock.handle.
         "clock.scene_visible.compliance", "clock.arrive.mean", "overall.score")
 
 _T = {"zh": {"head": "备选方案比较(同一随机数)", "reps": "次重复", "vs": "相对现状",
-             "sig": "显著", "ns": "不显著", "chart": "图表", "out": "输出目录"},
+             "sig": "显著", "ns": "不显著", "chart": "图表", "out": "输出目录",
+             "compliance": "达标率", "mean": "平均用时(分钟)", "overall.score": "总体评分"},
       "en": {"head": "What-if on common random numbers", "reps": "replications",
              "vs": "vs current", "sig": "significant", "ns": "not significant",
-             "chart": "chart", "out": "output directory"}}
+             "chart": "chart", "out": "output directory", "compliance": "compliance",
+             "mean": "mean duration (min)", "overall.score": "overall score"}}
+
+
+def value_label(key: str, doc: dict[str, Any], lang: str) -> str:
+    """A readable name of a value key (no code identifiers in the Chinese text)."""
+    t = _T[lang]
+    parts = key.split(".")
+    if parts[0] == "clock" and len(parts) == 3:
+        c = doc["alternatives"][0]["clocks"].get(parts[1], {})
+        name = c.get("name_zh" if lang == "zh" else "name_en", parts[1])
+        return f"{name} {t.get(parts[2], parts[2])}"
+    return t.get(key, key)
 
 
 def render(doc: dict[str, Any], lang: str, out: Path) -> str:
@@ -44,7 +57,7 @@ def render(doc: dict[str, Any], lang: str, out: Path) -> str:
                 continue
             ci = d["ci95"]
             ci_s = f" [{ci[0]:+.3f}, {ci[1]:+.3f}]" if ci else ""
-            lines.append(f"    {key}: {d['mean']:+.3f}{ci_s} "
+            lines.append(f"    {value_label(key, doc, lang)}: {d['mean']:+.3f}{ci_s} "
                          f"{t['sig'] if d['significant'] else t['ns']}")
     lines.append(f"{t['chart']}: {out / 'whatif.png'}")
     lines.append(f"{t['out']}: {out}")
