@@ -228,12 +228,14 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="smaller sizes (a smoke run)")
     ap.add_argument("--memory-n", type=int, default=2000,
                     help="replications of the large memory run (the goal names 10000)")
+    ap.add_argument("--batch-n", type=int, default=1000,
+                    help="replications of the speed-up runs (the goal names 1000)")
     a = ap.parse_args()
     q = a.quick
     print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}")
     engine_goals(rounds=3 if q else 7, n=400, overloaded=2000 if q else 10_000)
-    batch_goals(100 if q else 1000)
+    batch_goals(100 if q else a.batch_n)
     memory_goal(100 if q else 500, 300 if q else a.memory_n)
     score_goal(100_000 if q else 1_000_000, 2 if q else 3)
     cli_goals(1000 if q else 10_000, 1 if q else 2)
