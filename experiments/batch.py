@@ -72,6 +72,25 @@ def replication_seed(seed: int, i: int) -> int:
     return int(np.random.SeedSequence(seed, spawn_key=(i,)).generate_state(1)[0])
 
 
+class Chunks(Sequence[list[tuple[int, int]]]):
+    """Replications ``first … n-1`` in chunks of ``size`` (replication, seed) pairs, computed
+    on access: the parent's memory does not grow with N."""
+
+    def __init__(self, first: int, n: int, size: int, seed: int) -> None:
+        self.first, self.n, self.size, self.seed = first, n, size, seed
+
+    def __len__(self) -> int:
+        return max(0, -(-(self.n - self.first) // self.size))
+
+    def __getitem__(self, k: Any) -> Any:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        if not 0 <= k < len(self):
+            raise IndexError(k)
+        lo = self.first + k * self.size
+        return [(i, replication_seed(self.seed, i)) for i in range(lo, min(lo + self.size, self.n))]
+
+
 def play(spec: BatchSpec, rep: int, seed: int) -> list[RepSummary]:
     """Simulate and score replication ``rep`` under every alternative (same seed)."""
     out = []
@@ -168,9 +187,7 @@ def run_batch(spec: BatchSpec, n: int, seed: int, *, executor: Executor | None =
             if chunk is None:  # ~chunk_seconds of work, but at least 4 chunks per worker
                 size = max(1, min(round(chunk_seconds / max(per_rep, 1e-6)),
                                   math.ceil((n - 1) / (4 * max(1, ex.workers)))))
-            reps = [(i, replication_seed(seed, i)) for i in range(1, n)]
-            chunks = [reps[i:i + size] for i in range(0, len(reps), size)]
-            results = ex.run(run_chunk, spec, chunks)
+            results = ex.run(run_chunk, spec, Chunks(1, n, size, seed))
             try:
                 for _, rows in results:
                     for row in rows:

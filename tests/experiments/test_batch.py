@@ -44,6 +44,16 @@ def test_seeds_are_seedsequence_spawn_children() -> None:
         [int(k.generate_state(1)[0]) for k in kids]
 
 
+@pytest.mark.parametrize(("n", "size"), [(1, 3), (2, 3), (10, 3), (10, 1), (10, 20)])
+def test_chunks_cover_every_replication_once(n: int, size: int) -> None:
+    from experiments.batch import Chunks
+
+    ch = Chunks(1, n, size, 5)
+    flat = [pair for c in ch for pair in c]
+    assert flat == [(i, replication_seed(5, i)) for i in range(1, n)]
+    assert len(ch) == len(list(ch)) and all(0 < len(c) <= size for c in ch)
+
+
 def test_two_workers_give_identical_aggregates(spec: Any, serial: tuple[Any, Path],
                                                tmp_path: Path) -> None:
     progress: list[tuple[int, int]] = []
