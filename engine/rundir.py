@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -147,6 +148,20 @@ def simulate_run(out: Path, region: Region, scenario: Scenario, params: Behaviou
     write_inputs(out, region, scenario, params, sources, run)
     log.write_jsonl(out / EVENTS)
     return log
+
+
+def write_run(out: Path, records: Iterable[dict[str, Any]], region: Region, scenario: Scenario,
+              params: BehaviourParams, sources: Sources, run: dict[str, Any],
+              overwrite: bool = False) -> None:
+    """Write a run directory from records already made (e.g. ``live export`` of a recorded
+    drill): the same layout as :func:`simulate_run`. ``run`` goes to run.json (add ``seed``,
+    ``mode`` … as known); the version is filled in if absent."""
+    from engine.eventlog import write_jsonl
+
+    prepare(out, overwrite)
+    write_inputs(out, region, scenario, params, sources,
+                 {"version": package_version(), **run})
+    write_jsonl(records, out / EVENTS)
 
 
 def replication_dir(root: Path, k: int) -> Path:

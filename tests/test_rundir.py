@@ -46,6 +46,20 @@ def test_write_and_read_back_a_run(tmp_path: Path) -> None:
     assert not (run / "inputs" / "sealed.json").exists()
 
 
+def test_write_run_from_recorded_records(tmp_path: Path) -> None:
+    from engine.rundir import write_run
+
+    region, scenario, params = default_region(), demo_scenario(), load_params()
+    recs = simulate_run(tmp_path / "a", region, scenario, params, 2, Sources(), ["x"]).records
+    write_run(tmp_path / "b", recs, region, scenario, params, Sources(), {"mode": "live"})
+    b = open_run(tmp_path / "b")
+    assert b.records() == recs and b.run_info()["mode"] == "live" and b.region() == region
+    assert (tmp_path / "b" / "events.jsonl").read_bytes() == \
+        (tmp_path / "a" / "events.jsonl").read_bytes()
+    with pytest.raises(RunDirExists):
+        write_run(tmp_path / "b", recs, region, scenario, params, Sources(), {})
+
+
 def test_a_region_file_is_copied_byte_for_byte(tmp_path: Path) -> None:
     from scenarios.schema import scenario_from_data
 
