@@ -230,15 +230,23 @@ def main() -> None:
                     help="replications of the large memory run (the goal names 10000)")
     ap.add_argument("--batch-n", type=int, default=1000,
                     help="replications of the speed-up runs (the goal names 1000)")
+    ap.add_argument("--only", default="engine,batch,memory,score,cli",
+                    help="comma-separated groups to run (default: all)")
     a = ap.parse_args()
     q = a.quick
     print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}")
-    engine_goals(rounds=3 if q else 7, n=400, overloaded=2000 if q else 10_000)
-    batch_goals(100 if q else a.batch_n)
-    memory_goal(100 if q else 500, 300 if q else a.memory_n)
-    score_goal(100_000 if q else 1_000_000, 2 if q else 3)
-    cli_goals(1000 if q else 10_000, 1 if q else 2)
+    only = set(a.only.split(","))
+    if "engine" in only:
+        engine_goals(rounds=3 if q else 7, n=400, overloaded=2000 if q else 10_000)
+    if "batch" in only:
+        batch_goals(100 if q else a.batch_n)
+    if "memory" in only:
+        memory_goal(100 if q else 500, 300 if q else a.memory_n)
+    if "score" in only:
+        score_goal(100_000 if q else 1_000_000, 2 if q else 3)
+    if "cli" in only:
+        cli_goals(1000 if q else 10_000, 1)
     print(f"\nload average at the end {os.getloadavg()[0]:.1f}; "
           f"this process's peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
