@@ -124,7 +124,8 @@ def over_dispatch(ctx: Context) -> Outcome:
     req = np.array([incs.required_units(c) if incs.known[c] and incs.requires[c] else d
                     for c, d in zip(codes, distinct, strict=True)], dtype=np.int64)
     excess = (total - distinct) + np.maximum(distinct - req, 0)
-    per = {tab.incident_ids[c]: float(x) for c, x in zip(codes, excess, strict=True) if x}
+    per = {tab.incident_ids[c]: round(float(x / t), 6)  # the incident's own share
+           for c, x, t in zip(codes, excess, total, strict=True) if x}
     bad = np.isin(inc, codes[excess > 0])
     return Outcome(value=round(float(excess.sum() / total.sum()), 6), n=int(total.sum()),
                    per_incident=per, evidence=tab.seqs(rows[bad][:20]))
