@@ -84,7 +84,8 @@ def _clock_findings(
             if not len(sel):
                 continue
             lim = res.rule.limit_min
-            items_zh, items_en = [], []
+            items_zh: list[str] = []
+            items_en: list[str] = []
             known = set(incidents)
             uids = tab.unit_ids
             late = cause == "late"

@@ -228,8 +228,8 @@ def post_activation(ctx: Context) -> Outcome:
     whose post was already running are excluded ("already active")."""
     tab, incs = ctx.tab, ctx.tab.incidents
     posts_of_town: dict[str, list[str]] = {}
-    for p in (ctx.region.command_posts if ctx.region else []):
-        posts_of_town.setdefault(p.township, []).append(p.id)
+    for cp in (ctx.region.command_posts if ctx.region else []):
+        posts_of_town.setdefault(cp.township, []).append(cp.id)
     # activation times (log order = time order) per post and per incident named on the event
     act = tab.of_kind("command_post_activated").tolist()
     t_all = tab.t
