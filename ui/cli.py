@@ -24,6 +24,7 @@ SUBCOMMANDS: dict[str, str] = {
     "score": "ui.commands.score:score",
     "report": "ui.commands.report:report",
     "batch": "ui.commands.batch:batch",
+    "whatif": "ui.commands.whatif:whatif",
     "console": "ui.commands.console:console",
     "demo": "ui.commands.demo:demo",
 }
@@ -67,3 +68,7 @@ def main(argv: list[str] | None = None) -> None:
     from ui.errors import run_cli
 
     sys.exit(run_cli(cli, argv))
+
+
+if __name__ == "__main__":  # python -m ui.cli
+    main()

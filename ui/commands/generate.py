@@ -42,6 +42,10 @@ def _parse_band(text: str | None) -> tuple[float, float] | None:
               help="Calibrate by simulation to the plan's band for this level.")
 @click.option("--band", "band_text", metavar="LOW-HIGH",
               help="Explicit band of predicted 1-10-15 compliance, e.g. 0.4-0.6.")
+@click.option("--params", "params_file", type=_FILE,
+              help="Behaviour parameters for calibration (default: the shipped ones).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes simulating calibration candidates (default: all cores).")
 @click.option("--seed", type=int, default=None,
               help="Seed (default: 128 fresh random bits; a small seed lets anyone holding the "
                    "inputs re-create the scenario).")
@@ -50,8 +54,8 @@ def _parse_band(text: str | None) -> tuple[float, float] | None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def generate(region_file: Path | None, catalogue_file: Path | None, plan_file: Path | None,
              history_path: Path | None, record: Path | None, difficulty: str | None,
-             band_text: str | None, seed: int | None, lang: str | None, output: Path,
-             as_json: bool) -> None:
+             band_text: str | None, params_file: Path | None, workers: int | None,
+             seed: int | None, lang: str | None, output: Path, as_json: bool) -> None:
     """Generate a surprise scenario and write it SEALED; print only its commitment."""
     import numpy as np
 
@@ -74,9 +78,16 @@ def generate(region_file: Path | None, catalogue_file: Path | None, plan_file: P
         seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
     if seed < 0:
         raise UserError("--seed: must be >= 0")
+    cal = None
+    if difficulty or band:
+        from engine.params import load_params
+        from experiments.calibration import calibrator
+        from experiments.executors import make_executor
+
+        cal = calibrator(load_params(params_file), make_executor(workers))
     scenario = gen(region, catalogue, plan, seed, history=history,
                    difficulty=difficulty, band=band,  # type: ignore[arg-type]
-                   source=str(plan_file or "default plan"))
+                   source=str(plan_file or "default plan"), calibrator=cal)
     sealed = seal(scenario)
     write_sealed(sealed, output)
     if record:
