@@ -71,7 +71,7 @@ def test_dask_local_cluster_gives_identical_aggregates(spec: Any,
     from experiments.executors import DaskExecutor
 
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
+                                  dashboard_address=":0") as cluster, \
             distributed.Client(cluster) as client:
         ex = DaskExecutor(client=client)
         assert ex.workers == 2 and ex.describe().startswith("dask tcp://")
