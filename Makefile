@@ -22,7 +22,7 @@ test: setup            ## run the whole test suite
 	$(PY) -m pytest -q
 
 lint: setup
-	$(VENV)/bin/ruff check engine scenarios evaluators experiments ui tests bench
+	$(VENV)/bin/ruff check engine scenarios evaluators experiments live ui tests bench
 
 typecheck: setup
 	$(VENV)/bin/mypy

@@ -1,4 +1,4 @@
-"""``blinddrill generate`` and ``blinddrill verify``: draw and seal a six-no scenario, check a seal.
+"""``blinddrill generate``: draw and seal a six-no scenario (``verify`` is in ``verify.py``).
 
 ``generate`` prints only what an organiser may announce: the commitment, the output file, the
 start window, the novelty reached and (with ``--difficulty``) the predicted compliance band -
@@ -125,23 +125,3 @@ def generate(region_file: Path | None, catalogue_file: Path | None, plan_file: P
                    f"(95% CI {d['ci95'][0]:.2f}-{d['ci95'][1]:.2f}); band "
                    f"{d['band'][0]:.2f}-{d['band'][1]:.2f}: {tag}")
     click.echo("publish the commitment now; after the drill run `blinddrill verify` on the file.")
-
-
-@click.command()
-@click.argument("sealed_file", metavar="SEALED", type=_FILE)
-@click.option("--expect", metavar="sha256:HEX", help="The commitment published before the drill.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def verify(sealed_file: Path, expect: str | None, as_json: bool) -> None:
-    """Re-compute a sealed scenario's commitment; fail loudly on any change."""
-    from scenarios.sealing import read_sealed
-
-    sealed = read_sealed(sealed_file)  # raises InputError (exit 2) on any tampering
-    if expect is not None and expect.strip() != sealed.commitment:
-        raise UserError(f"{sealed_file}: commitment {sealed.commitment} is NOT the published "
-                        f"{expect.strip()}")
-    if as_json:
-        click.echo(json.dumps({"ok": True, "commitment": sealed.commitment,
-                               "scenario": sealed.scenario.id}))
-        return
-    click.echo(f"OK {sealed_file}: commitment {sealed.commitment} verified"
-               + (" and matches the published one" if expect else ""))
