@@ -27,11 +27,12 @@ def test_normal_drills_spread_over_ratings() -> None:
 
     region, cat, params = default_region(), load_catalogue(), load_params()
     plan = load_plan(ROOT / "scenarios/plans/default.yaml")
+    calibrate = calibrator()
     ratings: Counter[str] = Counter()
     per_cap: dict[str, Counter[str]] = {}
     levels: Counter[str] = Counter()
     for seed in SEEDS:
-        scen = generate(region, cat, plan, seed, difficulty="normal", calibrator=calibrator())
+        scen = generate(region, cat, plan, seed, difficulty="normal", calibrator=calibrate)
         recs = list(simulation.simulate(region, scen, seed=seed, params=params).records)
         card = score_records(recs, region=region)
         levels[str(card.overall.level)] += 1
