@@ -16,6 +16,9 @@ from typing import Any
 
 import streamlit as st
 
+from live.accounts import Principal
+from live.service import LiveService
+
 from ui.console.strings import LANGS, Lang, text
 
 DB_ENV = "BLINDDRILL_CONSOLE_DB"
@@ -76,3 +79,59 @@ def show_flash() -> None:
     if item is not None:
         kind, message = item
         getattr(st, kind)(message)
+
+
+# --- the service and the logged-in user ----------------------------------------------------
+
+
+@st.cache_resource
+def service() -> LiveService:
+    """The running server's one :class:`live.service.LiveService` on the store.
+
+    Shared by every session on purpose: it holds the in-memory key ring of unlocked drills
+    and the login sessions, both thread-safe. It holds no shared connection: each thread gets
+    its own from the store, and :func:`end_run` closes the calling thread's after each run.
+    """
+    return LiveService(db_path(), create=False)
+
+
+def end_run() -> None:
+    """Close this script thread's store connection (reopened on the next use)."""
+    service().close()
+
+
+def current_user() -> Principal | None:
+    """The logged-in principal of this browser tab, or None."""
+    p = st.session_state.get("principal")
+    return p if isinstance(p, Principal) else None
+
+
+def user() -> Principal:
+    """The logged-in principal (pages are only reachable after login)."""
+    p = current_user()
+    if p is None:
+        st.stop()
+    assert p is not None
+    return p
+
+
+def login(name: str, password: str) -> Principal:
+    """Check the password in the store; remember the principal for this tab."""
+    p = service().login(name.strip(), password)
+    st.session_state["principal"] = p
+    return p
+
+
+def logout() -> None:
+    """End this tab's login (and forget its pending action ids)."""
+    p = current_user()
+    if p is not None:
+        service().logout(p)
+    for k in ("principal", "_action_ids", "drill"):
+        st.session_state.pop(k, None)
+
+
+def device() -> str:
+    """A short id of this browser tab, recorded with every umpire action."""
+    d: str = st.session_state.setdefault("_device", "console-" + uuid.uuid4().hex[:8])
+    return d
