@@ -37,7 +37,7 @@ test: setup            ## run the whole test suite
 	$(PY) -m pytest -q
 
 lint: setup
-	$(VENV)/bin/ruff check engine scenarios evaluators ui tests
+	$(VENV)/bin/ruff check engine scenarios evaluators live ui tests
 
 typecheck: setup
 	$(VENV)/bin/mypy
