@@ -78,3 +78,24 @@ def start_server(db: Path, log: Path, *extra: str, port: int | None = None,
         time.sleep(0.3)
     proc.kill()
     raise RuntimeError(f"console did not become healthy in {timeout} s:\n{log.read_text()}")
+
+
+def launch(playwright: object) -> object:
+    """Debian chromium through Playwright (never a downloaded browser)."""
+    return playwright.chromium.launch(  # type: ignore[attr-defined]
+        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+
+
+def wait_idle(page: object, timeout: float = 30_000) -> None:
+    """Wait until Streamlit has finished the current run (its status widget is gone)."""
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+
+
+def login(page: object, url: str, name: str, password: str, landing: str) -> None:
+    """Open the console and log in; wait for the landing page's text ``landing``."""
+    page.goto(url)  # type: ignore[attr-defined]
+    page.get_by_label("用户名").fill(name)  # type: ignore[attr-defined]
+    page.get_by_label("密码").fill(password)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="登录").click()  # type: ignore[attr-defined]
+    page.get_by_text(landing).first.wait_for(timeout=30_000)  # type: ignore[attr-defined]

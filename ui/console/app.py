@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.console import pages
-from ui.console.state import current_user, language_switch, logout, t
+from ui.console.state import current_user, end_run, language_switch, logout, t
 
 st.set_page_config(page_title="六不盲演 · blinddrill", layout="wide",
                    initial_sidebar_state="collapsed")
@@ -33,4 +33,7 @@ if user is not None:
             st.rerun()
 
 nav = st.navigation(pages.for_role(None if user is None else user.role), position="top")
-nav.run()
+try:
+    nav.run()
+finally:
+    end_run()

@@ -76,7 +76,7 @@ def clock_line(s: DrillStatus) -> None:
     c1, c2, c3 = st.columns(3)
     c1.metric(t("clock"), minutes(s.drill_min) if s.started_wall else t("not_started"))
     c2.metric(t("state"), state_label(s))
-    c3.metric(t("col_status"), f"{s.released}/{s.injects}")
+    c3.metric(t("released_count"), f"{s.released}/{s.injects}")
 
 
 def live_fragment(draw: Callable[[DrillStatus], Any], drill: str,

@@ -95,7 +95,7 @@ def draw_review(run_dir: Path, scenario: Any | None, sealed_document: dict[str, 
         rows = [{t("col_value"): k, t("col_drill"): round(e.value, 3),
                  t("col_sim_p50"): round(e.sim_p50, 3), t("col_percentile"): round(e.percentile, 2)}
                 for k, e in content.baseline.entries.items() if k.endswith(".compliance")]
-        st.dataframe(rows, hide_index=True, use_container_width=True)
+        st.dataframe(rows, hide_index=True, width="stretch")
 
     st.subheader(t("observations"))
     show_observations(observations)

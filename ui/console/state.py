@@ -18,7 +18,6 @@ import streamlit as st
 
 from live.accounts import Principal
 from live.service import LiveService
-
 from ui.console.strings import LANGS, Lang, text
 
 DB_ENV = "BLINDDRILL_CONSOLE_DB"

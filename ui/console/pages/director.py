@@ -66,7 +66,7 @@ def controls(s: DrillStatus) -> None:
     if not s.unlocked and s.status != "ended":
         with st.form("unlock"):
             st.warning(t("state_locked"))
-            pw = st.text_input(t("passphrase"), type="password", key="unlock_pw")
+            pw = st.text_input(t("unlock_passphrase"), type="password", key="unlock_pw")
             if st.form_submit_button(t("unlock"), type="primary"):
                 svc.unlock(who, s.id, pw)
                 flash(t("unlocked"))
@@ -75,23 +75,23 @@ def controls(s: DrillStatus) -> None:
     if s.status == "created":
         with st.expander(t("start_random")):
             st.write(str(svc.real_start(who, s.id)))
-        if st.button(t("start"), type="primary", key="start", use_container_width=True):
+        if st.button(t("start"), type="primary", key="start", width="stretch"):
             svc.start(who, s.id)
             st.rerun()
         return
     c1, c2 = st.columns(2)
     if s.status == "running":
         reason = c1.text_input(t("reason"), key="hold_reason")
-        if c1.button(t("hold"), key="hold", use_container_width=True):
+        if c1.button(t("hold"), key="hold", width="stretch"):
             svc.hold(who, s.id, reason)
             st.rerun()
-    elif s.status == "held":
-        if c1.button(t("resume"), type="primary", key="resume", use_container_width=True):
-            svc.resume(who, s.id)
-            st.rerun()
+    elif s.status == "held" and c1.button(t("resume"), type="primary", key="resume",
+                                          width="stretch"):
+        svc.resume(who, s.id)
+        st.rerun()
     if s.status in ("running", "held"):
         sure = c2.checkbox(t("confirm_end"), key="end_sure")
         end_reason = c2.text_input(t("reason"), key="end_reason")
-        if c2.button(t("end"), key="end", disabled=not sure, use_container_width=True):
+        if c2.button(t("end"), key="end", disabled=not sure, width="stretch"):
             svc.end(who, s.id, end_reason or "ended by the director")
             st.rerun()

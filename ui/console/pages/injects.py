@@ -33,7 +33,7 @@ def _board(s: DrillStatus) -> None:
         st.warning(t("state_locked"))
         return
     views = service().msel(user(), s.id)
-    st.dataframe(_board_rows(views, s.drill_min), hide_index=True, use_container_width=True)
+    st.dataframe(_board_rows(views, s.drill_min), hide_index=True, width="stretch")
 
 
 def page() -> None:
@@ -97,16 +97,16 @@ def actions(s: DrillStatus) -> None:
                        key="act_inject")
     reason = st.text_input(t("reason"), key="act_reason")
     c1, c2, c3 = st.columns(3)
-    if c1.button(t("release"), key="act_release", type="primary", use_container_width=True):
+    if c1.button(t("release"), key="act_release", type="primary", width="stretch"):
         _done(svc.release(who, s.id, iid, reason=reason))
-    if c2.button(t("skip"), key="act_skip", use_container_width=True):
+    if c2.button(t("skip"), key="act_skip", width="stretch"):
         if not reason.strip():
             st.error(t("reason_needed"))
         else:
             _done(svc.skip(who, s.id, iid, reason))
     delay = c3.number_input(t("delay_min"), min_value=1.0, max_value=600.0, value=10.0,
                             step=5.0, key="act_delay_min")
-    if c3.button(t("delay"), key="act_delay", use_container_width=True):
+    if c3.button(t("delay"), key="act_delay", width="stretch"):
         if not reason.strip():
             st.error(t("reason_needed"))
         else:
@@ -118,7 +118,7 @@ def actions(s: DrillStatus) -> None:
     if controllers:
         c4, c5 = st.columns([3, 1])
         ctl = c4.selectbox(t("role_controller"), controllers, key="act_ctl")
-        if c5.button(t("assign"), key="act_assign", use_container_width=True):
+        if c5.button(t("assign"), key="act_assign", width="stretch"):
             svc.assign(who, s.id, iid, ctl)
             flash(t("saved"))
             st.rerun()

@@ -16,7 +16,7 @@ def page() -> None:
         name = st.text_input(t("login_user"), key="login_user")
         password = st.text_input(t("login_password"), type="password", key="login_password")
         submitted = st.form_submit_button(t("login_button"), type="primary",
-                                          use_container_width=True)
+                                          width="stretch")
     if submitted:
         try:
             login(name, password)
