@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.console import pages
+from ui.console import views
 from ui.console.state import current_user, end_run, language_switch, logout, t
 
 st.set_page_config(page_title="六不盲演 · blinddrill", layout="wide",
@@ -32,7 +32,7 @@ if user is not None:
             logout()
             st.rerun()
 
-nav = st.navigation(pages.for_role(None if user is None else user.role), position="top")
+nav = st.navigation(views.for_role(None if user is None else user.role), position="top")
 try:
     nav.run()
 finally:

@@ -17,6 +17,7 @@ from live.recording import RecordingError
 from live.secrecy import WrongPassphrase
 from live.service import DrillStatus, Forbidden, LiveError
 from ui.console.state import logout, service, t, user
+from ui.console.strings import STRINGS
 
 #: seconds between two refreshes of a page's read-only fragment (clock, board, scoreboard).
 REFRESH_S = 3.0
@@ -44,6 +45,26 @@ def minutes(t_min: float) -> str:
     """Drill time as ``M 分 SS 秒`` / ``M min SS s``."""
     total = max(0, int(round(t_min * 60)))
     return t("clock_value", m=total // 60, s=total % 60)
+
+
+def method_name(method: str) -> str:
+    """A delivery method in words."""
+    key = f"method_{method}"
+    return t(key) if key in STRINGS else method
+
+
+def subject_of(v: Any) -> str:
+    """An inject's subject in words (a complication's subject is its type)."""
+    key = f"cx_{v.subject}"
+    if key in STRINGS:
+        return t(key)
+    return str(v.subject or v.message[:60])
+
+
+def audit_action(action: str) -> str:
+    """An audit trail action in words."""
+    key = f"audit_{action}"
+    return t(key) if key in STRINGS else action
 
 
 def state_label(s: DrillStatus) -> str:

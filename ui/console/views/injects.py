@@ -9,7 +9,15 @@ from typing import Any
 import streamlit as st
 
 from live.service import DrillStatus
-from ui.console.common import clock_line, guarded, live_fragment, minutes, pick_drill
+from ui.console.common import (
+    clock_line,
+    guarded,
+    live_fragment,
+    method_name,
+    minutes,
+    pick_drill,
+    subject_of,
+)
 from ui.console.state import flash, service, show_flash, t, user
 
 
@@ -22,7 +30,7 @@ def _board_rows(views: list[Any], now_t: float) -> list[dict[str, str]]:
                      t("col_due_in"): minutes(left) if v.status == "pending" and left > 0
                      else ("-" + minutes(-left) if v.status == "pending" else ""),
                      t("col_status"): t(status), t("col_to"): v.recipient,
-                     t("col_method"): v.method, t("col_subject"): v.subject or v.message[:60],
+                     t("col_method"): method_name(v.method), t("col_subject"): subject_of(v),
                      t("role_controller"): v.controller or ""})
     return rows
 
@@ -91,7 +99,7 @@ def actions(s: DrillStatus) -> None:
     if not pending:
         return
     st.subheader(t("release") + " / " + t("skip") + " / " + t("delay"))
-    labels = {v.id: f"{v.id} · {minutes(v.due_t)} · {v.subject or v.message[:40]}"
+    labels = {v.id: f"{v.id} · {minutes(v.due_t)} · {subject_of(v)}"
               for v in pending}
     iid = st.selectbox(t("col_inject"), list(labels), format_func=labels.__getitem__,
                        key="act_inject")

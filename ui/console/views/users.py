@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from live.accounts import ROLES
-from ui.console.common import guarded, pick_drill
+from ui.console.common import audit_action, guarded
 from ui.console.state import flash, service, show_flash, t, user
 
 
@@ -29,10 +29,9 @@ def page() -> None:
                 svc.add_user(who, name.strip(), role, pw)
                 flash(t("saved") + f": {name}")
                 st.rerun()
-        s = pick_drill()
         st.subheader(t("audit"))
-        trail = svc.audit_trail(who, s.id if s else None, limit=300)
+        trail = svc.audit_trail(who, None, limit=300)
         st.dataframe([{t("col_time"): dt.datetime.fromtimestamp(a["wall"]).strftime("%H:%M:%S"),
                        t("col_who"): a["user"] or "", t("role"): a["role"] or "",
-                       t("col_what"): a["action"], "": a["target"]}
+                       t("col_what"): audit_action(a["action"]), "": a["target"]}
                       for a in reversed(trail)], hide_index=True, width="stretch")

@@ -12,7 +12,7 @@ import streamlit as st
 
 from ui.console.state import t
 
-#: page id → (module under ui.console.pages, material icon)
+#: page id → (module under ui.console.views, material icon)
 PAGES: dict[str, str] = {
     "director": ":material/sports:",
     "injects": ":material/campaign:",
@@ -40,7 +40,7 @@ def _runner(page_id: str) -> Callable[[], None]:
     def run() -> None:
         import importlib
 
-        importlib.import_module(f"ui.console.pages.{page_id}").page()
+        importlib.import_module(f"ui.console.views.{page_id}").page()
 
     run.__name__ = f"page_{page_id}"
     return run

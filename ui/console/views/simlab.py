@@ -9,9 +9,9 @@ import streamlit as st
 
 from scenarios.loading import InputError
 from ui.console.common import guarded, pick_drill
-from ui.console.pages.review import export
 from ui.console.simlab_view import run_lab
 from ui.console.state import service, t
+from ui.console.views.review import export
 
 
 def page() -> None:

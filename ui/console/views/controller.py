@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.console.common import clock_line, guarded, live_fragment, minutes, pick_drill
+from ui.console.common import (
+    clock_line,
+    guarded,
+    live_fragment,
+    method_name,
+    minutes,
+    pick_drill,
+    subject_of,
+)
 from ui.console.state import flash, service, show_flash, t, user
 
 
@@ -27,9 +35,9 @@ def page() -> None:
             return
         for v in due:
             with st.container(border=True):
-                st.markdown(f"### {v.id} · {v.subject or v.recipient}")
+                st.markdown(f"### {v.id} · {subject_of(v)}")
                 st.caption(f"{t('col_planned')} {minutes(v.due_t)} · {t('col_method')} "
-                           f"{v.method}")
+                           f"{method_name(v.method)}")
                 c1, c2 = st.columns(2)
                 c1.markdown(f"**{t('call_who')}**")
                 c1.text(v.recipient or "—")
