@@ -171,14 +171,14 @@ def test_scoreboard_shows_met_running_and_breached_clocks(console: Console) -> N
     console.clock.advance(3 * 60)  # 3 minutes after the alarm: arrive (10 min) still running
     at = page_test("scoreboard", ump).run()
     assert not at.exception
-    row = at.dataframe[0].value.iloc[0].to_dict()
+    row = at.table[0].value.iloc[0].to_dict()
     cells = " | ".join(str(v) for v in row.values())
     assert "达标" in cells, cells  # alarm taken at once
     assert "计时中" in cells or "剩余" in cells, cells
     assert "超时" not in cells and "超出" not in cells
     console.clock.advance(9 * 60)  # 12 minutes: no unit on scene, the 10 minutes have passed
     at = page_test("scoreboard", ump).run()
-    cells = " | ".join(str(v) for v in at.dataframe[0].value.iloc[0].to_dict().values())
+    cells = " | ".join(str(v) for v in at.table[0].value.iloc[0].to_dict().values())
     shown = texts(at)
     if "超出" in cells:  # the evaluators censor at "now" (as_of): a breach as it happens
         assert "已超时 1 项" in shown or "已超时" in shown
@@ -188,7 +188,7 @@ def test_scoreboard_shows_met_running_and_breached_clocks(console: Console) -> N
     svc.record(ump, "DEMO", "unit_arrived", action_id="a-arrived-0001", incident=inc,
                unit=unit)
     at = page_test("scoreboard", ump).run()
-    cells = " | ".join(str(v) for v in at.dataframe[0].value.iloc[0].to_dict().values())
+    cells = " | ".join(str(v) for v in at.table[0].value.iloc[0].to_dict().values())
     assert "超出" in cells, f"12 minutes to arrive breaches the 10: {cells}"
 
 

@@ -78,7 +78,7 @@ def board(s: DrillStatus) -> None:
     if head is not None and head.compliance is not None:
         c2.metric(t("compliance") + " · " + name["arrive"], f"{head.compliance:.0%}")
     if rows:
-        st.dataframe(rows, hide_index=True, width="stretch")
+        st.table(rows)
     else:
         st.caption(t("no_incidents"))
     for b in breaches:
