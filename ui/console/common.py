@@ -20,7 +20,7 @@ from ui.console.state import logout, service, t, user
 from ui.console.strings import STRINGS
 
 #: seconds between two refreshes of a page's read-only fragment (clock, board, scoreboard).
-REFRESH_S = 3.0
+REFRESH_S = 5.0
 
 #: errors of the service a page shows as a message (never a traceback).
 SERVICE_ERRORS = (LiveError, RecordingError, WrongPassphrase, ValueError)
@@ -101,9 +101,9 @@ def clock_line(s: DrillStatus) -> None:
 
 
 def live_fragment(draw: Callable[[DrillStatus], Any], drill: str,
-                  watch: Callable[[], object] | None = None) -> None:
+                  watch: Callable[[DrillStatus], object] | None = None) -> None:
     """Run ``draw(status)`` in the page's one read-only fragment, refreshed every
-    :data:`REFRESH_S` seconds. ``watch()`` returns what the widgets outside the fragment
+    :data:`REFRESH_S` seconds. ``watch(status)`` returns what the widgets outside the fragment
     depend on (e.g. the due injects' ids); when it changes the whole page reruns, so input
     widgets stay outside the fragment and still follow the drill."""
     key = f"_watch_{drill}"
@@ -114,7 +114,7 @@ def live_fragment(draw: Callable[[DrillStatus], Any], drill: str,
             s = service().status(user(), drill)
             draw(s)
             if watch is not None:
-                seen = watch()
+                seen = watch(s)
                 if key in st.session_state and st.session_state[key] != seen:
                     st.session_state[key] = seen
                     st.rerun(scope="app")

@@ -26,7 +26,7 @@ def page() -> None:
         if s is None:
             return
         svc, who = service(), user()
-        due_ids = lambda: tuple(v.id for v in svc.due_injects(who, s.id))  # noqa: E731
+        due_ids = lambda _s: tuple(v.id for v in svc.due_injects(who, s.id))  # noqa: E731
         live_fragment(clock_line, s.id, watch=due_ids)
         st.subheader(t("my_injects"))
         due = svc.due_injects(who, s.id)

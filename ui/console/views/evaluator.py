@@ -71,8 +71,8 @@ def page() -> None:
         if s is None:
             return
         svc, who = service(), user()
-        incs_now = lambda: tuple(incidents_of(svc.log(who, s.id)))  # noqa: E731
-        live_fragment(clock_line, s.id, watch=incs_now)
+        # a release (a new incident) or a change of state reruns the page; cheap to watch
+        live_fragment(clock_line, s.id, watch=lambda now: (now.released, now.status))
         records = svc.log(who, s.id)
         incs = incidents_of(records)
         mine = [r for r in records if r["source"] == "umpire"

@@ -51,10 +51,9 @@ def page() -> None:
         s = pick_drill()
         if s is None:
             return
-        svc, who = service(), user()
         st.subheader(t("inject_board"))
-        stale_ids = lambda: tuple(v.id for v in svc.stale_injects(who, s.id))  # noqa: E731
-        live_fragment(_board, s.id, watch=stale_ids if s.unlocked else None)
+        # a newly overdue inject or a change of state reruns the page (its buttons follow)
+        live_fragment(_board, s.id, watch=lambda now: (now.stale, now.status))
         if not s.unlocked or s.status == "ended":
             return
         overdue(s)
