@@ -98,4 +98,4 @@ def login(page: object, url: str, name: str, password: str, landing: str) -> Non
     page.get_by_label("用户名").fill(name)  # type: ignore[attr-defined]
     page.get_by_label("密码").fill(password)  # type: ignore[attr-defined]
     page.get_by_role("button", name="登录").click()  # type: ignore[attr-defined]
-    page.get_by_text(landing).first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
+    page.get_by_text(landing).first.wait_for()  # type: ignore[attr-defined]

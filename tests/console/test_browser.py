@@ -109,14 +109,14 @@ def test_director_starts_evaluator_records_arrival_director_scoreboard_changes(
     d.get_by_text("计分板(实时)").wait_for()
     board = d.locator("[data-testid='stTable']")
     board.wait_for()
-    assert "✅" not in board.inner_text()
+    assert "●" not in board.inner_text()
 
     e = _page(browser, 768)
     login(e, server.url, "umpire1", "demo-umpire1", "本人已记录 0 条")
     _tap(e, "tap_alarm_taken")
     _wait_count(e, 1)
-    d.get_by_text("⏳").first.wait_for()  # the 10 minutes to arrive are running
-    assert "✅" not in board.inner_text()
+    d.get_by_text("○").first.wait_for()  # the 10 minutes to arrive are running
+    assert "●" not in board.inner_text()
     e.get_by_role("combobox", name="队伍").click()
     e.get_by_role("option").nth(1).click()  # the first team (0 is "no particular team")
     e.locator(".st-key-tap_unit_arrived button:not([disabled])").wait_for()
@@ -124,7 +124,7 @@ def test_director_starts_evaluator_records_arrival_director_scoreboard_changes(
     _wait_count(e, 2)
     e.get_by_text("已记录:到场").wait_for()
     # the director did nothing: the scoreboard's fragment refreshes by itself
-    d.get_by_text("✅").first.wait_for(timeout=30_000)
+    d.get_by_text("●").first.wait_for(timeout=30_000)
     assert "达标" in board.inner_text()
     svc = _service(server.db)
     boss = svc.login("director", PASSWORDS["director"])

@@ -92,9 +92,12 @@ def draw_review(run_dir: Path, scenario: Any | None, sealed_document: dict[str, 
     if content.baseline is None:
         st.caption(t("baseline_none"))
     else:
-        rows = [{t("col_value"): k, t("col_drill"): round(e.value, 3),
+        from ui.charts.montecarlo import value_name
+
+        rows = [{t("col_value"): value_name(card, k, lg), t("col_drill"): round(e.value, 3),
                  t("col_sim_p50"): round(e.sim_p50, 3), t("col_percentile"): round(e.percentile, 2)}
-                for k, e in content.baseline.entries.items() if k.endswith(".compliance")]
+                for k, e in content.baseline.entries.items()
+                if k.startswith("clock.") and k.count(".") == 2 or k in card.metrics]
         st.dataframe(rows, hide_index=True, width="stretch")
 
     st.subheader(t("observations"))

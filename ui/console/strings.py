@@ -152,8 +152,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "none_due": ("暂无到期的注入事件。", "Nothing due for you now."),
     "call_who": ("联系对象", "Call"),
     "script": ("话术", "Script"),
-    "number": ("电话", "Number"),
-    "likely_qa": ("可能的提问与回答", "Likely questions and answers"),
+    "caller_as": ("以何身份通知", "Speak as"),
+    "likely_qa": ("预期行动(据此回答提问)", "Expected action (answer questions by it)"),
     "delivered": ("已送达", "Delivered"),
     # evaluator
     "incident": ("事件", "Incident"),
@@ -206,6 +206,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "clk_handle": ("处置 15 分钟", "Handle 15 min"),
     "clk_report": ("报告时限", "Report limits"),
     "met": ("达标", "met"),
+    "met_in": ("达标 {m} 分", "met in {m} min"),
     "breached": ("超时", "breached"),
     "open": ("计时中", "running"),
     "left": ("剩余 {m} 分", "{m} min left"),

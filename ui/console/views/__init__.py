@@ -46,7 +46,7 @@ def _runner(page_id: str) -> Callable[[], None]:
     return run
 
 
-def for_role(role: str | None) -> list[st.Page]:  # type: ignore[name-defined]
+def for_role(role: str | None) -> list[st.Page]:
     """The navigation pages of ``role`` (the login page only when nobody is logged in)."""
     ids = ROLE_PAGES.get(role, []) if role is not None else ["login"]
     return [st.Page(_runner(p), title=t("page_" + p), icon=PAGES[p], url_path=p,

@@ -41,7 +41,7 @@ def page() -> None:
                 c1, c2 = st.columns(2)
                 c1.markdown(f"**{t('call_who')}**")
                 c1.text(v.recipient or "—")
-                c2.markdown(f"**{t('number')}**")
+                c2.markdown(f"**{t('caller_as')}**")
                 c2.text(v.sender or "—")
                 st.markdown(f"**{t('script')}**")
                 st.text(v.message)

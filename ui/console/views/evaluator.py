@@ -221,13 +221,14 @@ def observation_form(s: DrillStatus, incs: dict[str, dict[str, Any]],
 def my_records(s: DrillStatus, mine: list[dict[str, Any]]) -> None:
     """This umpire's records, newest first, each with a correction button."""
     st.subheader(t("my_records"))
+    names = {u.id: u.name for u in service().region(s.id).units}
     corrected = {r["data"]["corrects"] for r in mine if r["kind"] == "record_corrected"}
     for r in reversed(mine[-30:]):
         if r["kind"] == "record_corrected":
             line = t("corrected", seq=r["data"]["corrects"]) + f" · {r['data']['reason']}"
         else:
             line = f"#{r['seq']} · {minutes(r['t'])} · {_kind_label(r)} · " \
-                   f"{r['incident'] or ''} {r['unit'] or ''}"
+                   f"{r['incident'] or ''} {names.get(r['unit'], r['unit'] or '')}"
         c1, c2 = st.columns([4, 1])
         c1.text(line + ("  ✕" if r["seq"] in corrected else ""))
         if r["kind"] == "observation":

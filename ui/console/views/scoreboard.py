@@ -30,21 +30,22 @@ def clock_status(clk: dict[str, Any]) -> str:
 
 
 def cell(clk: dict[str, Any] | None, limit: float, now: float) -> str:
-    """One scoreboard cell: met (minutes taken), breached (minutes over), open (left)."""
+    """One scoreboard cell: ● met (minutes taken), ▲ breached (minutes over), ○ running
+    (minutes left). Plain geometric marks: the CJK font has them, emoji fonts may be missing."""
     if clk is None:
         return ""
     st_ = clock_status(clk)
     value = clk.get("value")
     elapsed = clk.get("elapsed", value)
     if st_ == "met":
-        return f"✅ {t('met')} {float(value or 0):.1f}"
+        return f"● {t('met_in', m=f'{float(value or 0):.1f}')}"
     if st_ == "breached":
         over = float(value if value is not None else elapsed or 0) - limit
-        return f"❌ {t('over', m=f'{max(over, 0):.1f}')}"
+        return f"▲ {t('breached')} {t('over', m=f'{max(over, 0):.1f}')}"
     deadline = clk.get("deadline")
     if deadline is not None:
-        return f"⏳ {t('left', m=f'{max(float(deadline) - now, 0):.1f}')}"
-    return f"⏳ {t('open')}"
+        return f"○ {t('left', m=f'{max(float(deadline) - now, 0):.1f}')}"
+    return f"○ {t('open')}"
 
 
 def board(s: DrillStatus) -> None:
@@ -67,8 +68,8 @@ def board(s: DrillStatus) -> None:
         row: dict[str, str] = {t("incident"): label}
         for cid in order:
             clk = ic.clocks.get(cid)
-            row[name[cid]] = cell(clk, clocks[cid].limit_min, score.now_min)  # type: ignore[arg-type]
-            if clk is not None and clock_status(clk) == "breached":  # type: ignore[arg-type]
+            row[name[cid]] = cell(clk, clocks[cid].limit_min, score.now_min)
+            if clk is not None and clock_status(clk) == "breached":
                 breaches.append(f"{label}: {name[cid]}")
         rows.append(row)
     st.subheader(t("scoreboard"))

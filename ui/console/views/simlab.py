@@ -42,7 +42,10 @@ def page() -> None:
             st.caption(str(exc))
             return
         bar = st.progress(0.0, text=t("sim_progress", k=0, n=n))
+
+        def progress(k: int, total: int) -> None:
+            bar.progress(k / total, text=t("sim_progress", k=k, n=total))
+
         res = run_lab(service().region(s.id), scenario, n, seed, out / "baseline",
-                      progress=lambda k, total: bar.progress(
-                          k / total, text=t("sim_progress", k=k, n=total)))
+                      progress=progress)
         st.success(t("predicted", mean=res.mean, lo=res.low, hi=res.high))
