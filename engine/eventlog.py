@@ -371,17 +371,21 @@ class EventLog:
         return iter(self.records)
 
     def write_jsonl(self, path: str | Path) -> None:
-        """Write the whole log to ``path`` as JSON Lines (byte-identical for identical logs)."""
-        self.chain()
-        write_jsonl(self.records, path)
+        """Write the whole log to ``path`` as JSON Lines (byte-identical for identical logs),
+        chaining it on the way (each record encoded and hashed once)."""
+        self._last_hash = write_jsonl(self.records, path)
+        self._chained = len(self.records)
 
 
 _KIND_SET = frozenset(EVENT_KINDS)
 
 
+_OPT = orjson.OPT_APPEND_NEWLINE | orjson.OPT_SERIALIZE_NUMPY
+
+
 def encode_record(rec: dict[str, Any]) -> bytes:
     """One JSON line: keys in schema order, data keys in the order written, UTF-8, ``\\n``."""
-    return orjson.dumps(rec, option=orjson.OPT_APPEND_NEWLINE | orjson.OPT_SERIALIZE_NUMPY)
+    return orjson.dumps(rec, option=_OPT)
 
 
 #: ``prev`` of a log's first record: the schema id (the version is written in every log).
@@ -417,22 +421,26 @@ def check_record(rec: dict[str, Any], where: str = "record") -> Event:
         raise EventLogError(f"{where}: {loc}: {first['msg']}") from None
 
 
-def write_jsonl(records: Iterable[dict[str, Any]], path: str | Path) -> None:
-    """Write records as JSON Lines, fsynced, via a temporary file renamed into place. The
-    records are (re)chained in the order given: each gets the ``prev`` of the one before."""
+def write_jsonl(records: Iterable[dict[str, Any]], path: str | Path) -> str:
+    """Write records as JSON Lines, fsynced, via a temporary file renamed into place, and
+    return the final hash. The records are (re)chained in the order given: each gets the
+    ``prev`` of the one before."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     tmp = p.with_name(p.name + ".tmp")
     h = GENESIS
+    dumps, opt, sha = orjson.dumps, _OPT, hashlib.sha256
     with open(tmp, "wb") as fh:
+        write = fh.write
         for rec in records:
             rec["prev"] = h
-            line = encode_record(rec)
-            h = line_hash(line)
-            fh.write(line)
+            line = dumps(rec, option=opt)
+            h = "sha256:" + sha(line[:-1]).hexdigest()
+            write(line)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, p)
+    return h
 
 
 def read_records(path: str | Path) -> list[dict[str, Any]]:

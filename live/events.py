@@ -46,13 +46,15 @@ def append_event(
     conn: sqlite3.Connection, drill: str, kind: str, t: float, *, wall: float,
     ids: dict[str, str | None] | None = None, source: str = "umpire",
     data: dict[str, Any] | None = None, author: str | None = None, device: str | None = None,
-    action_id: str | None = None,
+    action_id: str | None = None, clamp: bool = True,
 ) -> Appended:
     """Append one record to ``drill``'s log. Call it inside :func:`live.store.write`.
 
     The record is validated like the reader does (:func:`engine.eventlog.check_record`,
-    raising :class:`engine.eventlog.EventLogError`). ``t`` below the last record's time
-    raises :class:`engine.eventlog.LogOrderError`. With an ``action_id`` already recorded for
+    raising :class:`engine.eventlog.EventLogError`). ``t`` below the last record's time (a
+    wall clock stepped back, or two writers' clocks a few microseconds apart) is stamped with
+    the last time, so times never decrease; with ``clamp=False`` it raises
+    :class:`engine.eventlog.LogOrderError` instead. With an ``action_id`` already recorded for
     this drill nothing is written and the stored record is returned (``created=False``).
     """
     if action_id is not None:
@@ -69,7 +71,10 @@ def append_event(
                         (drill, seq - 1)).fetchone()
     t = round(float(t), 6)
     if last is not None and t < float(last[0]):
-        raise LogOrderError(f"event '{kind}' at t={t} precedes the last event at t={last[0]}")
+        if not clamp:
+            raise LogOrderError(f"event '{kind}' at t={t} precedes the last event at "
+                                f"t={last[0]}")
+        t = float(last[0])
     ids = ids or {}
     rec: dict[str, Any] = {"seq": seq, "t": t, "kind": kind}
     for f in _ID_FIELDS:

@@ -40,7 +40,7 @@ from live.secrecy import (
     encrypt,
     new_salt,
 )
-from live.store import Store, write
+from live.store import Store
 from scenarios.schema import Scenario
 
 __all__ = ["AuthError", "DrillStatus", "Forbidden", "LiveError", "LiveService", "Recorded",
@@ -214,7 +214,7 @@ class LiveService:
         nonce, blob = encrypt(key, sealed, f"sealed:{did}")
         now = self.clock.now()
         conn = self._conn()
-        with write(conn):
+        with self.store.tx():
             if conn.execute("SELECT 1 FROM drills WHERE id = ?", (did,)).fetchone():
                 raise LiveError(f"drill '{did}' already exists (give another --drill id)")
             conn.execute(
@@ -245,14 +245,14 @@ class LiveService:
             sealed = decrypt(key, bytes(row["sealed_nonce"]), bytes(row["sealed_blob"]),
                              f"sealed:{drill}")
         except WrongPassphrase:
-            with write(conn):
+            with self.store.tx():
                 audit(conn, who, "unlock_failed", "", drill, self.clock.now())
             raise
         scenario = verify_document(orjson.loads(sealed), f"drill {drill}")
         self.keyring.put(drill, Unlocked(key, sealed))
         with self._cache.lock:
             self._cache.scenarios[drill] = scenario
-        with write(conn):
+        with self.store.tx():
             audit(conn, who, "unlocked", "", drill, self.clock.now())
 
     def lock(self, who: Principal, drill: str) -> None:
@@ -341,7 +341,7 @@ class LiveService:
         item = self.keyring.get(drill)
         assert item is not None
         conn = self._conn()
-        with write(conn):
+        with self.store.tx():
             row = conn.execute("SELECT plan_nonce, plan_blob FROM drills WHERE id = ?",
                                (drill,)).fetchone()
             if row["plan_blob"] is not None:
@@ -366,7 +366,7 @@ class LiveService:
         sc = self._scenario(drill)
         conn = self._conn()
         wall = self.clock.now()
-        with write(conn):
+        with self.store.tx():
             row = self._drill(drill)
             if row["status"] != "created":
                 raise LiveError(f"drill '{drill}' has already started ({row['status']})")
@@ -387,7 +387,7 @@ class LiveService:
         self._check(who, DIRECTOR, "hold drills")
         conn = self._conn()
         wall = self.clock.now()
-        with write(conn):
+        with self.store.tx():
             row = self._drill(drill)
             if row["status"] != "running":
                 raise LiveError(f"drill '{drill}' is not running ({row['status']})")
@@ -405,7 +405,7 @@ class LiveService:
         self._check(who, DIRECTOR, "resume drills")
         conn = self._conn()
         wall = self.clock.now()
-        with write(conn):
+        with self.store.tx():
             row = self._drill(drill)
             if row["status"] != "held":
                 raise LiveError(f"drill '{drill}' is not on hold ({row['status']})")
@@ -429,7 +429,7 @@ class LiveService:
         self._check(who, DIRECTOR, "end drills")
         conn = self._conn()
         wall = self.clock.now()
-        with write(conn):
+        with self.store.tx():
             row = self._drill(drill)
             if row["status"] not in ("running", "held"):
                 raise LiveError(f"drill '{drill}' is not in play ({row['status']})")
@@ -464,7 +464,7 @@ class LiveService:
 
     def _read(self, who: Principal, drill: str, action: str, target: str) -> None:
         conn = self._conn()
-        with write(conn):
+        with self.store.tx():
             audit(conn, who, action, target, drill, self.clock.now())
 
     def msel(self, who: Principal, drill: str) -> list[injects.InjectView]:
@@ -480,6 +480,7 @@ class LiveService:
         """Pending injects whose time has come: all of them for the director, those assigned
         to the caller for a controller. The drill must be unlocked and started."""
         self._check(who, ("director", "controller"), "read due injects")
+        self._scenario(drill)  # locked: say so, even before the start
         conn = self._conn()
         row = self._drill(drill)
         if row["started_wall"] is None or row["status"] == "ended":
@@ -494,6 +495,7 @@ class LiveService:
         """Injects due for longer than the grace period with no decision (after a restart
         or a long wait): the director confirms (releases), skips or re-times each."""
         self._check(who, DIRECTOR, "read stale injects")
+        self._scenario(drill)  # locked: say so, even before the start
         conn = self._conn()
         row = self._drill(drill)
         if row["started_wall"] is None or row["status"] == "ended":
@@ -516,7 +518,7 @@ class LiveService:
         """Assign a pending inject to a controller (director)."""
         self._check(who, DIRECTOR, "assign injects")
         conn = self._conn()
-        with write(conn):
+        with self.store.tx():
             r = conn.execute("SELECT role FROM users WHERE name = ?", (controller,)).fetchone()
             if r is None or r["role"] != "controller":
                 raise LiveError(f"'{controller}' is not a controller account")
@@ -540,7 +542,7 @@ class LiveService:
             raise LiveError(f"inject '{inject}': not in drill '{drill}'")
         conn = self._conn()
         wall = self.clock.now()
-        with write(conn):
+        with self.store.tx():
             row = self._drill(drill)
             if row["status"] != "running":
                 raise LiveError(f"drill '{drill}' is not running ({row['status']}): "
@@ -579,7 +581,7 @@ class LiveService:
             raise LiveError("skip: give a reason")
         conn = self._conn()
         wall = self.clock.now()
-        with write(conn):
+        with self.store.tx():
             row = self._drill(drill)
             t = self._now_t(conn, row, wall)
             states = {s.id: s for s in self._states(conn, drill)}
@@ -612,7 +614,7 @@ class LiveService:
         if not 0 <= t_new <= 7 * 24 * 60:
             raise LiveError("re-time: the new time must be between 0 and 10080 minutes")
         conn = self._conn()
-        with write(conn):
+        with self.store.tx():
             cur = conn.execute("UPDATE injects SET retimed_t = ?, reason = ? WHERE drill = ? "
                                "AND id = ? AND status = 'pending'",
                                (float(t_new), reason, drill, inject))
@@ -630,7 +632,7 @@ class LiveService:
             raise LiveError("ad-hoc inject: give a message and a reason")
         conn = self._conn()
         wall = self.clock.now()
-        with write(conn):
+        with self.store.tx():
             row = self._drill(drill)
             if row["status"] != "running":
                 raise LiveError(f"drill '{drill}' is not running ({row['status']})")
@@ -665,7 +667,7 @@ class LiveService:
         payload = umpire_data(kind, data, who.name, device, action_id)
         conn = self._conn()
         wall = self.clock.now()
-        with write(conn):
+        with self.store.tx():
             row = self._drill(drill)
             if row["started_wall"] is None or row["status"] == "ended":
                 old = conn.execute("SELECT line FROM events WHERE drill = ? AND action_id = ?",
@@ -673,7 +675,7 @@ class LiveService:
                 if old is not None:  # a retry arriving after the end: still the same answer
                     return Recorded(orjson.loads(old[0]), False)
                 raise LiveError(f"drill '{drill}' is not in play ({row['status']})")
-            t = max(self._now_t(conn, row, wall), events.last_t(conn, drill))
+            t = self._now_t(conn, row, wall)
             a = events.append_event(conn, drill, kind, t, wall=wall, source="umpire",
                                     ids={"incident": incident, "unit": unit, "inject": inject,
                                          "depot": depot, "post": post},

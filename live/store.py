@@ -19,6 +19,8 @@ that bring a store from version *n* to *n + 1*, applied in one transaction by :f
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -194,6 +196,8 @@ class Store:
         if not create and not self.path.exists():
             raise StoreError(f"{self.path}: no drill store here (run `blinddrill live init`)")
         self._local = threading.local()
+        self._write_lock = threading.Lock()
+        self._lock_fd: int | None = None
         migrate(self.conn())
 
     def conn(self) -> sqlite3.Connection:
@@ -204,12 +208,33 @@ class Store:
             self._local.conn = c
         return c
 
+    @contextmanager
+    def tx(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction on this thread's connection (:func:`write`). Writers queue
+        first — threads on a lock, processes on an exclusive ``flock`` of ``FILE.lock`` — so
+        they take turns instead of polling SQLite's busy handler against each other (which
+        let one writer starve for seconds). ``busy_timeout`` still covers other writers."""
+        with self._write_lock:
+            if self._lock_fd is None:
+                self._lock_fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+            try:
+                with write(self.conn()) as conn:
+                    yield conn
+            finally:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+
     def close(self) -> None:
         """Close this thread's connection (other threads keep theirs)."""
         c: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if c is not None:
             c.close()
             self._local.conn = None
+
+    def __del__(self) -> None:
+        fd = getattr(self, "_lock_fd", None)
+        if fd is not None:
+            os.close(fd)
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         """A value of the ``settings`` table."""
