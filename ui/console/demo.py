@@ -105,7 +105,7 @@ def format_demo(info: DemoInfo, lang: str = "zh") -> str:
              ("情景口令(重启后导演解锁用)" if zh else "scenario passphrase (the director unlocks "
               "with it after a restart)") + f": {info.passphrase}",
              "演示账号(仅供演示)" if zh else "demo accounts (demo only):"]
-    from ui.commands.demo import pad
+    from ui.commands.runsummary import pad
 
     for name, role, pw in info.users:
         lines.append(f"  {pad(role_zh.get(role, role) if zh else role, 10)} {name:<12} {pw}")

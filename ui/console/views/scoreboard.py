@@ -61,17 +61,16 @@ def board(s: DrillStatus) -> None:
     clocks = {cid: c for cid, c in card.clocks.items() if c.scope == "incident" and c.available}
     order = [c for c in FIRST if c in clocks] + [c for c in clocks if c not in FIRST]
     name = {cid: (clocks[cid].name_zh if lg == "zh" else clocks[cid].name_en) for cid in order}
-    rows, breaches = [], []
+    rows, labels = [], {}
     for iid, ic in card.incidents.items():
-        label = (f"{iid} · {incident_type_name(ic.template, ic.category, lg)} · "
-                 f"{place_name(region, ic.township)}")
-        row: dict[str, str] = {t("incident"): label}
+        labels[iid] = (f"{iid} · {incident_type_name(ic.template, ic.category, lg)} · "
+                       f"{place_name(region, ic.township)}")
+        row: dict[str, str] = {t("incident"): labels[iid]}
         for cid in order:
-            clk = ic.clocks.get(cid)
-            row[name[cid]] = cell(clk, clocks[cid].limit_min, score.now_min)
-            if clk is not None and clock_status(clk) == "breached":
-                breaches.append(f"{label}: {name[cid]}")
+            row[name[cid]] = cell(ic.clocks.get(cid), clocks[cid].limit_min, score.now_min)
         rows.append(row)
+    breaches = [f"{labels.get(b['incident'], b['incident'])}: {name.get(b['clock'], b['clock'])}"
+                for b in score.breaches() if b["clock"] in name]
     st.subheader(t("scoreboard"))
     c1, c2 = st.columns(2)
     c1.metric(t("breaches", n=len(breaches)), len(breaches))
