@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from browser import BLINDDRILL, CHROMIUM, Server, free_port, launch, login, start_server
-from conftest import PASSWORDS
+from consolehelp import PASSWORDS
 
 pytestmark = [
     pytest.mark.slow,

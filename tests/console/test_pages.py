@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import Console, app_test, page_test, texts
+from consolehelp import Console, app_test, page_test, texts
 
 from ui.console.views import ROLE_PAGES
 
