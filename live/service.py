@@ -206,7 +206,9 @@ class LiveService(ClockOps, InjectOps, RecordingOps):
         (director; the drill must be unlocked for ``sealed.json``)."""
         from live.export import write_run_dir
 
-        self._check(who, DIRECTOR, "export drills")
+        self._check(who, ("director", "trainer"), "export drills")
+        if who.role == "trainer" and self._drill(drill)["status"] != "ended":
+            raise Forbidden(f"{who.name} (trainer) may export a drill only after it ended")
         self._scenario(drill)
         item = self.keyring.get(drill)
         assert item is not None
