@@ -1,4 +1,4 @@
-# The two commands of the README:  `make demo`  and  `make test`.
+# The README's commands:  `make console` (main job),  `make demo`  and  `make test`.
 # Both create .venv and install the project from its own files on a fresh machine.
 PYTHON ?= python3
 VENV   ?= .venv
@@ -33,7 +33,7 @@ browser-deps:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $(APT_PKGS); \
 	fi
 
-test: setup            ## run the whole test suite
+test: setup browser-deps  ## run the whole test suite (installs chromium + CJK font for the browser tests)
 	$(PY) -m pytest -q
 
 lint: setup
