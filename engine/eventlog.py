@@ -58,6 +58,7 @@ EventKind = Literal[
     "unit_released",
     "unit_returned",
     "observation",
+    "hotwash",
 ]
 EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 Source = Literal["sim", "umpire", "system"]
@@ -110,6 +111,7 @@ REQUIRED_DATA: dict[str, tuple[str, ...]] = {
     "message_sent": ("sender", "recipient"),
     "mutual_aid_requested": ("from_jurisdiction", "to_level"),
     "observation": ("text",),
+    "hotwash": ("section", "text"),
 }
 
 _ID_FIELDS = ("incident", "unit", "inject", "depot", "post")

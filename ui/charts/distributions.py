@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from evaluators.scorecard import Scorecard
-from ui.charts.fonts import new_figure
+from ui.charts.fonts import PAGE_WIDTH_IN, new_figure
 from ui.charts.labels import Lang, percent, tr
 
 LIMIT_COLOUR = "#b22222"
@@ -46,7 +46,7 @@ def distributions_chart(card: Scorecard, *, lang: Lang = "zh",
         fig = new_figure(8, 2)
         fig.text(0.5, 0.5, tr("dist.no_data", lang), ha="center", va="center")
         return fig
-    fig = new_figure(max(5.0, 3.0 * len(ids)), 5.6)
+    fig = new_figure(PAGE_WIDTH_IN, 4.6)
     axes = fig.subplots(2, len(ids), squeeze=False)
     for k, cid in enumerate(ids):
         summary = card.clocks[cid]
