@@ -9,8 +9,9 @@ late, the command post for a scene not visible, the depot for supplies, the send
 report), and the owners are the ids of that role in the evidence records. When the evidence
 holds none (an arrival that never came has only its start event), the dispatch records of the
 finding's incidents are added to the row's evidence and their units (or desks) named, so every
-owner is named by a record the row cites. Priority follows the capability's rating (or the
-action's own priority); the due date is the drill date plus the priority's days.
+owner is named by a record the row cites. Priority follows the finding's rubric score
+(``priority_by_score``; an observation by its rating, ``priority_by_rating``), unless the action
+fixes it; the due date is the drill date plus the priority's days.
 
 Owners are ids; the report shows them by name.
 """
@@ -49,6 +50,9 @@ class ActionTable(StrictModel):
 
     schema_: Literal["blinddrill.actions/1"] = Field(alias="schema")
     priority_by_rating: dict[Literal["P", "S", "M", "U"], Priority]
+    #: a finding whose rubric item scored below ``high`` is high priority, below ``medium``
+    #: medium, else low; findings without an item score (observations) go by rating
+    priority_by_score: dict[Literal["high", "medium"], Annotated[float, Field(ge=0, le=100)]]
     due_days: dict[Priority, Annotated[int, Field(ge=1, le=3650)]]
     fallback_owner_zh: str
     fallback_owner_en: str
@@ -69,6 +73,8 @@ def load_actions(path: str | Path | None = None) -> ActionTable:
     for prio in ("high", "medium", "low"):
         if prio not in table.due_days:
             problems.append(f"due_days: missing '{prio}'")
+    if set(table.priority_by_score) != {"high", "medium"}:
+        problems.append("priority_by_score: needs 'high' and 'medium'")
     for r in ("P", "S", "M", "U"):
         if r not in table.priority_by_rating:
             problems.append(f"priority_by_rating: missing '{r}'")
@@ -170,6 +176,7 @@ def improvement_plan(card: Scorecard, records: Sequence[dict[str, Any]],
     table = table or load_actions()
     begin = start or drill_date(records) or dt.date.today()
     ratings = {c.id: c.rating for c in card.capabilities}
+    item_scores = {(c.id, i.metric): i.score for c in card.capabilities for i in c.items}
     rows: dict[tuple[str, str], PlanItem] = {}
     for i, f in enumerate(card.findings.improvements):
         cause = finding_cause(f)
@@ -178,7 +185,8 @@ def improvement_plan(card: Scorecard, records: Sequence[dict[str, Any]],
         rating = ratings.get(f.capability)
         if f.metric == "observation":
             rating = _observation_rating(records, f.evidence) or rating
-        prio: Priority = act.priority or table.priority_by_rating.get(rating or "S", "medium")
+        prio = act.priority or _priority(table, item_scores.get((f.capability, f.metric)),
+                                         rating)
         incidents = list(getattr(f, "incidents", None) or [])
         if not incidents:
             seen = [records[s].get("incident") for s in f.evidence if 0 <= s < len(records)]
@@ -203,6 +211,14 @@ def improvement_plan(card: Scorecard, records: Sequence[dict[str, Any]],
             fallback_owner_en="" if owners else table.fallback_owner_en)
     order = {"high": 0, "medium": 1, "low": 2}
     return sorted(rows.values(), key=lambda r: (order[r.priority], r.findings[0]))
+
+
+def _priority(table: ActionTable, score: float | None, rating: str | None) -> Priority:
+    if score is None:
+        return table.priority_by_rating.get(rating or "S", "medium")  # type: ignore[call-overload]
+    if score < table.priority_by_score["high"]:
+        return "high"
+    return "medium" if score < table.priority_by_score["medium"] else "low"
 
 
 def _observation_rating(records: Sequence[dict[str, Any]], seqs: Sequence[int]) -> str | None:

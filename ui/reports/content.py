@@ -66,6 +66,7 @@ class ReportContent:
     view: LogView | None = None
     log_hash: str | None = None
     run_info: dict[str, Any] = field(default_factory=dict)
+    plan_days: dict[str, int] = field(default_factory=dict)  # due days by priority
 
     def figure(self, fid: str) -> tuple[str, str, bytes] | None:
         """The figure ``fid`` (None if it was not drawn)."""
@@ -194,7 +195,9 @@ def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path
         drawn = [(i, cap, draw()) for i, cap, draw in figs]
         content.figures = [(i, cap, to_png(f)) for i, cap, f in drawn if f is not None]
     try:
-        content.plan = improvement_plan(card, records, load_actions(actions))
+        table = load_actions(actions)
+        content.plan = improvement_plan(card, records, table)
+        content.plan_days = dict(table.due_days)
     except InputError as exc:
         raise UserError(str(exc)) from None
     return content

@@ -123,8 +123,10 @@ def describe(r: dict[str, Any], names: Names) -> str:
         if zh:
             head = f"注入{r.get('inject') or ''}({method}) {src}→{dst}"
             return f"{head}:{msg}" if msg else head
-        kind = "incident" if d.get("inject_kind") == "incident" else "contingency"
+        kind = "alarm call" if d.get("inject_kind") == "incident" else "contingency"
         head = f"Inject {r.get('inject') or ''} ({kind}, {method})"
+        if msg == "[recorded in Chinese]":  # the message is in the drill's language
+            return head + ": message in Chinese (see the MSEL)"
         return f"{head}: {msg}" if msg else head
     if k == "complication_applied":
         what = COMPLICATION.get(str(d.get("type")), (str(d.get("type")), str(d.get("type"))))

@@ -538,16 +538,19 @@ def _plan(c: ReportContent) -> list[Block]:
             _t(c, "整改措施", "Corrective action"), _t(c, "责任单位", "Responsible"),
             _t(c, "优先级", "Priority"), _t(c, "完成时限", "Due")]
     start = c.plan[0].start if c.plan else None
+    days = c.plan_days or {"high": 30, "medium": 60, "low": 90}
     note = _t(c, "责任单位取自证据记录(超时的队伍、值班室、指挥部或储备库);整改措施按问题原因取自可编辑的"
-                 "措施表;完成时限按优先级计(高30天、中60天、低90天)",
+                 f"措施表;优先级按该项得分,完成时限按优先级计(高{days['high']}天、中{days['medium']}天、"
+                 f"低{days['low']}天)",
               "Owners come from the evidence (the late unit, desk, post or depot); actions are "
-              "chosen by cause from an editable table; due dates follow the priority (high 30, "
-              "medium 60, low 90 days)")
+              "chosen by cause from an editable table; priority follows the item's score, due "
+              f"dates the priority (high {days['high']}, medium {days['medium']}, low "
+              f"{days['low']} days)")
     if start:
         note += _t(c, f",自{_date(start, c.lang)}起算。本表为可编辑表格,可直接修改。",
                    f", from {_date(start, c.lang)}. Edit this table in Word.")
     return [Para(note, small=True),
-            Table(head, plan_rows(c), [0.9, 1.8, 4.0, 4.6, 2.8, 1.1, 1.8], key="plan")
+            Table(head, plan_rows(c), [0.9, 1.7, 3.7, 4.6, 2.8, 1.1, 2.2], key="plan")
             if c.plan else Para(_t(c, *_NONE))]
 
 
