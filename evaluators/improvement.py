@@ -62,6 +62,12 @@ class ActionTable(StrictModel):
         """The action for ``cause`` (or the ``default`` one)."""
         return self.actions.get(cause) or self.actions["default"]
 
+    def action_for(self, f: Finding) -> Action:
+        """The action for a finding: ``<key>:<cause>`` if listed, else ``<key>``, else default."""
+        key, sub = finding_cause(f), str(getattr(f, "cause", "") or "")
+        return self.actions.get(f"{key}:{sub}") if sub and f"{key}:{sub}" in self.actions \
+            else self.action(key)
+
 
 def load_actions(path: str | Path | None = None) -> ActionTable:
     """Load and validate an action table (default: the shipped one)."""
@@ -108,10 +114,11 @@ class PlanItem(BaseModel):
 
 
 def finding_cause(f: Finding) -> str:
-    """The cause key of a finding: ``clock.<id>`` for a clock, the metric id, or ``observation``."""
-    cause = getattr(f, "cause", None)
-    if isinstance(cause, str) and cause:
-        return cause
+    """The cause key of a finding: ``clock.<id>`` for a clock, the metric id, or ``observation``.
+
+    The scorecard's own ``cause`` (``late``, ``not_done``, ``missing_fields`` …) refines it: the
+    action table may hold ``<key>:<cause>`` (e.g. ``clock.arrive:not_done``), see
+    :meth:`ActionTable.action_for`."""
     if f.metric.startswith("clock."):
         return ".".join(f.metric.split(".")[:2])
     return f.metric
@@ -180,7 +187,7 @@ def improvement_plan(card: Scorecard, records: Sequence[dict[str, Any]],
     rows: dict[tuple[str, str], PlanItem] = {}
     for i, f in enumerate(card.findings.improvements):
         cause = finding_cause(f)
-        act = table.action(cause)
+        act = table.action_for(f)
         owners, used = owners_from(records, f.evidence, act.owner)
         rating = ratings.get(f.capability)
         if f.metric == "observation":

@@ -28,6 +28,7 @@ from scenarios.draw import (
     draw_casualties,
     draw_conditions,
     draw_grade,
+    draw_initial_effort,
     draw_onsets,
     draw_requirements,
     draw_start,
@@ -101,6 +102,7 @@ class Builder:
         address = self.voices.place_name(place.township, place.site, rng)
         detail = place.site.detail if place.site else ""
         message = self.voices.alarm_message(rng, cat, caller, who, address, detail, casualties)
+        initial_effort = draw_initial_effort(cat, grade, rng)
         roles = list(dict.fromkeys([*self.catalogue.roles.common, *cat.roles]))
         role_names = [getattr(self.catalogue.roles.names[r], self.lang) for r in roles]
         sep = "、" if self.lang == "zh" else ", "
@@ -124,8 +126,8 @@ class Builder:
             "location": {"township": place.township.id, "lon": place.lon, "lat": place.lat,
                          "address": address},
             "site": place.site.id if place.site else None,
-            "requires": [r.model_dump() for r in requires], "supplies": supplies,
-            "casualties": casualties.model_dump(), "template": cat.template,
+            "requires": [r.model_dump() for r in requires], "initial_effort": initial_effort,
+            "supplies": supplies, "casualties": casualties.model_dump(), "template": cat.template,
             "caller": caller.model_dump(exclude_none=True), "cascade_of": cascade_of,
             "description": description, "roles_to_designate": roles,
         }

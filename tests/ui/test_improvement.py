@@ -66,9 +66,9 @@ def test_demo_plan_owners_and_actions(tmp_path: Path) -> None:
     assert covered == list(range(len(card.findings.improvements)))  # every finding, once
     for row in plan:
         assert set(row.owners) <= _named_by(records, row.evidence)
-        assert row.action_zh == table.action(row.cause).zh
+        assert row.action_zh == table.action_for(card.findings.improvements[row.findings[0]]).zh
         assert row.due - row.start == dt.timedelta(days=table.due_days[row.priority])
-        role = table.action(row.cause).owner
+        role = row.owner_role
         if role == "unit" and row.owners:
             assert all(o.startswith("U-") for o in row.owners)
         if role == "desk" and row.owners:

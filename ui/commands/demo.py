@@ -217,7 +217,8 @@ def demo(seed: int, out: Path, replications: int, as_json: bool, lang: str) -> N
         return
     click.echo(format_summary(s, lang, names))
     o = card.overall
-    click.echo(f"{t['overall']}: {o.score:.1f} ({o.rating})" if o.score is not None
+    click.echo(f"{t['overall']}: {o.score:.1f} ({o.level_zh if lang == 'zh' else o.level_en})"
+               if o.score is not None
                else f"{t['overall']}: —")
     caps = ", ".join(f"{(c.name_zh if lang == 'zh' else c.name_en)} {c.rating or '—'}"
                      for c in card.capabilities)

@@ -393,6 +393,9 @@ def _analysis(c: ReportContent) -> list[Block]:
         out.append(Heading(_t(c, f"(五.{k}){name}:{r} {meaning},得分{score}",
                               f"5.{k} {name}: {r} ({meaning}), score {score}"), 2,
                            key=f"cap-{cap.id}"))
+        why = cap.reason_zh if c.lang == "zh" else cap.reason_en
+        if why:
+            out.append(Para(_t(c, "评级依据:", "Why this rating: ") + plain(c, why)))
         rows = [[_item_name(c, i.metric), _fmt_value(c, i.metric, i.value),
                  "—" if i.score is None else f"{i.score:.0f}"] for i in cap.items
                 if i.value is not None or i.score is not None]
@@ -456,15 +459,9 @@ def _hotwash(c: ReportContent) -> list[Block]:
 
 # ---------------------------------------------------------------- 9 conclusion
 def _level(c: ReportContent) -> str:
-    """The overall conclusion: the scorecard's conclusion level when it has one."""
-    concl = getattr(c.card, "conclusion", None)
-    if concl is not None:
-        for attr in ("level_zh" if c.lang == "zh" else "level_en", "name_zh" if c.lang == "zh"
-                     else "name_en", "level"):
-            v = getattr(concl, attr, None)
-            if isinstance(v, str) and v:
-                return v
-    return ""
+    """The overall evaluation conclusion level (优秀/良好/合格/不合格) from the scorecard."""
+    o = c.card.overall
+    return str((o.level_zh if c.lang == "zh" else o.level_en) or o.level or "")
 
 
 def _conclusion(c: ReportContent) -> list[Block]:
