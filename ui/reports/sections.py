@@ -9,6 +9,7 @@ depots, places) or a translation table; no id or code reaches Chinese text.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from typing import Any
@@ -204,14 +205,26 @@ def _overview(c: ReportContent) -> list[Block]:
 
 
 # ---------------------------------------------------------------- 2 objectives, 3 method
+@functools.cache
+def _pack_clock_names() -> dict[str, tuple[str, str]]:
+    """Clock id → (zh, en) name over every shipped rule pack."""
+    from evaluators.rules import builtin_packs
+
+    return {cl.id: (cl.name_zh, cl.name_en) for pid in builtin_packs()
+            for cl in load_pack(pid).clocks}
+
+
 def _item_name(c: ReportContent, metric: str) -> str:
     zh = c.lang == "zh"
     if metric.startswith("clock."):
         cid = metric.split(".")[1]
         cl = c.card.clocks.get(cid)
-        return (cl.name_zh if zh else cl.name_en) if cl else cid
+        if cl:
+            return cl.name_zh if zh else cl.name_en
+        names = _pack_clock_names().get(cid)
+        return (names[0] if zh else names[1]) if names else _t(c, "时限", "time limit")
     m = c.card.metrics.get(metric)
-    return (m.name_zh if zh else m.name_en) if m else metric
+    return (m.name_zh if zh else m.name_en) if m else _t(c, "指标", "measure")
 
 
 def _cap_name(c: ReportContent, cap_id: str) -> str:
