@@ -65,8 +65,8 @@ class ActionTable(StrictModel):
     def action_for(self, f: Finding) -> Action:
         """The action for a finding: ``<key>:<cause>`` if listed, else ``<key>``, else default."""
         key, sub = finding_cause(f), str(getattr(f, "cause", "") or "")
-        return self.actions.get(f"{key}:{sub}") if sub and f"{key}:{sub}" in self.actions \
-            else self.action(key)
+        refined = self.actions.get(f"{key}:{sub}") if sub else None
+        return refined if refined is not None else self.action(key)
 
 
 def load_actions(path: str | Path | None = None) -> ActionTable:
@@ -189,7 +189,7 @@ def improvement_plan(card: Scorecard, records: Sequence[dict[str, Any]],
         cause = finding_cause(f)
         act = table.action_for(f)
         owners, used = owners_from(records, f.evidence, act.owner)
-        rating = ratings.get(f.capability)
+        rating: str | None = ratings.get(f.capability)
         if f.metric == "observation":
             rating = _observation_rating(records, f.evidence) or rating
         prio = act.priority or _priority(table, item_scores.get((f.capability, f.metric)),
@@ -222,7 +222,10 @@ def improvement_plan(card: Scorecard, records: Sequence[dict[str, Any]],
 
 def _priority(table: ActionTable, score: float | None, rating: str | None) -> Priority:
     if score is None:
-        return table.priority_by_rating.get(rating or "S", "medium")  # type: ignore[call-overload]
+        for letter, prio in table.priority_by_rating.items():
+            if letter == (rating or "S"):
+                return prio
+        return "medium"
     if score < table.priority_by_score["high"]:
         return "high"
     return "medium" if score < table.priority_by_score["medium"] else "low"
