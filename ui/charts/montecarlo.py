@@ -8,6 +8,7 @@ nothing is recomputed here).
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -69,7 +70,8 @@ def montecarlo_chart(card: Scorecard, replications: Sequence[Scorecard], baselin
         ax.text(e.value, 1.0, " " + tr("mc.this_drill", lang) + "\n " +
                 tr("mc.percentile", lang, p=better_than(e)), color="#d62728", fontsize=7,
                 va="top", ha="left", transform=ax.get_xaxis_transform())
-        ax.set_title(value_name(card, key, lang), fontsize=8.5)
+        ax.set_title(textwrap.fill(value_name(card, key, lang), 14 if lang == "zh" else 34),
+                     fontsize=7.5)
         ax.tick_params(labelsize=7)
         ax.yaxis.get_major_locator().set_params(integer=True)
         for side in ("top", "right"):

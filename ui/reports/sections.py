@@ -521,7 +521,9 @@ def _conclusion(c: ReportContent) -> list[Block]:
     ]
     if c.baseline and c.baseline.entries:
         lines = []
-        top = [(k, e) for k, e in c.baseline.entries.items() if k.count(".") <= 2]
+        from ui.charts.montecarlo import DEFAULT_KEYS
+
+        top = [(k, c.baseline.entries[k]) for k in DEFAULT_KEYS if k in c.baseline.entries]
         for key, e in top[:6]:
             lines.append(_t(c, f"{value_name(c.card, key, c.lang)}优于{better_than(e):.0f}%的模拟演练",
                             f"{value_name(c.card, key, c.lang)}: better than "
@@ -531,7 +533,7 @@ def _conclusion(c: ReportContent) -> list[Block]:
                            "scenario: ") + _t(c, ";", "; ").join(lines) + _t(c, "。", ".")))
         out += _fig(c, "montecarlo")
     out.append(Para(_t(c, "评估组组长(签字):\u3000\u3000\u3000\u3000\u3000\u3000\u3000\u3000日期:",
-                       "Lead evaluator (signature):                      Date:")))
+                       "Lead evaluator (signature): ____________________   Date: ____________")))
     return out
 
 
