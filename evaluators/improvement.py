@@ -119,9 +119,10 @@ def finding_cause(f: Finding) -> str:
     The scorecard's own ``cause`` (``late``, ``not_done``, ``missing_fields`` …) refines it: the
     action table may hold ``<key>:<cause>`` (e.g. ``clock.arrive:not_done``), see
     :meth:`ActionTable.action_for`."""
-    if f.metric.startswith("clock."):
-        return ".".join(f.metric.split(".")[:2])
-    return f.metric
+    metric = f.metric.split(",")[0].strip()  # a grouped finding may list several clocks
+    if metric.startswith("clock."):
+        return ".".join(metric.split(".")[:2])
+    return metric
 
 
 def _parties(r: dict[str, Any], role: OwnerRole) -> list[str]:
