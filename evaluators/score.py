@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.eventlog import read_records
+from engine.eventlog import final_hash_of, read_records
 from evaluators.clocks import (
     BREACHED,
     OPEN,
@@ -224,6 +224,7 @@ def _run_info(tab: LogTable, region: Region | None, packs: list[RulePack], rub: 
         duration_min=round(tab.censor_time, 6), incidents=int(tab.incidents.known.sum()),
         region=region is not None, packs=[p.id for p in packs], rubric=rub.id,
         as_of=tab.as_of, censor_time=round(tab.censor_time, 6),
+        log_hash=final_hash_of(tab.records[-1:]),
     )
 
 

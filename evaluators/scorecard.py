@@ -225,6 +225,10 @@ class RunInfo(_Out):
     rubric: str = ""
     as_of: float | None = None
     censor_time: float = 0.0
+    #: hash of the log's last record (``engine.eventlog.final_hash_of``): it seals the whole
+    #: hash-chained log (``blinddrill verify RUN_DIR --expect`` checks it); None for a log
+    #: without a hash chain (``blinddrill.events/1``).
+    log_hash: str | None = None
 
 
 class Scorecard(_Out):

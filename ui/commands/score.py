@@ -110,7 +110,8 @@ def score(run_dir: Path, rules: tuple[str, ...], rubric: Path | None, baseline: 
     """Score a drill from RUN_DIR/events.jsonl (评估演练). 按规则包和评分细则给出评分与评级。"""
     import orjson
 
-    from evaluators import percentiles_against, run_region, score_replications, score_run
+    from engine.rundir import open_run
+    from evaluators import percentiles_against, score_replications, score_run
     from evaluators.rubric import load_rubric
     from evaluators.rules import load_packs
     from ui.errors import UserError
@@ -121,7 +122,7 @@ def score(run_dir: Path, rules: tuple[str, ...], rubric: Path | None, baseline: 
     rub = load_rubric(rubric)
     if rubric is not None:
         rub.check_clocks({c.id for p in packs for c in p.clocks}, str(rubric))
-    region = run_region(run_dir)
+    region = open_run(run_dir).region()  # read once (JSON fast path), shared with the baseline
     card = score_run(run_dir, rules=packs, rubric=rub, region=region)
     base = None
     if baseline is not None:

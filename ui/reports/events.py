@@ -25,7 +25,8 @@ REACTION_KINDS = frozenset({
     "incident_escalated", "incident_controlled", "incident_unresolved", "report_submitted",
     "command_post_activated", "scene_visible", "mutual_aid_requested", "mutual_aid_granted",
     "supplies_requested", "supplies_delivered", "supplies_short", "unit_released",
-    "observation", "hotwash", "drill_ended"})
+    "observation", "hotwash", "drill_held", "drill_resumed", "inject_skipped",
+    "role_designated", "record_corrected", "drill_ended"})
 
 #: kind → (zh, en): the name of each event kind, for tables that list kinds
 KIND_NAMES: dict[str, tuple[str, str]] = {
@@ -60,6 +61,11 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "unit_returned": ("返回驻地", "Unit back at base"),
     "observation": ("评估员观察", "Evaluator observation"),
     "hotwash": ("复盘讨论", "Hotwash"),
+    "drill_held": ("演练暂停", "Drill on hold"),
+    "drill_resumed": ("演练恢复", "Drill resumed"),
+    "inject_skipped": ("取消情景注入", "Inject skipped"),
+    "role_designated": ("明确现场角色", "Role designated"),
+    "record_corrected": ("更正记录", "Record corrected"),
 }
 CALLER_ZH = {"info_officer": "灾害信息员", "public": "群众", "enterprise": "企业",
              "unit": "救援队伍", "system": "监测系统"}
@@ -80,6 +86,13 @@ RATING = {"P": ("无挑战完成", "performed without challenges"),
           "S": ("有一定挑战完成", "performed with some challenges"),
           "M": ("有重大挑战完成", "performed with major challenges"),
           "U": ("无法完成", "unable to be performed")}
+ROLE = {"commander": ("现场指挥员", "incident commander"),
+        "incident_commander": ("现场指挥员", "incident commander"),
+        "safety_officer": ("安全员", "safety officer"),
+        "information_officer": ("信息报送员", "information officer"),
+        "liaison": ("联络员", "liaison officer"), "liaison_officer": ("联络员", "liaison officer"),
+        "evacuation_lead": ("疏散组长", "evacuation lead"),
+        "logistics_lead": ("物资保障组长", "logistics lead")}
 HOTWASH_SECTIONS = {"strength": ("优势", "Strengths"), "weakness": ("不足", "Weaknesses"),
                     "action": ("改进措施", "Actions")}
 
@@ -205,6 +218,17 @@ def describe(r: dict[str, Any], names: Names) -> str:
         return pick(f"{names.party(str(d.get('sender')))}通知{names.party(str(d.get('recipient')))}",
                     f"{names.party(str(d.get('sender')))} informed "
                     f"{names.party(str(d.get('recipient')))}")
+    if k == "role_designated":
+        role = ROLE.get(str(d.get("role")), ("现场角色", "a role"))
+        person = str(d.get("person") or "")
+        return pick(f"明确{person}为{role[0]}", f"{role[1].capitalize()} designated"
+                    + (f": {names.party(person)}" if person else ""))
+    if k == "drill_resumed":
+        return pick(f"演练恢复(暂停{float(d.get('held_min') or 0):.0f}分钟)",
+                    f"Drill resumed after {float(d.get('held_min') or 0):.0f} min on hold")
+    if k == "record_corrected":
+        return pick(f"更正第{d.get('corrects')}条记录:{_text(d.get('reason'), lang)}",
+                    f"Record {d.get('corrects')} corrected: {_text(d.get('reason'), lang)}")
     if k in ("observation", "hotwash"):
         author = names.party(str(d.get("author") or ""))
         text = _text(d.get("text"), lang)
