@@ -3,7 +3,6 @@ plain Chinese (no code identifiers), no Chinese in English, A4 Word pages, live-
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
@@ -191,22 +190,23 @@ def test_observations_and_hotwash_in_report(sample: dict[str, list[Path]]) -> No
 
 
 def test_log_hash_shown_when_chained(run_dir: Path, tmp_path: Path) -> None:
-    c = build_report(run_dir, "zh")
-    assert c.log_hash is None
-    assert "无(本日志未启用哈希链)" in html_text(write_reports(run_dir, tmp_path / "a")[0])[0]
-    chained = tmp_path / "chained"
-    shutil.copytree(run_dir, chained)
-    lines = (chained / "events.jsonl").read_text(encoding="utf-8").splitlines()
-    prev, out = "blinddrill.events/2", []
-    for ln in lines:
-        rec = json.loads(ln)
-        rec["prev"] = prev
-        line = json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
-        prev = "sha256:" + hashlib.sha256(line.encode()).hexdigest()
-        out.append(line)
-    (chained / "events.jsonl").write_text("\n".join(out) + "\n", encoding="utf-8")
-    recs = [json.loads(x) for x in out]
-    assert final_hash(chained / "events.jsonl", recs) == prev
+    from sample import sample_log
+
+    c = build_report(run_dir, "zh", charts=False)
+    sealed = sample_log().final_hash  # the sample is written by the engine's EventLog
+    assert c.log_hash == sealed and sealed.startswith("sha256:")
+    assert sealed in html_text(write_reports(run_dir, tmp_path / "a")[0])[0]
+    old = tmp_path / "unchained"  # a blinddrill.events/1 log: no prev, no hash
+    shutil.copytree(run_dir, old)
+    lines = (old / "events.jsonl").read_text(encoding="utf-8").splitlines()
+    recs = [json.loads(x) for x in lines]
+    for r in recs:
+        r.pop("prev", None)
+    (old / "events.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n"
+                                              for r in recs), encoding="utf-8")
+    assert final_hash(recs) is None
+    text = html_text(write_reports(old, tmp_path / "b")[0])[0]
+    assert "无(本日志未启用哈希链)" in text
 
 
 def test_cli_report_and_bad_input(run_dir: Path, tmp_path: Path) -> None:

@@ -11,14 +11,13 @@ both formats lay out.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.eventlog import read_records
+from engine.eventlog import final_hash_of, read_records
 from evaluators import (
     Scorecard,
     percentiles_against,
@@ -124,14 +123,10 @@ def _scenario_summary(inputs: Path) -> dict[str, Any]:
     return {}
 
 
-def final_hash(events: Path, records: list[dict[str, Any]]) -> str | None:
-    """``sha256:<hex>`` of the log's last line when the log is hash-chained (its records carry
-    ``prev``), else None: the value the next record's ``prev`` would hold."""
-    if not records or "prev" not in records[-1]:
-        return None
-    with events.open("rb") as fh:
-        lines = [ln for ln in fh.read().split(b"\n") if ln.strip()]
-    return "sha256:" + hashlib.sha256(lines[-1]).hexdigest() if lines else None
+def final_hash(records: list[dict[str, Any]]) -> str | None:
+    """The hash sealing the log (``sha256:`` of its last record's line) when it is
+    hash-chained, else None (an older ``blinddrill.events/1`` log)."""
+    return final_hash_of(records)
 
 
 def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path | None = None,
@@ -160,7 +155,7 @@ def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path
     view = view_log(records)
     content = ReportContent(lg, d, card, region, records, sealed, scenario=scen,
                             names=Names(region, lg), view=view,
-                            log_hash=final_hash(d / "events.jsonl", records))
+                            log_hash=final_hash(records))
     content.run_info = run_info
     figs: list[tuple[str, str, Callable[[], Any]]] = [
         ("map", "区域示意图" if zh else "Schematic region map",
