@@ -86,7 +86,7 @@ def _wait(ctx: Context, mid: str, start: tuple[IntArray, IntArray], end_rows: In
     return wait_outcome(ctx, mid, s_key, t0, end_row, ev)
 
 
-@metric("coord.arrival_spread", "到场同步性", "Arrival spread", "min", higher_is_better=False)
+@metric("coord.arrival_spread", "力量到齐用时", "Time until all units on scene", "min", higher_is_better=False)
 def arrival_spread(ctx: Context) -> Outcome:
     """First to k-th required unit arrival, per multi-unit incident."""
     tab, incs = ctx.tab, ctx.tab.incidents

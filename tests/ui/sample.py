@@ -52,7 +52,7 @@ def sample_rows() -> list[Row]:
                                     region="青溪县", seed=7, mode="sim", commitment="ab" * 32)),
         # INC-1: hazmat leak in 河口镇 (T02), grade III
         (5.0, "inject_released", dict(inject="J-INC-1", inject_kind="incident", method="phone",
-                                      sender="umpire", recipient="T02", message="储罐泄漏")),
+                                      sender="导调组", recipient="T02", message="储罐泄漏")),
         _incident("INC-1", 5.0, "T02", "III", "hazmat_leak", "hazmat", 117.318, 31.652),
         (5.2, "alarm_raised", dict(incident="INC-1", level="township",
                                    caller_source="info_officer", caller="IO-T02")),
@@ -109,9 +109,20 @@ def sample_rows() -> list[Row]:
         _report("INC-3", 74.0, "first", "phone", "city", post="CP-T06"),
         _report("INC-3", 100.0, "followup", "written", "city", post="CP-T06"),
         (180.0, "observation", dict(text="现场指挥部未及时统一通信频道", capability="crowd_control",
-                                    rating="M", author="umpire-1")),
+                                    rating="M", author="评估员李明")),
         (240.0, "incident_unresolved", dict(incident="INC-3", reason="duration reached")),
+        (150.0, "observation", dict(text="消防救援队到场后立即设置警戒区，疏散有序", capability="response",
+                                    rating="P", author="评估员王芳")),
+        (200.0, "observation", dict(text="乡镇指挥部启动后未及时向县值班室报告", capability="command",
+                                    rating="S", author="评估员李明")),
         (240.0, "drill_ended", dict(reason="duration reached")),
+        # the hotwash, typed right after play (docs/reports.md)
+        (240.0, "hotwash", dict(section="strength", text="首支队伍到场快，先期处置规范",
+                                author="评估员王芳")),
+        (240.0, "hotwash", dict(section="weakness", text="跨乡镇通信频道不统一，信息传递慢",
+                                author="评估员李明")),
+        (240.0, "hotwash", dict(section="action", text="统一应急通信频道并组织专项培训",
+                                author="评估员李明", owner="CP-T06")),
     ]
     return rows
 

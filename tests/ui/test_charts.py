@@ -46,7 +46,7 @@ def test_timeline_limits_at_1_10_15(records: list[dict[str, Any]], county: Any, 
     assert vlines == [6.2, 15.9, 26.0]
     labels = [t.get_text() for t in inc1.get_yticklabels()]
     assert len(labels) == 2 + 4  # incident, reports, four units
-    assert ("河口化工园区企业救援队" if lang == "zh" else "U-E-CHEM") in labels
+    assert ("河口化工园区企业救援队" if lang == "zh" else "Hekou Town enterprise rescue team") in labels
     joined = " ".join(texts(fig))
     assert ("1分钟接警" if lang == "zh" else "1 min (take alarm)") in joined
 

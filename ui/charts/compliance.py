@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 
 from evaluators.scorecard import Scorecard, Stats
 from scenarios.region import Region
-from ui.charts.fonts import new_figure
+from ui.charts.fonts import PAGE_WIDTH_IN, new_figure
 from ui.charts.labels import Lang, place_name, tr, unit_kind_name
 
 CMAP = LinearSegmentedColormap.from_list("compliance", ["#d73027", "#fee08b", "#1a9850"])
@@ -72,9 +72,9 @@ def compliance_chart(card: Scorecard, region: Region | None = None, *, lang: Lan
     _, towns, _ = breakdown_table(card, "by_township", ids)
     _, kinds, _ = breakdown_table(card, "by_unit_kind", ids)
     rows = max(len(towns), len(kinds), 3)
-    fig = new_figure(11, min(2.6 + 0.3 * rows, 18))
+    fig = new_figure(PAGE_WIDTH_IN, min(2.6 + 0.3 * rows, 9.5))
     a1, a2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.3, 1]})
-    _panel(a1, card, "by_township", ids, {t: place_name(region, t) for t in towns}, lang)
+    _panel(a1, card, "by_township", ids, {t: place_name(region, t, lang) for t in towns}, lang)
     _panel(a2, card, "by_unit_kind", ids, {k: unit_kind_name(k, lang) for k in kinds}, lang)
     a1.set_title(tr("comp.by_township", lang), fontsize=10, loc="left")
     a2.set_title(tr("comp.by_unit_kind", lang), fontsize=10, loc="left")

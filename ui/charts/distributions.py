@@ -10,13 +10,14 @@ printed in each panel is the scorecard's own.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
 
 from evaluators.scorecard import Scorecard
-from ui.charts.fonts import new_figure
+from ui.charts.fonts import PAGE_WIDTH_IN, new_figure
 from ui.charts.labels import Lang, percent, tr
 
 LIMIT_COLOUR = "#b22222"
@@ -55,7 +56,7 @@ def distributions_chart(card: Scorecard, *, lang: Lang = "zh",
         fig = new_figure(8, 2)
         fig.text(0.5, 0.5, tr("dist.no_data", lang), ha="center", va="center")
         return fig
-    fig = new_figure(max(5.0, 3.0 * len(ids)), 5.6)
+    fig = new_figure(PAGE_WIDTH_IN, 4.6)
     axes = fig.subplots(2, len(ids), squeeze=False)
     for k, cid in enumerate(ids):
         summary = card.clocks[cid]
@@ -63,7 +64,7 @@ def distributions_chart(card: Scorecard, *, lang: Lang = "zh",
         limit = summary.limit_min
         name = summary.name_zh if lang == "zh" else summary.name_en
         ah, ae = axes[0, k], axes[1, k]
-        ah.set_title(name, fontsize=9, wrap=True)
+        ah.set_title(textwrap.fill(name, 9 if lang == "zh" else 20), fontsize=7.5)
         if not vals and not unstopped:
             for a in (ah, ae):
                 a.text(0.5, 0.5, tr("dist.no_data", lang), ha="center", va="center",
@@ -75,22 +76,25 @@ def distributions_chart(card: Scorecard, *, lang: Lang = "zh",
         ah.hist(v, bins=bins, color="#4c78a8", edgecolor="white", linewidth=0.5)
         ah.axvline(limit, color=LIMIT_COLOUR, ls="--", lw=1.3)
         ah.text(limit, 1.0, " " + tr("dist.limit", lang, limit=limit), color=LIMIT_COLOUR,
-                fontsize=7, va="top", ha="left", transform=ah.get_xaxis_transform())
-        ah.set_ylabel(tr("dist.count", lang), fontsize=8)
+                fontsize=6.5, va="top", ha="left", transform=ah.get_xaxis_transform(),
+                clip_on=False).set_in_layout(False)
+        if k == 0:
+            ah.set_ylabel(tr("dist.count", lang), fontsize=8)
         ah.yaxis.get_major_locator().set_params(integer=True)
         xs = np.sort(v)
         ys = np.arange(1, len(xs) + 1) / (len(xs) + unstopped)
         ae.step(np.r_[0.0, xs], np.r_[0.0, ys], where="post", color="#4c78a8", lw=1.6)
         ae.axvline(limit, color=LIMIT_COLOUR, ls="--", lw=1.3)
         ae.set_ylim(0, 1.05)
-        ae.set_ylabel(tr("dist.ecdf", lang), fontsize=8)
+        if k == 0:
+            ae.set_ylabel(tr("dist.ecdf", lang), fontsize=8)
         ae.set_xlabel(tr("dist.minutes", lang), fontsize=8)
         counts = "".join(
             "\n" + tr(key, lang, n=k) for key, k in (("dist.unstopped", unstopped),
                                                      ("dist.open", n_open)) if k)
         ae.text(0.97, 0.06, tr("dist.compliance", lang, rate=percent(summary.compliance, lang))
                 + f"\nn = {summary.n}" + counts, transform=ae.transAxes, ha="right", va="bottom",
-                fontsize=8, bbox={"fc": "white", "ec": "#cccccc", "boxstyle": "round,pad=0.3"})
+                fontsize=6.5, bbox={"fc": "white", "ec": "#cccccc", "boxstyle": "round,pad=0.3"})
         for a in (ah, ae):
             a.set_xlim(0, hi)
             a.tick_params(labelsize=7)

@@ -24,6 +24,9 @@ from matplotlib.figure import Figure  # noqa: E402
 FAMILY = "Noto Sans CJK SC"
 #: Default resolution of PNG output (figures are sized in inches for A4 reports).
 DPI = 130
+#: width of a chart that fills the text width of an A4 page (17 cm); charts are drawn at it so
+#: that 8-point labels stay 8 points on paper
+PAGE_WIDTH_IN = 6.7
 
 
 def _register() -> str:

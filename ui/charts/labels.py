@@ -15,6 +15,7 @@ from scenarios.region import Region
 from scenarios.schema import GRADE_ZH
 from scenarios.templates import STAGE_ZH
 from scenarios.vocabulary import UNIT_KIND_ZH
+from ui.charts.names import Names
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -36,7 +37,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "timeline.limit": ("{limit:g}分钟时限", "{limit:g}-min limit"),
     "timeline.reports_row": ("信息报送", "Reports"),
     "timeline.limit_legend": ("时限(按标准起算)", "Limit (from the clock's start)"),
-    "timeline.open": ("演练结束时仍在现场", "Still on scene at the end"),
+    "timeline.open": ("未结束(斜线:演练结束时仍在进行)", "Not ended (hatched: still going at the end)"),
+    "timeline.recalled": ("途中撤回", "Recalled before arriving"),
+    "timeline.life": ("事件持续(发生至控制)", "Incident (occurred to control)"),
     "timeline.mutual_aid": ("* 跨区域增援队伍", "* mutual-aid unit"),
     "timeline.none": ("日志中没有事件", "No incidents in the log"),
     # stages
@@ -76,6 +79,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "level.city": ("市", "City"),
     "level.county": ("县", "County"),
     "level.township": ("乡镇", "Township"),
+    # hand-offs (who told whom how late)
+    "handoff.title": ("信息传递与调度用时(谁通知谁、用时多久,分钟)",
+                      "Who told whom, and how late (minutes)"),
+    "handoff.alarm": ("接警\n报警人→值班室", "Alarm taken\ncaller → desk"),
+    "handoff.dispatch": ("调度\n值班室接警→派出", "Dispatch\ndesk → unit"),
+    "handoff.arrival": ("出动到场\n派出→首支到场", "Arrival\norder → on scene"),
+    "handoff.post": ("通知指挥部\n值班室→指挥部", "Post informed\ndesk → post"),
+    "handoff.first_report": ("首报\n现场→上级值班室", "First report\nscene → desk"),
+    "handoff.aid": ("跨区域增援\n请求→派出", "Mutual aid\nrequest → sent"),
+    "handoff.note": ("格内:用时(分钟) 传递方→接收方(市/县/乡镇指该级值班室);颜色:绿=快,红=慢"
+                     "(对照1-10-15时限);—=未发生",
+                     "Cells: minutes, from → to (city/county/township = that level's duty "
+                     "desk); green = quick, red = slow (against the 1-10-15 limits); "
+                     "— = did not happen"),
     # distributions
     "dist.title": ("响应时间分布", "Response-time distributions"),
     "dist.minutes": ("分钟", "Minutes"),
@@ -107,7 +124,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "mc.stat.n": ("次数", "count"),
     "mc.stat.n_met": ("达标次数", "met"),
     "mc.replications": ("模拟次数", "Replications"),
-    "mc.percentile": ("第 {p:.0f} 百分位", "{p:.0f}th percentile"),
+    "mc.percentile": ("优于 {p:.0f}% 的模拟演练", "better than {p:.0f}% of simulated runs"),
+    "mc.percentile_worse": ("仅优于 {p:.0f}% 的模拟演练", "better than only {p:.0f}% of simulated runs"),
     "mc.no_data": ("未进行基线模拟", "No baseline replications"),
     # common
     "na": ("无", "n/a"),
@@ -141,8 +159,10 @@ UNIT_KIND_EN: dict[str, str] = {
     "enterprise": "Enterprise team",
     "social": "Social rescue org.",
 }
-GRADE_EN: dict[str, str] = {"I": "I (extremely serious)", "II": "II (serious)",
-                            "III": "III (major)", "IV": "IV (general)"}
+#: English grade names: the official translation of the four levels of 《国家突发公共事件总体
+#: 应急预案》 (特别重大 particularly serious, 重大 serious, 较大 relatively large, 一般 general).
+GRADE_EN: dict[str, str] = {"I": "I (particularly serious)", "II": "II (serious)",
+                            "III": "III (relatively large)", "IV": "IV (general)"}
 STAGE_EN: dict[str, str] = {"first": "First report", "followup": "Follow-up report",
                              "final": "Final report"}
 #: Grade colours of the Chinese warning scheme: I red, II orange, III yellow, IV blue.
@@ -173,21 +193,16 @@ def level_name(level: str, lang: Lang = "zh") -> str:
 
 
 def unit_label(region: Region | None, unit_id: str, lang: Lang = "zh") -> str:
-    """A unit's label: its Chinese name (zh) or its id (en); the id if the region lacks it."""
-    if region is None or lang == "en":
-        return unit_id
-    u = region.unit_by_id.get(unit_id)
-    return u.name if u else unit_id
+    """A unit's label: its Chinese name (zh) or an English name built from its place and kind
+    (en, see :mod:`ui.charts.names`); the id if the region lacks it."""
+    return Names(region, lang).unit(unit_id)
 
 
-def place_name(region: Region | None, jurisdiction_id: str | None) -> str:
-    """A jurisdiction's name (or the id if unknown, '' for None)."""
+def place_name(region: Region | None, jurisdiction_id: str | None, lang: Lang = "zh") -> str:
+    """A jurisdiction's name, romanised in English (the id if unknown, '' for None)."""
     if jurisdiction_id is None:
         return ""
-    if region is None:
-        return jurisdiction_id
-    j = region.jurisdiction_by_id.get(jurisdiction_id)
-    return j.name if j else jurisdiction_id
+    return Names(region, lang).place(jurisdiction_id)
 
 
 def capability_name(region: Region | None, cap: str, lang: Lang = "zh") -> str:

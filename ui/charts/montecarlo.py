@@ -8,14 +8,15 @@ nothing is recomputed here).
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from evaluators.baseline import Baseline
+from evaluators.baseline import Baseline, BaselineEntry
 from evaluators.scorecard import Scorecard
-from ui.charts.fonts import new_figure
+from ui.charts.fonts import PAGE_WIDTH_IN, new_figure
 from ui.charts.labels import Lang, tr
 
 DEFAULT_KEYS = ("clock.take_alarm.compliance", "clock.arrive.compliance",
@@ -39,6 +40,12 @@ def value_name(card: Scorecard, key: str, lang: Lang) -> str:
     return key
 
 
+def better_than(e: BaselineEntry) -> float:
+    """Share (%) of simulated runs this drill did better than (ties count half), whichever way
+    "better" points for the value (higher compliance, shorter minutes)."""
+    return e.percentile if e.higher_is_better else 100.0 - e.percentile
+
+
 def montecarlo_chart(card: Scorecard, replications: Sequence[Scorecard], baseline: Baseline,
                      *, lang: Lang = "zh", keys: Sequence[str] | None = None) -> Figure:
     """One panel per value: the replications' histogram with the drill's value marked."""
@@ -49,7 +56,7 @@ def montecarlo_chart(card: Scorecard, replications: Sequence[Scorecard], baselin
         return fig
     cols = min(3, len(wanted))
     rows = -(-len(wanted) // cols)
-    fig = new_figure(3.6 * cols, 2.7 * rows + 0.6)
+    fig = new_figure(PAGE_WIDTH_IN, 2.2 * rows + 0.6)
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
     reps = [r.values() for r in replications]
     for ax, key in zip(axes, wanted, strict=False):
@@ -61,9 +68,10 @@ def montecarlo_chart(card: Scorecard, replications: Sequence[Scorecard], baselin
         ax.hist(sample, bins=bins, color="#c6d4e6", edgecolor="white")
         ax.axvline(e.value, color="#d62728", lw=2.5)
         ax.text(e.value, 1.0, " " + tr("mc.this_drill", lang) + "\n " +
-                tr("mc.percentile", lang, p=e.percentile), color="#d62728", fontsize=7,
+                tr("mc.percentile", lang, p=better_than(e)), color="#d62728", fontsize=7,
                 va="top", ha="left", transform=ax.get_xaxis_transform())
-        ax.set_title(value_name(card, key, lang), fontsize=8.5)
+        ax.set_title(textwrap.fill(value_name(card, key, lang), 14 if lang == "zh" else 34),
+                     fontsize=7.5)
         ax.tick_params(labelsize=7)
         ax.yaxis.get_major_locator().set_params(integer=True)
         for side in ("top", "right"):

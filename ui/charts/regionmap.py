@@ -27,6 +27,7 @@ from scenarios.region import Region
 from ui.charts.fonts import new_figure
 from ui.charts.labels import GRADE_COLOUR, Lang, grade_name, tr
 from ui.charts.logview import LogView, view_log
+from ui.charts.names import Names
 
 PASTELS = ["#e8f1fa", "#fdf0e1", "#e9f5e6", "#f7e8f0", "#eeeaf7", "#fbf6dc", "#e3f4f4",
            "#f4ece6"]
@@ -146,12 +147,12 @@ def region_map_chart(
     towns = region.of_level("township")
     if len(towns) <= MAX_TOWNSHIP_LABELS:
         for t in towns:
-            ax.annotate(t.name, (t.lon, t.lat), xytext=(0, -7), textcoords="offset points",
+            ax.annotate(Names(region, lang).place(t.id), (t.lon, t.lat), xytext=(0, -7), textcoords="offset points",
                         fontsize=9, color="#444444", ha="center", va="top", zorder=4.5,
                         path_effects=HALO)
     else:
         for c in region.of_level("county"):
-            ax.text(c.lon, c.lat, c.name, fontsize=9, color="#333333", ha="center", zorder=2,
+            ax.text(c.lon, c.lat, Names(region, lang).place(c.id), fontsize=9, color="#333333", ha="center", zorder=2,
                     path_effects=HALO)
 
     # depots, posts, units
@@ -226,7 +227,8 @@ def region_map_chart(
                                   ls="none", ms=13,
                                   label=tr("map.incident", lang, grade=grade_name(g, lang))))
     fig.legend(handles=handles, loc="outside right upper", fontsize=8, frameon=False)
-    ax.set_title(f"{tr('map.title', lang)} · {region.name}", loc="left", fontsize=12)
+    ax.set_title(f"{tr('map.title', lang)} · {Names(region, lang).region_name()}", loc="left",
+                 fontsize=12)
     ax.text(1.01, 0.0, "\n".join(textwrap.wrap(tr("map.note", lang), 14 if lang == "zh" else 28)),
             transform=ax.transAxes, fontsize=7, color="#777777", ha="left", va="bottom")
     return fig

@@ -22,7 +22,7 @@ from matplotlib.patches import Patch
 
 from evaluators.rules import RulePack, load_pack
 from scenarios.region import Region
-from ui.charts.fonts import new_figure
+from ui.charts.fonts import PAGE_WIDTH_IN, new_figure
 from ui.charts.labels import (
     Lang,
     grade_name,
@@ -32,7 +32,8 @@ from ui.charts.labels import (
     tr,
     unit_label,
 )
-from ui.charts.logview import IncidentTrack, LogView, view_log
+from ui.charts.logview import IncidentTrack, LogView, UnitTrack, view_log
+from ui.charts.names import story_time
 
 COLOURS = {"alarm": "#d62728", "turnout": "#f2a541", "travel": "#4c78a8",
            "on_scene": "#59a14f", "limit": "#7f0000", "life": "#bbbbbb"}
@@ -80,8 +81,39 @@ def limit_marks(track: IncidentTrack, pack: RulePack, lang: Lang = "zh") -> list
     return out
 
 
+def unit_segments(u: UnitTrack, incident_stop: float, track_end: float,
+                  ) -> list[tuple[str, float, float, bool]]:
+    """The bars of one unit: (segment, start, end, open) for turn-out, travel and on scene.
+
+    Every bar ends at the next event of the unit; the unit's last bar ends at its release
+    (``unit_released``) — also when it was recalled on the way, before arriving. A unit never
+    released stays on scene until the incident's control (or unresolved end), and a bar whose
+    end never came is *open* (drawn hatched) and runs to ``track_end``."""
+    out: list[tuple[str, float, float, bool]] = []
+    if u.dispatched is None:
+        return out
+    rel = u.released
+    steps = [("turnout", u.dispatched, u.mobilised), ("travel", u.mobilised, u.arrived)]
+    for name, a, b in steps:
+        if a is None:
+            break
+        if b is None:
+            if rel is not None:
+                out.append((name, a, max(rel, a), False))
+            else:
+                out.append((name, a, track_end, True))
+            return out
+        out.append((name, a, b, False))
+    if u.arrived is not None:
+        if rel is not None:
+            out.append(("on_scene", u.arrived, max(rel, u.arrived), False))
+        else:
+            out.append(("on_scene", u.arrived, max(incident_stop, u.arrived), True))
+    return out
+
+
 def _incident_title(tr_: IncidentTrack, region: Region | None, lang: Lang) -> str:
-    parts = [tr_.incident, place_name(region, tr_.township)]
+    parts = [tr_.incident, place_name(region, tr_.township, lang)]
     if tr_.grade:
         grades = [g for i, g in enumerate(tr_.grades) if i == 0 or g != tr_.grades[i - 1]]
         parts.append(" → ".join(grade_name(g, lang) for g in grades))
@@ -139,18 +171,12 @@ def _draw_incident(ax: Axes, tr_: IncidentTrack, region: Region | None, drill_en
                 color=STAGE_COLOURS.get(r.stage, "grey"), ms=7, ls="none")
     # rows 2…: units
     for y, u in enumerate(units, start=2):
-        on_end = u.released if u.released is not None else (tr_.controlled or tr_.unresolved
-                                                             or end)
-        segs = [("turnout", u.dispatched, u.mobilised), ("travel", u.mobilised, u.arrived),
-                ("on_scene", u.arrived, on_end)]
-        for name, a, b in segs:
-            if a is None:
-                continue
-            open_bar = b is None or (name == "on_scene" and u.released is None)
-            b = end if b is None else b
+        for name, a, b, open_bar in unit_segments(u, stop, end):
             ax.broken_barh([(a, max(b - a, 0.05))], (y - h / 2, h), facecolor=COLOURS[name],
                            hatch="////" if open_bar else None,
                            edgecolor="#ffffff" if open_bar else COLOURS[name], linewidth=0)
+        if u.released is not None and u.arrived is None:  # recalled before reaching the scene
+            ax.plot([u.released], [y], marker="x", color="#333333", ms=6, mew=1.5, ls="none")
     # limit lines, labels staggered when close
     lo = min([tr_.start, *(m.start for m in marks)])
     hi = max([end, *(m.at for m in marks)])
@@ -187,8 +213,11 @@ def _legend_handles(lang: Lang) -> list[Any]:
                               label=stage_name(st, lang)))
     handles.append(Line2D([], [], color=COLOURS["limit"], ls="--",
                           label=tr("timeline.limit_legend", lang)))
-    handles.append(Patch(facecolor=COLOURS["on_scene"], hatch="////", edgecolor="white",
+    handles.append(Patch(facecolor="#9e9e9e", hatch="////", edgecolor="white",
                          label=tr("timeline.open", lang)))
+    handles.append(Line2D([], [], marker="x", color="#333333", ls="none", ms=6, mew=1.5,
+                          label=tr("timeline.recalled", lang)))
+    handles.append(Patch(color=COLOURS["life"], label=tr("timeline.life", lang)))
     handles.append(Line2D([], [], ls="none", label=tr("timeline.mutual_aid", lang)))
     return handles
 
@@ -213,7 +242,7 @@ def timeline_chart(
         fig.text(0.5, 0.5, tr("timeline.none", lang), ha="center", va="center")
         return fig
     heights = [1.1 + 0.3 * (2 + len(t.units)) for t in tracks]
-    fig = new_figure(10, sum(heights) + 1.2)
+    fig = new_figure(PAGE_WIDTH_IN, sum(heights) + 1.5)
     axes = fig.subplots(len(tracks), 1, squeeze=False,
                         gridspec_kw={"height_ratios": heights})[:, 0]
     for ax, track in zip(axes, tracks, strict=True):
@@ -222,8 +251,8 @@ def timeline_chart(
     axes[-1].set_xlabel(tr("timeline.xlabel", lang), fontsize=9)
     title = tr("timeline.title", lang)
     if view.story_start:
-        title += f"  ({view.story_start.replace('T', ' ')[:16]} = 0)"
+        title += f"  ({story_time(view.story_start, 0.0, lang)} = 0)"
     fig.suptitle(title, fontsize=12, x=0.01, ha="left")
-    fig.legend(handles=_legend_handles(lang), loc="outside lower center", ncol=7, fontsize=8,
+    fig.legend(handles=_legend_handles(lang), loc="outside lower center", ncol=5, fontsize=7,
                frameon=False)
     return fig

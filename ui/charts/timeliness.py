@@ -2,7 +2,8 @@
 
 One row per incident; x is minutes after the incident occurred (log events only). Markers are
 every ``report_submitted`` (▲ first, ■ follow-up, ● final; hollow = phone, filled = written);
-a stage never reported is listed at the right. Short red bars are the limits of the
+a stage never reported is listed at the right (a follow-up only while no final report closed
+the incident). Short red bars are the limits of the
 ``report-by-grade`` pack clocks that apply to the incident's worst grade (rule-pack data); with
 the scorecard (``card``), each bar is at the clock's own deadline — a grade clock starts when the
 incident reached the grade (its escalation), not at the occurrence.
@@ -19,7 +20,7 @@ from matplotlib.lines import Line2D
 from evaluators.rules import RulePack, load_pack
 from evaluators.scorecard import Scorecard
 from scenarios.region import Region
-from ui.charts.fonts import new_figure
+from ui.charts.fonts import PAGE_WIDTH_IN, new_figure
 from ui.charts.labels import Lang, grade_name, place_name, stage_name, tr
 from ui.charts.logview import LogView, view_log
 from ui.charts.timeline import STAGE_COLOURS, STAGE_MARKERS
@@ -32,6 +33,15 @@ def _worst(grades: list[str]) -> str | None:
     return min(known, key=GRADE_ORDER.index) if known else None
 
 
+def missing_stages(done: set[str]) -> list[str]:
+    """Stages to flag as never reported: a follow-up is owed only while no final report has
+    closed the incident (a quick incident goes from first straight to final)."""
+    out = [s for s in ("first", "final") if s not in done]
+    if "followup" not in done and "final" not in done:
+        out.insert(1 if "first" in out else 0, "followup")
+    return out
+
+
 def timeliness_chart(records: Sequence[dict[str, Any]] | LogView, region: Region | None = None,
                      *, lang: Lang = "zh", pack: RulePack | None = None,
                      card: Scorecard | None = None) -> Figure:
@@ -39,7 +49,7 @@ def timeliness_chart(records: Sequence[dict[str, Any]] | LogView, region: Region
     view = records if isinstance(records, LogView) else view_log(records)
     pack = pack or load_pack("report-by-grade")
     tracks = [t for t in view.incidents if t.occurred is not None]
-    fig = new_figure(10, 1.6 + 0.42 * max(len(tracks), 2))
+    fig = new_figure(PAGE_WIDTH_IN, 1.8 + 0.36 * max(len(tracks), 2))
     ax = fig.add_subplot()
     if not tracks:
         ax.text(0.5, 0.5, tr("timeline.none", lang), ha="center", va="center",
@@ -74,13 +84,13 @@ def timeliness_chart(records: Sequence[dict[str, Any]] | LogView, region: Region
             ax.plot([dt], [y], marker=STAGE_MARKERS.get(r.stage, "x"), ms=8, ls="none",
                     mec=col, mfc=col if filled else "white", mew=1.5)
         done = {r.stage for r in trk.reports}
-        missing = [stage_name(s, lang) for s in ("first", "followup", "final") if s not in done]
+        missing = [stage_name(s, lang) for s in missing_stages(done)]
         if missing:
             ax.annotate(tr("stage.missing", lang) + ": " + ("、" if lang == "zh" else ", ").join(missing), (1.0, y),
                         xycoords=("axes fraction", "data"), xytext=(4, 0),
                         textcoords="offset points", fontsize=7.5, color="#b22222",
                         va="center")
-    labels = [f"{t.incident} {place_name(region, t.township)} "
+    labels = [f"{t.incident} {place_name(region, t.township, lang)} "
               f"{grade_name(_worst(t.grades) or '', lang)}" for t in tracks]
     ax.set_yticks(range(len(tracks)), labels, fontsize=8)
     ax.set_ylim(len(tracks) - 0.5, -0.7)

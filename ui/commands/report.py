@@ -14,12 +14,16 @@ import click
               help="aar.html (self-contained page) or aar.docx (Word AAR/IP).")
 @click.option("--baseline", type=click.Path(path_type=Path), metavar="DIR",
               help="directory of simulated run directories (default: RUN_DIR/baseline if any)")
-def report(run_dir: Path, lang: str, output: Path, baseline: Path | None) -> None:
+@click.option("--actions", type=click.Path(dir_okay=False, path_type=Path), metavar="YAML",
+              help="corrective actions by cause for the improvement plan "
+                   "(default: evaluators/data/actions.yaml)")
+def report(run_dir: Path, lang: str, output: Path, baseline: Path | None,
+           actions: Path | None) -> None:
     """Write the after-action report of RUN_DIR (评估报告及改进计划)."""
     from ui.errors import UserError
     from ui.reports import write_report
 
     if not run_dir.is_dir():
         raise UserError(f"{run_dir}: not a directory (give a run directory with events.jsonl)")
-    path = write_report(run_dir, output, lang, baseline)
+    path = write_report(run_dir, output, lang, baseline, actions)
     click.echo(f"{'已写出' if lang == 'zh' else 'wrote'} {path}")

@@ -9,7 +9,8 @@ from pathlib import Path
 
 
 def write_report(run_dir: str | Path, output: str | Path, lang: str = "zh",
-                 baseline_dir: str | Path | None = None) -> Path:
+                 baseline_dir: str | Path | None = None,
+                 actions: str | Path | None = None) -> Path:
     """Write one report; the format follows ``output``'s suffix (.html or .docx)."""
     from ui.errors import UserError
     from ui.reports.content import build_report
@@ -17,7 +18,7 @@ def write_report(run_dir: str | Path, output: str | Path, lang: str = "zh",
     out = Path(output)
     if out.suffix.lower() not in (".html", ".htm", ".docx"):
         raise UserError(f"{out}: the output must end in .html or .docx")
-    content = build_report(run_dir, lang, baseline_dir)
+    content = build_report(run_dir, lang, baseline_dir, actions=actions)
     return write_content(content, out)
 
 

@@ -1,83 +1,100 @@
-"""The Word (.docx) AAR/IP, written with python-docx in the HSEEP / AQ/T 9009 structure.
+"""The Word (.docx) AAR/IP, written with python-docx on A4 pages.
 
-Sections: 1 overview (with the sealed scenario's commitment check), 2 objectives and
-capabilities with P/S/M/U ratings (table), 3 strengths, 4 areas for improvement with evidence,
-5 improvement plan (table: capability, issue, corrective action, responsible organisation, due
-date), 6 charts, appendix: the drill timeline (table of key log events).
+It lays out the blocks of :func:`ui.reports.sections.build_document` (the same sections as
+the HTML report): headings as Word headings, tables as real Word tables (the improvement plan
+is edited in Word), charts as pictures 17 cm wide (the A4 text width with 2 cm margins).
 """
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Mm, Pt
 
 from ui.reports.content import ReportContent
-from ui.reports.sections import appendix_rows, headings, ratings_rows
+from ui.reports.document import Bullets, Figure, Heading, Para, Table
+from ui.reports.sections import build_document, title
+
+#: A4 portrait with 2 cm margins
+A4_MM = (210, 297)
+MARGIN_CM = 2.0
+_SHADE = {"P": "C8E6C9", "S": "FFF9C4", "M": "FFE0B2", "U": "FFCDD2"}
 
 
-def _table(doc: Document, header: list[str] | None, rows: list[list[str]],
-           widths_cm: list[float] | None = None) -> None:
-    """A grid table; ``header`` (bold) may be None; ``widths_cm`` sets the column widths."""
-    ncols = len(header) if header else len(rows[0])
-    t = doc.add_table(rows=1 if header else 0, cols=ncols)
+def _shade(cell: Any, colour: str) -> None:
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), colour)
+    cell._tc.get_or_add_tcPr().append(shd)
+
+
+def _table(doc: Any, b: Table) -> None:
+    t = doc.add_table(rows=1, cols=len(b.header))
     t.style = "Table Grid"
-    if header:
-        for cell, text in zip(t.rows[0].cells, header, strict=True):
-            cell.text = text
-            for run in cell.paragraphs[0].runs:
-                run.bold = True
-    for row in rows:
+    for cell, text in zip(t.rows[0].cells, b.header, strict=True):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+        _shade(cell, "F0F0F0")
+    for i, row in enumerate(b.rows):
         cells = t.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
+        for j, (cell, text) in enumerate(zip(cells, row, strict=True)):
             cell.text = text
-    if widths_cm:
-        t.autofit = False
-        for col, w in zip(t.columns, widths_cm, strict=True):
-            col.width = Cm(w)  # the grid (LibreOffice/WPS read this)
-        for row_ in t.rows:  # and each cell (Word reads this)
-            for cell, w in zip(row_.cells, widths_cm, strict=True):
-                cell.width = Cm(w)
+            cls = b.cls[i] if i < len(b.cls) else ""
+            if j == b.cls_col and cls in _SHADE:
+                _shade(cell, _SHADE[cls])
+    t.autofit = False
+    for col, w in zip(t.columns, b.widths_cm, strict=True):
+        col.width = Cm(w)  # the grid (LibreOffice/WPS read this)
+    for row_ in t.rows:  # and each cell (Word reads this)
+        for cell, w in zip(row_.cells, b.widths_cm, strict=True):
+            cell.width = Cm(w)
+            for p in cell.paragraphs:
+                for run in p.runs:
+                    run.font.size = Pt(9)
+    doc.add_paragraph()
 
 
 def write_docx(c: ReportContent, path: str | Path) -> Path:
-    """Write the AAR/IP to ``path`` and return it."""
-    h = headings(c.lang)
+    """Write the AAR/IP to ``path`` (A4) and return it."""
     doc = Document()
+    sec = doc.sections[0]
+    sec.orientation = WD_ORIENT.PORTRAIT
+    sec.page_width, sec.page_height = Mm(A4_MM[0]), Mm(A4_MM[1])
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(sec, side, Cm(MARGIN_CM))
     style = doc.styles["Normal"]
     style.font.name = "SimSun" if c.lang == "zh" else "Calibri"
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
     style.font.size = Pt(10.5)
-    doc.add_heading(str(h["title"]), 0)
-    doc.add_heading(f"1. {h['overview']}", 1)
-    _table(doc, None, [[k, v] for k, v in c.overview] + [[str(h["sealed"]), c.sealed[1]]],
-           [5.0, 11.5])
-    doc.add_heading(f"2. {h['capabilities']}", 1)
-    _table(doc, list(h["ratings_cols"]), ratings_rows(c), [3.5, 2.0, 2.0, 9.0])
-    for n, key, findings in (("3", "strengths", c.card.findings.strengths),
-                             ("4", "improvements", c.card.findings.improvements)):
-        doc.add_heading(f"{n}. {h[key]}", 1)
-        if not findings:
-            doc.add_paragraph(str(h["none"]))
-        for f in findings:
-            doc.add_paragraph(f.text_zh if c.lang == "zh" else f.text_en, style="List Bullet")
-            if f.evidence:
-                p = doc.add_paragraph(f"{h['evidence']}: " +
-                                      "; ".join(c.event_line(s) for s in f.evidence[:5]))
-                p.runs[0].font.size = Pt(8)
-    doc.add_heading(f"5. {h['plan']}", 1)
-    _table(doc, list(h["plan_cols"]),
-           [[r.capability, r.issue, r.action, r.responsible, r.due] for r in c.plan],
-           [2.2, 5.0, 4.6, 2.7, 2.6])
-    doc.add_heading(f"6. {h['charts']}", 1)
-    for _, cap, png in c.figures:
-        doc.add_picture(io.BytesIO(png), width=Cm(16))
-        doc.add_paragraph(cap)
-    doc.add_heading(str(h["appendix"]), 1)
-    _table(doc, list(h["appendix_cols"]), appendix_rows(c), [2.4, 2.2, 5.4, 6.5])
+    doc.add_heading(title(c), 0)
+    for b in build_document(c):
+        if isinstance(b, Heading):
+            doc.add_heading(b.text, b.level)
+        elif isinstance(b, Para):
+            p = doc.add_paragraph(b.text)
+            for run in p.runs:
+                run.bold = b.bold
+                if b.small:
+                    run.font.size = Pt(8.5)
+        elif isinstance(b, Bullets):
+            for text, note in b.items:
+                doc.add_paragraph(text, style="List Bullet")
+                if note:
+                    p = doc.add_paragraph(note)
+                    p.runs[0].font.size = Pt(8)
+        elif isinstance(b, Table):
+            _table(doc, b)
+        elif isinstance(b, Figure):
+            doc.add_picture(io.BytesIO(b.png), width=Cm(b.width_cm))
+            doc.add_paragraph(b.caption).runs[0].font.size = Pt(9)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(out))
