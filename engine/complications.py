@@ -75,6 +75,8 @@ def _escalate(d: Drill, inc: IncidentState, grade: str, inj: ComplicationInject)
             d.emit("incident_escalated", incident=inc.id, inject=inj.id, grade=new,
                    grade_from=inc.grade)
         inc.grade = new
+        for need in inc.needs:  # waiting requirements move up with the grade
+            d.queue.resort(need)
     if reopen:  # new work after control: the incident is open again until it is done
         inc.controlled = inc.closed = False
         inc.rounds += 1

@@ -35,7 +35,8 @@ from simpy.events import Event
 from simpy.resources.store import PriorityItem
 
 from engine import complications, reporting, supplies
-from engine.dispatch import make_policy
+from engine.dispatch import DispatchPolicy, DispatchRequest, make_policy
+from engine.dispatch_queue import QUEUE_ORDERS, SEVERITY, DispatchQueue, QueueOrder
 from engine.eventlog import EventLog
 from engine.params import BehaviourParams
 from engine.rng import PURPOSES, Streams
@@ -46,7 +47,6 @@ from scenarios.schema import ComplicationInject, IncidentInject, Scenario
 from scenarios.templates import TemplateSet, load_templates
 
 _PARENT = {"township": "county", "county": "city"}
-_SEVERITY = {"I": 0, "II": 1, "III": 2, "IV": 3}  # task priority: the most severe grade first
 
 # Phases of a unit. A unit is committed to an incident from dispatch to release.
 BASE, TURNOUT, TRAVEL, SCENE, RETURN = 0, 1, 2, 3, 4
@@ -87,7 +87,8 @@ class Drill:
     """One simulation run. Build it, call :meth:`run`, read ``log``."""
 
     def __init__(
-        self, region: Region, scenario: Scenario, seed: int, params: BehaviourParams, log: EventLog
+        self, region: Region, scenario: Scenario, seed: int, params: BehaviourParams, log: EventLog,
+        policy: DispatchPolicy | None = None, queue_order: QueueOrder | None = None,
     ) -> None:
         self.env = simpy.Environment(initial_time=0.0)
         self._timeout = self.env.timeout
@@ -123,7 +124,10 @@ class Drill:
         self.trip_dur = np.zeros(n)  # its duration in minutes
         self.kb = [params.for_kind(k) for k in ix.kinds]
         self.on_scene_at: dict[int, IncidentState] = {}
-        self.pending: list[tuple[Need, str, str]] = []
+        dp = params.dispatch
+        self.policy = policy if policy is not None else make_policy(
+            dp.policy, dp.specialist_tolerance_min, dp.specialists)
+        self.queue = DispatchQueue(ix, queue_order or QUEUE_ORDERS[dp.queue])
         self.incidents: dict[str, IncidentState] = {}
         self.posts: dict[str, PostState] = {}
         self.desks: dict[str, Desk] = {}
@@ -137,7 +141,6 @@ class Drill:
             weekend.turnout if c.weekend else 1.0)
         self.f_report = (night.report if c.night else 1.0) * (weekend.report if c.weekend else 1.0)
         self.f_travel = (night.travel if c.night else 1.0) * (weekend.travel if c.weekend else 1.0)
-        self.policy = make_policy(params.dispatch.policy)
         self.log_add = log.add
 
     # ----- the clock ----------------------------------------------------------------------
@@ -314,26 +317,29 @@ class Drill:
                                 self.tm.blocks, self.ix.unit_ids[u], inc.township)
 
     def request(self, need: Need, level: str, jid: str) -> None:
-        """Dispatch units for ``need`` from the desk at ``level``/``jid``; escalate any shortfall."""
+        """Dispatch units for ``need`` from the desk at ``level``/``jid``. A shortfall stays on
+        that desk's board (the dispatch queue, served by the next capable unit freed in its
+        scope) and is escalated one level up at the same time."""
         inc = need.incident
         if need.done or inc.controlled or need.short <= 0:
             return
+        if not need.requested:
+            need.requested, need.since = True, self.env.now
         cand = self.ix.scope(level, jid) & self.available & self.ix.capable(
             need.capability, need.min_level)
         idx = np.flatnonzero(cand)
         if idx.size:
             eta = self.etas(inc, idx)
-            for u in self.policy.choose(idx, eta, need.short):  # idx is sorted
+            req = DispatchRequest(idx, eta, need.short, need.capability, inc.spec.site,
+                                  self.ix.units)
+            for u in self.policy.choose(req):  # idx is sorted
                 self._commit(u, need, level, jid, float(eta[int(np.searchsorted(idx, u))]))
         if need.short <= 0:
             return
+        self.queue.put(need, level, jid)
         up = _PARENT.get(level)
-        if up is None:
-            self.pending.append((need, level, jid))
-            return
-        anc = self.region.ancestor(jid, up)  # type: ignore[arg-type]
-        if anc is None:  # a region without a city: the county queues
-            self.pending.append((need, level, jid))
+        anc = self.region.ancestor(jid, up) if up is not None else None  # type: ignore[arg-type]
+        if up is None or anc is None:  # the top desk (a region without a city: the county)
             return
         self.emit("mutual_aid_requested", incident=inc.id, from_jurisdiction=jid, to_level=up,
                   capability=need.capability, units=need.short)
@@ -363,22 +369,15 @@ class Drill:
         self._order(u, need)
 
     def _offer(self, u: int) -> None:
-        """A unit became free: give it to the oldest waiting requirement it can serve."""
-        if not self.pending or not self.available[u]:
+        """A unit became free: give it to the most urgent waiting requirement it can serve
+        (the dispatch queue's order), again while it stays free."""
+        queue = self.queue
+        if not queue or not self.available[u]:
             return
-        keep: list[tuple[Need, str, str]] = []
-        taken = False
-        for need, level, jid in self.pending:
-            if need.done or need.incident.controlled or need.short <= 0:
-                continue
-            if not taken and self.ix.scope(level, jid)[u] and self.ix.capable(
-                    need.capability, need.min_level)[u]:
-                self._commit(u, need, level, jid, self.eta_unit(u, need.incident))
-                taken = True
-                if need.short <= 0:
-                    continue
-            keep.append((need, level, jid))
-        self.pending = keep
+        got = queue.take(u)
+        if got is not None:
+            need, level, jid = got
+            self._commit(u, need, level, jid, self.eta_unit(u, need.incident))
 
     # ----- units --------------------------------------------------------------------------
     # Each unit is a simpy process serving its own task queue (a PriorityStore: the most severe
@@ -406,7 +405,7 @@ class Drill:
             store = self.stores[u] = simpy.PriorityStore(self.env)
             self.procs[u] = self.env.process(self._unit(u, store))
         self.task_seq += 1
-        store.put(PriorityItem((_SEVERITY.get(need.incident.grade, 9), self.env.now,
+        store.put(PriorityItem((SEVERITY.get(need.incident.grade, 9), self.env.now,
                                 self.task_seq), (need, self.token[u], turnout)))
         self._wake(u)
 

@@ -19,7 +19,7 @@ from pydantic import Field, model_validator
 
 from engine.distributions import Dist, Probability
 from scenarios.loading import StrictModel, dump_yaml, load_model
-from scenarios.region import ReferenceProblems
+from scenarios.region import ReferenceProblems, UnitKind
 from scenarios.schema import AlarmSource, Grade
 
 BEHAVIOUR_SCHEMA = "blinddrill.behaviour/1"
@@ -56,9 +56,15 @@ class AlarmParams(StrictModel):
 
 
 class DispatchParams(StrictModel):
-    """Dispatch policy and the delay for a request to be acted on one level up."""
+    """Dispatch policy, queue order, specialists and the delay for a request to be acted on one
+    level up (see :mod:`engine.dispatch` and :mod:`engine.dispatch_queue`)."""
 
-    policy: Literal["nearest_eta"] = "nearest_eta"
+    policy: Literal["nearest_eta", "specialist_first", "own_site_first", "dispatcher"]
+    queue: Literal["grade_then_time", "fifo"]
+    #: a specialist goes first if it is at most this many road minutes further than the nearest
+    specialist_tolerance_min: Annotated[float, Field(ge=0, le=1440)] = 0.0
+    #: capability → unit kinds that specialise in it
+    specialists: dict[str, list[UnitKind]] = Field(default_factory=dict)
     escalate_delay: dict[UpperLevel, Dist]
 
 

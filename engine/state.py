@@ -30,6 +30,10 @@ class Need:
     version: int = 0
     started: bool = False
     done: bool = False
+    since: float = 0.0  # when it was first requested (its place in the dispatch queue)
+    requested: bool = False
+    qgen: int = 0  # bumped whenever it is (re)queued: older queue entries are stale
+    qscope: tuple[str, str] | None = None  # (level, jurisdiction) of the desk holding it
 
     @property
     def short(self) -> int:

@@ -111,6 +111,9 @@ class Unit(StrictModel):
     headcount: Annotated[int, Field(ge=1, le=5000)]
     vehicles: Annotated[int, Field(ge=0, le=500)] = 1
     capabilities: dict[Id, Annotated[int, Field(ge=1, le=3)]]
+    #: the hazard site the team belongs to (an enterprise's or a mine's own team): dispatch
+    #: policies may send it first to incidents there
+    site: Id | None = None
 
 
 class Depot(StrictModel):
@@ -338,6 +341,8 @@ def _reference_problems(r: Region) -> list[str]:
         for cap in u.capabilities:
             if cap not in caps:
                 problems.append(f"units[{i}].capabilities.{cap}: capability not declared")
+        if u.site is not None and u.site not in {h.id for h in r.hazard_sites}:
+            problems.append(f"units[{i}].site: unknown hazard site '{u.site}'")
     for i, d in enumerate(r.depots):
         need_juris(f"depots[{i}].jurisdiction", d.jurisdiction, (d.tier,))
         for item in d.stock:
