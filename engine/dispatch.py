@@ -60,7 +60,7 @@ def _by_eta(req: DispatchRequest, ks: npt.NDArray[np.intp] | None = None) -> lis
     eta = req.eta
     order = np.argsort(eta, kind="stable") if ks is None else ks[np.argsort(eta[ks],
                                                                             kind="stable")]
-    return [int(k) for k in order if np.isfinite(eta[k])]
+    return order[np.isfinite(eta[order])].tolist()  # type: ignore[no-any-return]
 
 
 class NearestEta:

@@ -85,7 +85,7 @@ class Dispatcher:
         if mutual:
             log_add("mutual_aid_granted", now, inc.id, uid, None, None, None,
                     {"from_jurisdiction": ix.serving[u]})
-        ctx.units.order(u, need)
+        ctx.units.order(u, need, eta)
 
     def offer(self, u: int) -> None:
         """A unit became free: give it to the most urgent waiting requirement it can serve

@@ -66,6 +66,11 @@ class Units:
         self.trip_t0 = np.zeros(n)  # start of the current trip (out or back)
         self.trip_dur = np.zeros(n)  # its duration in minutes
         self.on_scene_at: dict[int, IncidentState] = {}
+        # the road ETA computed at dispatch and the road-block version it was computed under:
+        # a unit does not move between its dispatch and its departure, so unless a block
+        # changed meanwhile the trip takes that ETA (no second computation)
+        self.eta_at_order = [0.0] * n
+        self.eta_blocks = [-1] * n
 
     # ----- where units are ----------------------------------------------------------------
     def etas(self, inc: IncidentState, idx: IntArray) -> FloatArray:
@@ -114,10 +119,11 @@ class Units:
                                         ctx.tm.blocks, ctx.ix.unit_ids[u], inc.township)
 
     # ----- orders -------------------------------------------------------------------------
-    def order(self, u: int, need: Need) -> None:
-        """Give unit ``u`` (just committed) its task for ``need``."""
+    def order(self, u: int, need: Need, eta: float) -> None:
+        """Give unit ``u`` (just committed, ``eta`` road minutes away) its task for ``need``."""
         ctx = self.ctx
         self.job[u] = need
+        self.eta_at_order[u], self.eta_blocks[u] = eta, ctx.tm.blocks.version
         self.token[u] += 1
         if self.phase[u] != BASE:  # on its way back: it turns round where it is, no turn-out
             ctx.tm.lon[u], ctx.tm.lat[u] = self.position(u)
@@ -158,7 +164,7 @@ class Units:
         timeout, log_add, get = ctx.timeout, ctx.log_add, store.get
         uid, tm, ix = ctx.ix.unit_ids[u], ctx.tm, ctx.ix
         travel_factor, f_travel, dr_travel = ctx.p.travel.factor, ctx.f.travel, ctx.dr["travel"]
-        arrive = ctx.scene.arrive
+        arrive, blocks = ctx.scene.arrive, tm.blocks
         while True:
             waiting[u] = IDLE
             need, token, turnout = (yield get()).item
@@ -174,7 +180,9 @@ class Units:
                     yield timeout(turnout)
                     waiting[u] = RUN
                 log_add("unit_mobilised", env.now, inc.id, uid, None, None, None, {})
-                road = self.eta_unit(u, inc)  # from its position (base, or where it turned)
+                # from its position (base, or where it turned): unchanged since the order
+                road = (self.eta_at_order[u] if self.eta_blocks[u] == blocks.version
+                        else self.eta_unit(u, inc))
                 phase[u] = TRAVEL
                 dur = road * travel_factor.sample(dr_travel) * f_travel
                 self.trip_t0[u], self.trip_dur[u] = env.now, dur

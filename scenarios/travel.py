@@ -108,11 +108,14 @@ class RoadBlocks:
     by_pair: dict[tuple[str, str], float] = field(default_factory=dict)
     #: the factors behind each entry, in the order added (``(None, t)`` for a whole township)
     _factors: dict[tuple[str | None, str], list[float]] = field(default_factory=dict, repr=False)
+    #: bumped on every change (ETAs computed under an older version are stale)
+    version: int = 0
 
     def block(self, township: str, factor: float = math.inf, unit: str | None = None) -> None:
         """Add a block: travel into ``township`` takes ``factor`` times longer (inf: impossible)."""
         if factor < 1:
             raise ValueError("a road-block factor must be >= 1 (inf makes the pair unreachable)")
+        self.version += 1
         if unit is None:
             self.by_township[township] = self.by_township.get(township, 1.0) * factor
         else:
@@ -132,6 +135,7 @@ class RoadBlocks:
         if not factors or factor not in factors:
             return
         factors.remove(factor)
+        self.version += 1
         product = 1.0
         for f in factors:
             product *= f
@@ -149,6 +153,7 @@ class RoadBlocks:
 
     def clear(self, township: str) -> None:
         """Lift every block into ``township``."""
+        self.version += 1
         self.by_township.pop(township, None)
         for key in [k for k in self.by_pair if k[1] == township]:
             del self.by_pair[key]
