@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from engine.dispatcher import Dispatcher
     from engine.scene import Scene
     from engine.units import Units
+    from engine.waking import Waking
 
 LogAdd = Callable[[str, float, str | None, str | None, str | None, str | None, str | None,
                    dict[str, Any]], dict[str, Any]]
@@ -63,6 +64,7 @@ class Factors:
 
     take: float
     turnout: float
+    duty_turnout: float
     report: float
     travel: float
 
@@ -76,7 +78,8 @@ class Factors:
             return float((getattr(night, name) if c.night else 1.0)
                          * (getattr(weekend, name) if c.weekend else 1.0))
 
-        return Factors(f("take_alarm"), f("turnout"), f("report"), f("travel"))
+        return Factors(f("take_alarm"), f("turnout"), f("duty_turnout"), f("report"),
+                       f("travel"))
 
 
 @dataclass(eq=False)
@@ -105,6 +108,7 @@ class DrillContext:
     dispatch: Dispatcher = field(init=False)
     scene: Scene = field(init=False)
     comms: Comms = field(init=False)
+    waking: Waking = field(init=False)
 
     def __post_init__(self) -> None:
         self.log_add: LogAdd = self.log.add

@@ -5,8 +5,9 @@ their own level, a village officer the township's; others per ``alarm.desk_for_s
 joins that desk's queue, first come, first served. Each desk is staffed by
 ``alarm.desk_officers[level]`` duty officers, each a simpy process started with the desk's
 first alarm: an officer takes the oldest waiting alarm (a draw of ``alarm.take_alarm[level]`` ×
-the condition factor), logs ``alarm_taken``, tells the township command post and has every
-requirement dispatched; an idle officer waits to be woken by the next alarm.
+the condition factor), logs ``alarm_taken``, phones it upward at once (接报即报), tells the
+township command post (at night once its leader has answered the wake-up call, 叫应) and has
+every requirement dispatched; an idle officer waits to be woken by the next alarm.
 """
 
 from __future__ import annotations
@@ -89,12 +90,16 @@ class Desks:
             yield timeout(take_alarm.sample(draws) * f_take)
             self._taken(inc, level, jid)
 
+    def _notify(self, inc: IncidentState) -> None:
+        reporting.notify_post(self.ctx, inc)
+
     def _taken(self, inc: IncidentState, level: str, jid: str) -> None:
         ctx = self.ctx
         inc.desk_level, inc.desk_jurisdiction = level, jid
         ctx.log_add("alarm_taken", ctx.env.now, inc.id, None, None, None, None,
                     {"level": level, "desk": desk_id(jid)})
-        reporting.notify_post(ctx, inc)
+        ctx.waking.report_upward(inc)  # 接报即报
+        ctx.waking.leader_then(inc, self._notify)  # 叫应 at night, then the post is told
         request = ctx.dispatch.request
         for need in list(inc.needs):
             request(need, level, jid)

@@ -15,7 +15,8 @@ on it, then plays the inject timeline and appends everything that happens to an
 5. on-scene work shared by the people on scene, the early-stage handling milestone, command,
    control, handover and close (:mod:`engine.scene`);
 6. reports, supplies, complications and comms outages (:mod:`engine.reporting`,
-   :mod:`engine.supplies`, :mod:`engine.complications`, :mod:`engine.comms`).
+   :mod:`engine.supplies`, :mod:`engine.complications`, :mod:`engine.comms`);
+7. wake-up calls at night and alarms phoned upward on receipt (:mod:`engine.waking`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from engine.rng import PURPOSES, Streams
 from engine.scene import Scene
 from engine.state import IncidentState
 from engine.units import Units
+from engine.waking import Waking
 from engine.world import region_index
 from scenarios.region import Region
 from scenarios.schema import ComplicationInject, IncidentInject, Scenario
@@ -60,6 +62,7 @@ class Drill:
         ctx.dispatch = Dispatcher(ctx, policy, queue_order)
         ctx.scene = Scene(ctx)
         ctx.comms = Comms(ctx)
+        ctx.waking = Waking(ctx)
 
     @property
     def log(self) -> EventLog:

@@ -58,6 +58,10 @@ EventKind = Literal[
     "unit_released",
     "unit_returned",
     "observation",
+    "team_mobilised",
+    "team_arrived",
+    "wakeup_call",
+    "alarm_reported",
 ]
 EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 Source = Literal["sim", "umpire", "system"]
@@ -91,6 +95,10 @@ REQUIRED_IDS: dict[str, tuple[str, ...]] = {
     "mutual_aid_granted": ("incident", "unit"),
     "unit_released": ("incident", "unit"),
     "unit_returned": ("unit",),
+    "team_mobilised": ("incident", "unit"),
+    "team_arrived": ("incident", "unit"),
+    "wakeup_call": ("incident",),
+    "alarm_reported": ("incident",),
 }
 REQUIRED_DATA: dict[str, tuple[str, ...]] = {
     "drill_started": ("scenario",),
@@ -110,6 +118,10 @@ REQUIRED_DATA: dict[str, tuple[str, ...]] = {
     "message_sent": ("sender", "recipient"),
     "mutual_aid_requested": ("from_jurisdiction", "to_level"),
     "observation": ("text",),
+    "team_mobilised": ("people",),
+    "team_arrived": ("people",),
+    "wakeup_call": ("callee", "attempt", "answered"),
+    "alarm_reported": ("to", "level"),
 }
 
 _ID_FIELDS = ("incident", "unit", "inject", "depot", "post")

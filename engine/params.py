@@ -72,7 +72,8 @@ class ConditionFactors(StrictModel):
     """Multipliers applied to delays under a condition (night, weekend)."""
 
     take_alarm: Factor = 1.0
-    turnout: Factor = 1.0
+    turnout: Factor = 1.0  # a whole team's (or the rest of a team's) turn-out
+    duty_turnout: Factor = 1.0  # the duty crew's turn-out (on standby, awake)
     report: Factor = 1.0
     travel: Factor = 1.0
 
@@ -90,6 +91,8 @@ class UnitBehaviour(StrictModel):
     turnout: Dist | None = None
     productivity: Dist | None = None
     deployable_fraction: Annotated[float, Field(gt=0, le=1)] | None = None
+    duty_crew: Annotated[float, Field(gt=0, le=1)] | None = None
+    full_turnout: Dist | None = None
     first_report: Dist | None = None
     report_missed: Probability | None = None
     missing_field: Probability | None = None
@@ -104,6 +107,8 @@ class ResolvedUnitBehaviour:
     turnout: Dist
     productivity: Dist
     deployable_fraction: float
+    duty_crew: float
+    full_turnout: Dist
     first_report: Dist
     report_missed: float
     missing_field: float
@@ -133,6 +138,8 @@ class ReportParams(StrictModel):
     followup_count_error: Probability
     final_count_error: Probability
     channel: dict[Literal["first", "followup", "final"], Literal["phone", "written"]]
+    #: 接报即报: the desk that took an alarm phones it upward at once, each hop after this
+    alarm_relay: dict[UpperLevel, Dist]
     comms_lost_factor: Annotated[float, Field(ge=1, le=100)] = 3.0
 
 
@@ -160,6 +167,16 @@ class SupplyParams(StrictModel):
     truck_kind: str = "default"
 
 
+class WakingParams(StrictModel):
+    """叫应叫醒 at night: phone calls that wake the responsible leader and the off-duty team."""
+
+    answer: Dist  # ring → answered
+    no_answer: Probability  # P(a call goes unanswered)
+    timeout: Dist  # minutes before the caller gives up and calls the next in the chain
+    leader_chain: list[str] = Field(min_length=1)  # who is called for a township, in order
+    team_chain: list[str] = Field(min_length=1)  # who is called for a unit's off-duty team
+
+
 class BehaviourParams(StrictModel):
     """All behaviour parameters of one simulation. Load with :func:`load_params`."""
 
@@ -175,6 +192,7 @@ class BehaviourParams(StrictModel):
     command_post: CommandPostParams
     travel: TravelBehaviour
     supplies: SupplyParams
+    waking: WakingParams
 
     model_config = StrictModel.model_config | {"populate_by_name": True}
 

@@ -51,18 +51,23 @@ class Scene:
                 self._initial_done(inc, u)
             ctx.units.release(u, inc)
             return
-        ix = ctx.ix
+        ix, units = ctx.ix, ctx.units
         lvl = int(ix.cap_level[need.capability][u])
         kb = ctx.kb[u]
-        rate = float(ix.headcount[u] * kb.deployable_fraction
-                     * kb.productivity.sample(ctx.dr["work"])
-                     * ctx.p.on_scene.level_factor.get(lvl, 1.0))
+        prod = kb.productivity.sample(ctx.dr["work"])
+        lf = ctx.p.on_scene.level_factor.get(lvl, 1.0)
+        rate = units.full_rate[u] = float(ix.headcount[u] * kb.deployable_fraction * prod * lf)
+        if units.split[u]:  # only the duty crew is here: all of them work
+            rate = float(min(units.duty_people[u], ix.headcount[u] * kb.deployable_fraction)
+                         * prod * lf)
         ctx.log_add("task_started", ctx.env.now, inc.id, ix.unit_ids[u], None, None, None,
                     {"task": "on_scene_work", "capability": need.capability,
                      "effort": need.effort})
         need.on_scene[u] = rate
         if first and inc.spec.initial_effort is not None and rate > 0:
-            ctx.call_in(inc.spec.initial_effort / rate, self._initial_done, inc, u)
+            inc.initial_left, inc.initial_rate, inc.initial_t = (
+                inc.spec.initial_effort, rate, ctx.env.now)
+            self._initial_schedule(inc, u)
         if not need.started:
             need.started, need.last = True, ctx.env.now
             wt = ctx.p.on_scene.work_time
@@ -71,6 +76,32 @@ class Scene:
                 return
         if ctx.p.on_scene.work_time is None:
             self.reschedule(need)
+
+    def team_joined(self, u: int, need: Need) -> None:
+        """The rest of unit ``u``'s team has joined its duty crew on scene: it works at the
+        whole team's rate from now (and so does the early-stage handling it leads)."""
+        ctx = self.ctx
+        inc = need.incident
+        if need.done or u not in need.on_scene or ctx.units.on_scene_at.get(u) is not inc:
+            return
+        rate = ctx.units.full_rate[u]
+        need.on_scene[u] = rate
+        if inc.first_unit == u and not inc.initial_done and inc.initial_rate > 0:
+            now = ctx.env.now
+            inc.initial_left -= inc.initial_rate * (now - inc.initial_t)
+            inc.initial_rate, inc.initial_t = rate, now
+            self._initial_schedule(inc, u)
+        if ctx.p.on_scene.work_time is None:
+            self.reschedule(need)
+
+    def _initial_schedule(self, inc: IncidentState, u: int) -> None:
+        inc.initial_ver += 1
+        self.ctx.call_in(max(0.0, inc.initial_left) / inc.initial_rate, self._initial_due,
+                         inc, u, inc.initial_ver)
+
+    def _initial_due(self, inc: IncidentState, u: int, ver: int) -> None:
+        if inc.initial_ver == ver:
+            self._initial_done(inc, u)
 
     def _initial_done(self, inc: IncidentState, u: int) -> None:
         """The first team's early-stage handling (先期处置) is done: ``initial_response_completed``.

@@ -71,6 +71,12 @@ class Units:
         # changed meanwhile the trip takes that ETA (no second computation)
         self.eta_at_order = [0.0] * n
         self.eta_blocks = [-1] * n
+        # a team with a duty crew (units.<kind>.duty_crew < 1): the crew leaves at once, the
+        # rest assemble and follow; split[u] while only the duty crew is out
+        self.split = [False] * n
+        self.duty_people = [max(1, round(float(h) * kb.duty_crew))
+                            for h, kb in zip(ix.headcount, ctx.kb, strict=True)]
+        self.full_rate = [0.0] * n  # work rate once the whole team is on scene
 
     # ----- where units are ----------------------------------------------------------------
     def etas(self, inc: IncidentState, idx: IntArray) -> FloatArray:
@@ -125,11 +131,16 @@ class Units:
         self.job[u] = need
         self.eta_at_order[u], self.eta_blocks[u] = eta, ctx.tm.blocks.version
         self.token[u] += 1
+        self.split[u] = False
         if self.phase[u] != BASE:  # on its way back: it turns round where it is, no turn-out
             ctx.tm.lon[u], ctx.tm.lat[u] = self.position(u)
             self.returning[u] = False
             self.rolling[u] = True
             turnout = 0.0
+        elif ctx.kb[u].duty_crew < 1.0:  # the duty crew leaves at once, the rest follow
+            turnout = ctx.kb[u].turnout.sample(ctx.dr["turnout"]) * ctx.f.duty_turnout
+            self.split[u] = True
+            self._rest(u, need)
         else:  # drawn with the order, so draws follow dispatch order whenever processes run
             turnout = ctx.kb[u].turnout.sample(ctx.dr["turnout"]) * ctx.f.turnout
         self.phase[u] = TURNOUT
@@ -141,6 +152,48 @@ class Units:
         store.put(PriorityItem((SEVERITY.get(need.incident.grade, 9), ctx.env.now,
                                 self.task_seq), (need, self.token[u], turnout)))
         self._wake(u)
+
+    def _rest(self, u: int, need: Need) -> None:
+        """The off-duty rest of unit ``u``'s team: woken at night (叫醒, the team's call chain),
+        assemble (``full_turnout``), leave base (``team_mobilised``) and join the duty crew on
+        scene (``team_arrived``). A release or recall of the unit stands them down."""
+        ctx = self.ctx
+        token = self.token[u]
+
+        def assemble() -> None:
+            if self.token[u] == token:
+                full = ctx.kb[u].full_turnout.sample(ctx.dr["waking"]) * ctx.f.turnout
+                ctx.call_in(full, self._rest_leaves, u, need, token)
+
+        if ctx.waking.night:
+            ctx.waking.call(need.incident, ctx.ix.unit_ids[u], ctx.p.waking.team_chain,
+                            assemble)
+        else:
+            assemble()
+
+    def _rest_leaves(self, u: int, need: Need, token: int) -> None:
+        if self.token[u] != token:
+            return
+        ctx = self.ctx
+        ix, inc = ctx.ix, need.incident
+        loc = inc.spec.location
+        ctx.log_add("team_mobilised", ctx.env.now, inc.id, ix.unit_ids[u], None, None, None,
+                    {"people": int(ix.headcount[u]) - self.duty_people[u]})
+        road = road_minutes_between(ctx.region.travel, float(ctx.tm.speed[u]),
+                                    float(ix.lon[u]), float(ix.lat[u]), loc.lon, loc.lat,
+                                    inc.terrain) * block_factor(ctx.tm.blocks, ix.unit_ids[u],
+                                                                inc.township)
+        dur = road * ctx.p.travel.factor.sample(ctx.dr["waking"]) * ctx.f.travel
+        ctx.call_in(dur, self._rest_arrives, u, need, token)
+
+    def _rest_arrives(self, u: int, need: Need, token: int) -> None:
+        if self.token[u] != token:
+            return
+        ctx = self.ctx
+        self.split[u] = False
+        ctx.log_add("team_arrived", ctx.env.now, need.incident.id, ctx.ix.unit_ids[u], None,
+                    None, None, {"people": int(ctx.ix.headcount[u]) - self.duty_people[u]})
+        ctx.scene.team_joined(u, need)
 
     def _wake(self, u: int) -> None:
         """Make unit ``u``'s process re-read its state now (at most one wake-up at a time)."""
