@@ -96,7 +96,7 @@ def implied_grade(th: GradeThresholds, dead: int, injured: int) -> str:
     """The grade the casualties alone make (the highest whose threshold one criterion meets)."""
     counts = {"dead": dead, "injured": injured}
     for g in ("I", "II", "III"):
-        if any(counts[c] >= t[g] for c, t in th.items() if g in t):  # type: ignore[index]
+        if any(counts[c] >= t[g] for c, t in th.items() if g in t):
             return g
     return "IV"
 
