@@ -52,7 +52,11 @@ class Desks:
             olevel = ctx.ix.officer_level.get(caller.id)
             if olevel is not None:
                 level = "township" if olevel in ("village", "township") else olevel
-        j = ctx.region.ancestor(inc.township, level)  # type: ignore[arg-type]
+        region = ctx.region
+        j = region.ancestor(inc.township, level)  # type: ignore[arg-type]
+        while j is None and level != "township":  # a region without that level: the desk of
+            level = "county" if level == "city" else "township"  # the highest one it has
+            j = region.ancestor(inc.township, level)  # type: ignore[arg-type]
         return level, (j.id if j is not None else inc.township)
 
     def alarm(self, inc: IncidentState) -> None:
@@ -68,6 +72,7 @@ class Desks:
             desk = self.by_jurisdiction[jid] = Desk()
             for _ in range(ctx.p.alarm.desk_officers[level]):  # type: ignore[index]
                 ctx.env.process(self._officer(desk, level, jid))
+        ctx.officers.alarm_raised(inc)
         desk.alarms.append(inc)
         if desk.idle:  # wake the officer idle longest
             desk.idle.popleft().succeed()
@@ -99,6 +104,7 @@ class Desks:
         ctx.log_add("alarm_taken", ctx.env.now, inc.id, None, None, None, None,
                     {"level": level, "desk": desk_id(jid)})
         ctx.waking.report_upward(inc)  # 接报即报
+        ctx.officers.alarm_taken(inc)  # an expert for the categories that need one
         ctx.waking.leader_then(inc, self._notify)  # 叫应 at night, then the post is told
         request = ctx.dispatch.request
         for need in list(inc.needs):

@@ -16,7 +16,8 @@ on it, then plays the inject timeline and appends everything that happens to an
    control, handover and close (:mod:`engine.scene`);
 6. reports, supplies, complications and comms outages (:mod:`engine.reporting`,
    :mod:`engine.supplies`, :mod:`engine.complications`, :mod:`engine.comms`);
-7. wake-up calls at night and alarms phoned upward on receipt (:mod:`engine.waking`).
+7. wake-up calls at night and alarms phoned upward on receipt (:mod:`engine.waking`);
+8. information officers acting first and experts consulted (:mod:`engine.officers`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from engine.dispatch import DispatchPolicy
 from engine.dispatch_queue import QueueOrder
 from engine.dispatcher import Dispatcher
 from engine.eventlog import EventLog
+from engine.officers import Officers
 from engine.params import BehaviourParams
 from engine.rng import PURPOSES, Streams
 from engine.scene import Scene
@@ -63,6 +65,7 @@ class Drill:
         ctx.scene = Scene(ctx)
         ctx.comms = Comms(ctx)
         ctx.waking = Waking(ctx)
+        ctx.officers = Officers(ctx)
 
     @property
     def log(self) -> EventLog:

@@ -62,6 +62,7 @@ EventKind = Literal[
     "team_arrived",
     "wakeup_call",
     "alarm_reported",
+    "expert_consulted",
 ]
 EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 Source = Literal["sim", "umpire", "system"]
@@ -99,6 +100,7 @@ REQUIRED_IDS: dict[str, tuple[str, ...]] = {
     "team_arrived": ("incident", "unit"),
     "wakeup_call": ("incident",),
     "alarm_reported": ("incident",),
+    "expert_consulted": ("incident",),
 }
 REQUIRED_DATA: dict[str, tuple[str, ...]] = {
     "drill_started": ("scenario",),
@@ -122,6 +124,7 @@ REQUIRED_DATA: dict[str, tuple[str, ...]] = {
     "team_arrived": ("people",),
     "wakeup_call": ("callee", "attempt", "answered"),
     "alarm_reported": ("to", "level"),
+    "expert_consulted": ("expert", "field"),
 }
 
 _ID_FIELDS = ("incident", "unit", "inject", "depot", "post")

@@ -13,13 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, model_validator
 
 from engine.distributions import Dist, Probability
 from scenarios.loading import StrictModel, dump_yaml, load_model
-from scenarios.region import ReferenceProblems, UnitKind
+from scenarios.region import ExpertField, ReferenceProblems, UnitKind
 from scenarios.schema import AlarmSource, Grade
 
 BEHAVIOUR_SCHEMA = "blinddrill.behaviour/1"
@@ -177,6 +177,20 @@ class WakingParams(StrictModel):
     team_chain: list[str] = Field(min_length=1)  # who is called for a unit's off-duty team
 
 
+class OfficerParams(StrictModel):
+    """Information officers' first actions before any team arrives (grade IV, small effort)."""
+
+    first_action: Dist  # alarm → the officer's early-stage handling is done
+    max_effort: Annotated[float, Field(ge=0, le=10_000)]  # person-minutes one officer can do
+
+
+class ExpertParams(StrictModel):
+    """Experts consulted by the desk: category → expert fields, and the delay of advice."""
+
+    fields: dict[str, list[ExpertField]]
+    consult: Dist
+
+
 class BehaviourParams(StrictModel):
     """All behaviour parameters of one simulation. Load with :func:`load_params`."""
 
@@ -193,11 +207,18 @@ class BehaviourParams(StrictModel):
     travel: TravelBehaviour
     supplies: SupplyParams
     waking: WakingParams
+    officers: OfficerParams
+    experts: ExpertParams
 
     model_config = StrictModel.model_config | {"populate_by_name": True}
 
     @model_validator(mode="after")
     def _default_complete(self) -> BehaviourParams:
+        kinds = set(get_args(UnitKind))
+        unknown = [f"units.{k}: unknown unit kind (known: default, {', '.join(sorted(kinds))})"
+                   for k in self.units if k != "default" and k not in kinds]
+        if unknown:
+            raise ReferenceProblems(unknown)
         d = self.units.get("default")
         if d is None:
             raise ReferenceProblems(["units.default: missing (needed for unit kinds not listed)"])
