@@ -43,7 +43,7 @@ def erlang_c(c: int, lam: float, mu: float) -> tuple[float, float]:
     return p_wait, p_wait / (c * mu - lam)
 
 
-def mmc_region(c: int) -> Region:
+def mmc_region(c: int = 2) -> Region:
     units = [{"id": f"U{i}", "name": f"队{i}", "kind": "fire_rescue", "tier": "county",
               "jurisdiction": "T", "lon": LON, "lat": LAT, "headcount": 10,
               "capabilities": {"x": 1}} for i in range(c)]
@@ -58,7 +58,7 @@ def mmc_region(c: int) -> Region:
         "units": units})
 
 
-def mmc_params(shipped_delays: bool):
+def mmc_params(shipped_delays: bool = False):
     over = {"on_scene.work_time": {"dist": "exponential", "mean": 1 / MU}}
     if shipped_delays:
         shipped = load_params().dispatch.escalate_delay
