@@ -46,6 +46,7 @@ from evaluators.scorecard import (
     Stats,
     UnitCard,
 )
+from evaluators.corrections import apply_corrections
 from evaluators.table import LogTable
 from scenarios.loading import InputError
 from scenarios.region import Region, load_region
@@ -117,6 +118,7 @@ def score_records(
     drill's end (``drill_ended``, else the last event).
     """
     packs = _packs(rules)
+    records = apply_corrections(records, as_of)
     with _gc_paused():
         tab = LogTable.from_records(records, source, kinds=needed_kinds(packs), as_of=as_of)
         return score_table(tab, region=region, templates=templates, rules=packs,

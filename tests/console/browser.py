@@ -1,0 +1,101 @@
+"""Helpers for the real-browser tests: start ``blinddrill console``, drive Debian chromium.
+
+The server is the real command (``blinddrill console --db FILE --port N``) on 127.0.0.1 with a
+free port; it is ready when ``/_stcore/health`` answers ``ok``. The browser is Debian's
+``/usr/bin/chromium`` driven by Playwright for Python through ``executable_path`` (Playwright's
+own browser download is never used).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage"]
+BLINDDRILL = Path(sys.executable).with_name("blinddrill")
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """A running console server."""
+
+    proc: subprocess.Popen[bytes]
+    url: str
+    db: Path
+    log: Path
+
+    def kill9(self) -> None:
+        """Kill the server process with SIGKILL (no shutdown code runs) and reap it."""
+        os.kill(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM, then SIGKILL after 10 s)."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill9()
+
+
+def start_server(db: Path, log: Path, *extra: str, port: int | None = None,
+                 timeout: float = 60.0) -> Server:
+    """Start ``blinddrill console`` on ``db`` and wait until its health check answers."""
+    port = port or free_port()
+    out = log.open("ab")
+    proc = subprocess.Popen([str(BLINDDRILL), "console", "--db", str(db), "--port", str(port),
+                             *extra], stdout=out, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"console exited with {proc.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url + "_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return Server(proc, url, db, log)
+        except OSError:
+            pass
+        time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError(f"console did not become healthy in {timeout} s:\n{log.read_text()}")
+
+
+def launch(playwright: object) -> object:
+    """Debian chromium through Playwright (never a downloaded browser)."""
+    return playwright.chromium.launch(  # type: ignore[attr-defined]
+        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+
+
+def wait_idle(page: object, timeout: float = 30_000) -> None:
+    """Wait until Streamlit has finished the current run (its status widget is gone)."""
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+
+
+def login(page: object, url: str, name: str, password: str, landing: str) -> None:
+    """Open the console and log in; wait for the landing page's text ``landing``."""
+    page.goto(url)  # type: ignore[attr-defined]
+    page.get_by_label("用户名").fill(name)  # type: ignore[attr-defined]
+    page.get_by_label("密码").fill(password)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="登录").click()  # type: ignore[attr-defined]
+    page.get_by_text(landing).first.wait_for()  # type: ignore[attr-defined]

@@ -1,0 +1,221 @@
+"""The console in a real headless browser (Debian chromium via Playwright's executable_path)
+against ``blinddrill console`` on 127.0.0.1: the director starts the demo drill and an
+evaluator in a second context records an arrival that the director's scoreboard shows; eight
+contexts tapping at once lose and duplicate nothing; a kill -9 of the server loses no
+confirmed action and the clock continues; an observation with ``<script>`` and Markdown is
+shown as text."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser import BLINDDRILL, CHROMIUM, Server, free_port, launch, login, start_server
+from consolehelp import PASSWORDS
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium (make browser-deps)"),
+]
+TIMEOUT = 180_000  # a loaded 2-core machine (the full suite beside it) is slow
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def server(demo_template: Path, tmp_path: Path) -> Iterator[Server]:
+    """``blinddrill console`` on a copy of the demo store."""
+    db = tmp_path / "drill.db"
+    shutil.copy(demo_template, db)
+    srv = start_server(db, tmp_path / "console.log")
+    yield srv
+    srv.stop()
+
+
+def _service(db: Path) -> Any:
+    from live.service import LiveService
+
+    return LiveService(db, create=False)
+
+
+def _page(browser: Any, width: int = 1366) -> Any:
+    ctx = browser.new_context(viewport={"width": width, "height": 1000}, locale="zh-CN")
+    ctx.set_default_timeout(TIMEOUT)
+    return ctx.new_page()
+
+
+def _tap(page: Any, key: str) -> None:
+    page.locator(f".st-key-{key} button").click()
+
+
+def _wait_count(page: Any, n: int) -> None:
+    page.get_by_text(f"本人已记录 {n} 条").wait_for()
+
+
+def _start_in_service(db: Path) -> tuple[Any, Any, Any]:
+    """Unlock, start and release the first incident through the service (another process
+    than the server: only the store is shared)."""
+    svc = _service(db)
+    boss = svc.login("director", PASSWORDS["director"])
+    svc.unlock(boss, "DEMO", "demo-passphrase")
+    svc.start(boss, "DEMO")
+    first = next(v for v in svc.msel(boss, "DEMO") if v.kind == "incident")
+    svc.release(boss, "DEMO", first.id)
+    return svc, boss, first
+
+
+def test_readme_command_opens_the_demo_console(browser: Any, tmp_path: Path) -> None:
+    db = tmp_path / "fresh" / "drill.db"
+    srv = start_server(db, tmp_path / "demo.log", "--demo")
+    try:
+        out = srv.log.read_text(encoding="utf-8")
+        assert "DEMO" in out and "sha256:" in out and "demo-director" in out
+        assert srv.url in out.replace("127.0.0.1:", "127.0.0.1:")
+        page = _page(browser)
+        login(page, srv.url, "director", "demo-director", "承诺值(演练前公布)")
+        page.get_by_text("已封存,待解锁").first.wait_for()
+    finally:
+        srv.stop()
+
+
+def test_director_starts_evaluator_records_arrival_director_scoreboard_changes(
+        browser: Any, server: Server) -> None:
+    d = _page(browser)
+    login(d, server.url, "director", "demo-director", "承诺值(演练前公布)")
+    d.get_by_label("情景口令").fill("demo-passphrase")
+    d.get_by_role("button", name="解锁情景").click()
+    d.get_by_role("button", name="开始演练").click()
+    d.get_by_text("进行中").first.wait_for()
+    d.get_by_role("link", name="注入事件").click()
+    d.get_by_text("注入事件看板").wait_for()
+    _tap(d, "act_release")
+    d.get_by_text("released at").wait_for()
+    d.get_by_role("link", name="计分板").click()
+    d.get_by_text("计分板(实时)").wait_for()
+    board = d.locator("[data-testid='stTable']")
+    board.wait_for()
+    assert "●" not in board.inner_text()
+
+    e = _page(browser, 768)
+    login(e, server.url, "umpire1", "demo-umpire1", "本人已记录 0 条")
+    _tap(e, "tap_alarm_taken")
+    _wait_count(e, 1)
+    d.get_by_text("○").first.wait_for()  # the 10 minutes to arrive are running
+    assert "●" not in board.inner_text()
+    e.get_by_role("combobox", name="队伍").click()
+    e.get_by_role("option").nth(1).click()  # the first team (0 is "no particular team")
+    e.locator(".st-key-tap_unit_arrived button:not([disabled])").wait_for()
+    _tap(e, "tap_unit_arrived")
+    _wait_count(e, 2)
+    e.get_by_text("已记录:到场").wait_for()
+    # the director did nothing: the scoreboard's fragment refreshes by itself
+    d.get_by_text("●").first.wait_for(timeout=30_000)
+    assert "达标" in board.inner_text()
+    svc = _service(server.db)
+    boss = svc.login("director", PASSWORDS["director"])
+    arrived = [r for r in svc.log(boss, "DEMO") if r["kind"] == "unit_arrived"]
+    assert len(arrived) == 1 and arrived[0]["data"]["author"] == "umpire1"
+
+
+def test_eight_contexts_tapping_at_once_lose_and_duplicate_nothing(
+        browser: Any, server: Server) -> None:
+    svc, boss, first = _start_in_service(server.db)
+    names = [f"ump{k}" for k in range(8)]
+    for n in names:
+        svc.add_user(boss, n, "evaluator", f"pw-{n}-secret")
+    pages = []
+    for n in names:
+        p = _page(browser, 768)
+        login(p, server.url, n, f"pw-{n}-secret", "本人已记录 0 条")
+        p.locator(".st-key-tap_alarm_taken button").wait_for()
+        pages.append(p)
+    taps = 4
+    for k in range(1, taps + 1):
+        for p in pages:  # eight taps in flight at once
+            _tap(p, "tap_alarm_taken")
+        for p in pages:
+            _wait_count(p, k)
+    recs = [r for r in svc.log(boss, "DEMO") if r["kind"] == "alarm_taken"]
+    assert Counter(r["data"]["author"] for r in recs) == {n: taps for n in names}
+    ids = [r["data"]["action_id"] for r in recs]
+    assert len(set(ids)) == len(ids) == 8 * taps
+    assert svc.verify(boss, "DEMO").ok
+
+
+def test_kill_9_mid_drill_keeps_every_confirmed_action_and_the_clock(
+        browser: Any, server: Server) -> None:
+    svc, boss, first = _start_in_service(server.db)
+    e = _page(browser, 768)
+    login(e, server.url, "umpire1", "demo-umpire1", "本人已记录 0 条")
+    for k, key in enumerate(("tap_alarm_taken", "tap_commander_designated",
+                             "tap_incident_controlled"), start=1):
+        _tap(e, key)
+        _wait_count(e, k)  # confirmed on screen: committed before the page said so
+    before = svc.status(boss, "DEMO").drill_min
+    server.kill9()
+    assert server.proc.returncode == -9
+    time.sleep(1.0)
+    port = int(server.url.rsplit(":", 1)[1].strip("/"))
+    again = start_server(server.db, server.log, port=port)
+    try:
+        login(e, again.url, "umpire1", "demo-umpire1", "本人已记录 3 条")
+        mine = [r for r in svc.log(boss, "DEMO") if r["data"].get("author") == "umpire1"]
+        assert [r["kind"] for r in mine] == ["alarm_taken", "commander_designated",
+                                             "incident_controlled"]
+        assert svc.verify(boss, "DEMO").ok
+        after = svc.status(boss, "DEMO").drill_min
+        assert after > before, "the clock continues from the stored start"
+        shown = e.locator("[data-testid='stMetricValue']").first.inner_text()
+        m = re.match(r"(\d+) 分 (\d+) 秒", shown)
+        assert m and int(m[1]) * 60 + int(m[2]) >= int(before * 60)
+    finally:
+        again.stop()
+        server.proc = again.proc
+
+
+def test_an_observation_with_script_and_markdown_is_shown_as_text(
+        browser: Any, server: Server) -> None:
+    _start_in_service(server.db)
+    e = _page(browser, 768)
+    login(e, server.url, "umpire1", "demo-umpire1", "本人已记录 0 条")
+    note = ('<script>window.__xss = 1</script> **粗体** <img src=x '
+            'onerror="window.__xss = 2"> [链接](http://example.invalid)')
+    e.get_by_label("观察内容").fill(note)
+    e.get_by_role("button", name="保存观察记录").click()
+    _wait_count(e, 1)
+    e.get_by_text("<script>window.__xss = 1</script>", exact=False).first.wait_for()
+    assert e.evaluate("() => window.__xss") is None
+    assert e.locator("strong", has_text="粗体").count() == 0
+    assert e.locator("a[href='http://example.invalid']").count() == 0
+    assert e.locator("img[src='x']").count() == 0
+
+
+def test_console_command_is_the_server_process(tmp_path: Path, demo_template: Path) -> None:
+    """``blinddrill console`` replaces itself with the server: the pid is the server's."""
+    db = tmp_path / "drill.db"
+    shutil.copy(demo_template, db)
+    port = free_port()
+    log = tmp_path / "c.log"
+    srv = start_server(db, log, port=port)
+    try:
+        cmd = Path(f"/proc/{srv.proc.pid}/cmdline").read_bytes().split(b"\0")
+        assert b"streamlit" in cmd and b"run" in cmd
+    finally:
+        srv.stop()
+    assert subprocess.run([str(BLINDDRILL), "console", "--help"], capture_output=True,
+                          check=True).returncode == 0

@@ -1,0 +1,298 @@
+"""AppTest runs of every console page as each role: login, refusals, release, recording,
+corrections, the scoreboard's values, hold/resume, review. The service underneath is the real
+one on a copy of the demo store (with a manual clock), so what the page shows and what the
+store holds are checked together."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from consolehelp import Console, app_test, page_test, texts
+
+from ui.console.views import ROLE_PAGES
+
+
+def test_login_refuses_a_wrong_password_then_lands_on_the_role_page(console: Console) -> None:
+    at = app_test().run()
+    assert not at.exception
+    at.text_input(key="login_user").input("director")
+    at.text_input(key="login_password").input("wrong-password")
+    at.button[0].click()  # the form's submit button
+    at.run()
+    assert "用户名或密码不正确。" in texts(at)
+    assert "principal" not in at.session_state
+    at.text_input(key="login_password").input("demo-director")
+    at.button[0].click()
+    at.run()
+    assert not at.exception
+    assert at.session_state["principal"].role == "director"
+    assert any("sha256:" in c.value for c in at.code), "the director lands on the desk"
+
+
+def test_navigation_lists_per_role() -> None:
+    assert "scoreboard" in ROLE_PAGES["evaluator"] and "scoreboard" in ROLE_PAGES["director"]
+    for role in ("controller", "trainer", "observer"):
+        assert "scoreboard" not in ROLE_PAGES[role]
+    for role in ("controller", "evaluator", "trainer", "observer"):
+        assert "injects" not in ROLE_PAGES[role] and "users" not in ROLE_PAGES[role]
+
+
+def _msel(c: Console) -> list[Any]:
+    return c.svc.msel(c.director(), "DEMO")
+
+
+def test_every_page_of_every_role_runs_in_both_languages(console: Console) -> None:
+    console.start()
+    for role_user in ("director", "umpire1", "controller1", "trainer1"):
+        p = console.who(role_user)
+        for page_id in ROLE_PAGES[p.role]:
+            for lang in ("zh", "en"):
+                at = page_test(page_id, p, lang).run()
+                assert not at.exception, (role_user, page_id, lang, at.exception)
+                shown = texts(at)
+                assert "操作未完成" not in shown and "Not done" not in shown, (page_id, shown)
+                if lang == "en":
+                    assert "演练时间" not in shown, f"{page_id}: Chinese left in English"
+
+
+def test_an_evaluator_never_sees_an_unreleased_inject(console: Console) -> None:
+    boss = console.start()
+    msel = _msel(console)
+    ump = console.who("umpire1")
+    at = page_test("evaluator", ump).run()
+    assert not at.exception
+    shown = texts(at)
+    assert "尚无已发布的事件。" in shown
+    for v in msel:
+        assert v.message not in shown and f"{v.id} " not in shown
+    first = next(v for v in msel if v.kind == "incident")
+    console.svc.release(boss, "DEMO", first.id)
+    at = page_test("evaluator", ump).run()
+    radios = at.radio(key="ev_inc")
+    assert radios.options[0].startswith(first.incident)
+    others = {v.incident for v in msel if v.kind == "incident" and v.id != first.id}
+    assert not any(o.split(" ")[0] in others for o in radios.options)
+    # the scoreboard of an evaluator and the pages hidden from them refuse in the service too
+    at = page_test("injects", ump).run()
+    assert "您的角色无权查看此内容。" in texts(at)
+    at = page_test("users", ump).run()
+    assert "您的角色无权查看此内容。" in texts(at)
+
+
+def test_director_releases_from_the_board_and_a_second_release_is_a_no_op(
+        console: Console) -> None:
+    console.start()
+    boss = console.director()
+    at = page_test("injects", boss).run()
+    assert not at.exception
+    board = at.dataframe[0].value
+    assert list(board.iloc[:, 0]) == [v.id for v in _msel(console)]
+    target = at.selectbox(key="act_inject").value
+    at.button(key="act_release").click().run()
+    assert not at.exception
+    assert [r["inject"] for r in console.records("inject_released")] == [target]
+    # another director tab releases the same inject: first writer won, nothing repeated
+    res = console.svc.release(console.director(), "DEMO", target)
+    assert not res.done and len(console.records("inject_released")) == 1
+    at = page_test("injects", boss).run()
+    assert "已发布" in at.dataframe[0].value.to_csv()
+
+
+def _release_first_incident(c: Console) -> Any:
+    boss = c.director()
+    first = next(v for v in _msel(c) if v.kind == "incident")
+    c.svc.release(boss, "DEMO", first.id)
+    return first
+
+
+def test_recording_is_one_tap_one_record_even_if_the_tap_arrives_twice(
+        console: Console) -> None:
+    console.start()
+    first = _release_first_incident(console)
+    ump = console.who("umpire1")
+    at = page_test("evaluator", ump).run()
+    at.button(key="tap_alarm_taken").click().run()
+    assert not at.exception
+    taken = console.records("alarm_taken")
+    assert len(taken) == 1 and taken[0]["incident"] == first.incident
+    assert taken[0]["source"] == "umpire" and taken[0]["data"]["author"] == "umpire1"
+    assert "已记录:接警" in texts(at)
+    # Streamlit delivers the same tap again (a rerun of the old click, or a retry): same id
+    at.session_state["_action_ids"] = {"tap_alarm_taken": taken[0]["data"]["action_id"]}
+    at.button(key="tap_alarm_taken").click().run()
+    assert len(console.records("alarm_taken")) == 1
+    assert "已由他人处理" in texts(at)
+    # a new tap is a new action
+    at.button(key="tap_alarm_taken").click().run()
+    assert len(console.records("alarm_taken")) == 2
+
+
+def test_unit_taps_need_a_team_and_record_it(console: Console) -> None:
+    console.start()
+    first = _release_first_incident(console)
+    ump = console.who("umpire1")
+    at = page_test("evaluator", ump).run()
+    assert at.button(key="tap_unit_arrived").disabled
+    unit = at.selectbox(key=f"ev_unit_{first.incident}").options[1]
+    region = console.svc.region("DEMO")
+    uid = next(u.id for u in region.units if u.name == unit)
+    at.selectbox(key=f"ev_unit_{first.incident}").set_value(uid).run()
+    at.button(key="tap_unit_arrived").click().run()
+    arr = console.records("unit_arrived")
+    assert [(r["incident"], r["unit"]) for r in arr] == [(first.incident, uid)]
+
+
+def test_a_correction_names_the_corrected_record(console: Console) -> None:
+    console.start()
+    _release_first_incident(console)
+    ump = console.who("umpire1")
+    at = page_test("evaluator", ump).run()
+    at.button(key="tap_incident_controlled").click().run()
+    seq = console.records("incident_controlled")[0]["seq"]
+    at.button(key=f"fix_{seq}").click().run()
+    at.text_input(key=f"fix_note_{seq}").input("误点")
+    at.button(key=f"FormSubmitter:fix_form_{seq}-撤销此条").click().run()
+    assert not at.exception
+    fixes = console.records("record_corrected")
+    assert [(f["data"]["corrects"], f["data"]["reason"]) for f in fixes] == [(seq, "误点")]
+    assert f"已更正第 {seq} 条" in texts(at)
+    assert not any(b.key == f"fix_{seq}" for b in at.button), "a corrected record is done"
+
+
+def test_scoreboard_shows_met_running_and_breached_clocks(console: Console) -> None:
+    console.start()
+    first = _release_first_incident(console)
+    ump = console.who("umpire1")
+    inc = first.incident
+    svc = console.svc
+    for kind, data in (("alarm_raised", {"level": "township"}),
+                       ("alarm_taken", {"level": "township"})):
+        svc.record(ump, "DEMO", kind, action_id=f"a-{kind}-0001", incident=inc, data=data)
+    console.clock.advance(3 * 60)  # 3 minutes after the alarm: arrive (10 min) still running
+    at = page_test("scoreboard", ump).run()
+    assert not at.exception
+    row = at.table[0].value.iloc[0].to_dict()
+    cells = " | ".join(str(v) for v in row.values())
+    assert "达标" in cells, cells  # alarm taken at once
+    assert "剩余 7.0 分" in cells, cells  # the 10 minutes to arrive: 7 left
+    assert "超时" not in cells and "超出" not in cells
+    console.clock.advance(9 * 60)  # 12 minutes: no unit on scene, the 10 minutes have passed
+    at = page_test("scoreboard", ump).run()
+    cells = " | ".join(str(v) for v in at.table[0].value.iloc[0].to_dict().values())
+    shown = texts(at)
+    # the evaluators censor at "now": the breach is flagged while the clock still runs
+    assert "超时 超出 2.0 分" in cells, cells
+    assert any(e.value.endswith(": 10分钟到场") for e in at.error), shown
+    unit = next(u.id for u in svc.region("DEMO").units)
+    svc.record(ump, "DEMO", "unit_arrived", action_id="a-arrived-0001", incident=inc,
+               unit=unit)
+    at = page_test("scoreboard", ump).run()
+    cells = " | ".join(str(v) for v in at.table[0].value.iloc[0].to_dict().values())
+    assert "超出" in cells, f"12 minutes to arrive breaches the 10: {cells}"
+
+
+def test_hold_and_resume_from_the_desk(console: Console) -> None:
+    console.start()
+    boss = console.director()
+    at = page_test("director", boss).run()
+    at.text_input(key="hold_reason").input("天气")
+    at.button(key="hold").click().run()
+    assert not at.exception
+    assert console.svc.status(boss, "DEMO").status == "held"
+    assert "已暂停" in texts(at)
+    t_held = console.svc.status(boss, "DEMO").drill_min
+    console.clock.advance(600)
+    assert console.svc.status(boss, "DEMO").drill_min == t_held  # the clock stopped
+    at.button(key="resume").click().run()
+    assert console.svc.status(boss, "DEMO").status == "running"
+    kinds = [r["kind"] for r in console.records()]
+    assert kinds[-2:] == ["drill_held", "drill_resumed"]
+    assert console.records("drill_held")[0]["data"]["reason"] == "天气"
+
+
+def test_controller_sees_only_due_injects_and_taps_delivered(console: Console) -> None:
+    console.start()
+    ctl = console.who("controller1")
+    at = page_test("controller", ctl).run()
+    assert "暂无到期的注入事件。" in texts(at)
+    first = min(_msel(console), key=lambda v: v.due_t)
+    console.clock.advance(first.due_t * 60 + 1)
+    at = page_test("controller", ctl).run()
+    shown = texts(at)
+    assert first.message in shown
+    later = [v for v in _msel(console) if v.due_t > first.due_t + 1]
+    assert all(v.message not in shown for v in later)
+    at.button(key=f"delivered_{first.id}").click().run()
+    rel = console.records("inject_released")
+    assert [(r["inject"], r["data"]["author"]) for r in rel] == [(first.id, "controller1")]
+
+
+def test_observation_text_is_kept_as_typed(console: Console) -> None:
+    console.start()
+    _release_first_incident(console)
+    ump = console.who("umpire1")
+    note = "<script>alert(1)</script> **加粗** # 标题"
+    at = page_test("evaluator", ump).run()
+    at.text_area(key="obs_text").input(note)
+    at.radio(key="obs_rating").set_value("M")
+    at.button(key="FormSubmitter:observation-保存观察记录").click().run()
+    assert not at.exception
+    obs = console.records("observation")
+    assert [(o["data"]["text"], o["data"]["rating"]) for o in obs] == [(note, "M")]
+    assert note in [t.value for t in at.text]  # st.text: shown verbatim, not Markdown
+    assert all(note not in m.value for m in at.markdown)
+
+
+def test_director_adds_a_user_and_reads_the_audit_trail(console: Console) -> None:
+    boss = console.director()
+    at = page_test("users", boss).run()
+    at.text_input(key="nu_name").input("umpire3")
+    at.selectbox(key="nu_role").set_value("evaluator")
+    at.text_input(key="nu_pw").input("demo-umpire3")
+    at.button(key="FormSubmitter:add_user-添加人员").click().run()
+    assert not at.exception
+    assert {"name": "umpire3", "role": "evaluator", "active": "true"} in \
+        console.svc.users(boss)
+    console.svc.login("umpire3", "demo-umpire3")
+    trail = at.dataframe[1].value.to_csv()
+    assert "添加人员" in trail and "umpire3:evaluator" in trail
+
+
+def test_trainer_reviews_the_ended_drill_with_downloads(console: Console) -> None:
+    boss = console.start()
+    first = _release_first_incident(console)
+    ump = console.who("umpire1")
+    for k, kind in enumerate(("alarm_raised", "alarm_taken")):
+        console.svc.record(ump, "DEMO", kind, action_id=f"rv-{k:06d}", incident=first.incident,
+                           data={"level": "county"})
+    console.svc.observe(ump, "DEMO", "<b>not bold</b>", action_id="rv-obs-0001", rating="S")
+    trainer = console.who("trainer1")
+    at = page_test("review", trainer).run()
+    assert "演练结束后才能复盘。" in texts(at)
+    console.clock.advance(120)
+    console.svc.end(boss, "DEMO", "test")
+    at = page_test("review", trainer).run()
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "承诺值核验通过" in shown
+    assert "<b>not bold</b>" in [t.value for t in at.text]
+    labels = {b.label for b in at.get("download_button")}
+    assert {"评估报告(网页)", "评估报告(Word)", "主情景事件清单(表格)",
+            "导出的演练记录(压缩包)"} <= labels
+    charts = [e for e in at.main if type(e).__name__ == "Image"]
+    assert len(charts) >= 3, "distributions, compliance, timeliness (+ timeline) charts"
+    run = console.db.with_name("drill-runs") / "DEMO"
+    assert (run / "events.jsonl").is_file() and (run / "inputs" / "sealed.json").is_file()
+
+
+def test_simulation_lab_predicts_compliance_with_a_progress_bar(console: Console) -> None:
+    console.start()
+    boss = console.director()
+    at = page_test("simlab", boss).run()
+    at.number_input(key="lab_n").set_value(2)
+    at.button(key="FormSubmitter:lab-开始模拟").click().run()
+    assert not at.exception, at.exception
+    msg = at.success[0].value
+    assert msg.startswith("预计 1-10-15 达标率")
+    reps = sorted((console.db.with_name("drill-runs") / "DEMO" / "baseline").iterdir())
+    assert [p.name for p in reps] == ["rep-001", "rep-002"]

@@ -1,0 +1,123 @@
+"""Pieces every page uses: the drill picker, the clock line, service errors, formatting.
+
+All of it reads through :class:`live.service.LiveService`; nothing here computes a score,
+a due time or a clock (the service does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import streamlit as st
+
+from live.accounts import AuthError
+from live.recording import RecordingError
+from live.secrecy import WrongPassphrase
+from live.service import DrillStatus, Forbidden, LiveError
+from ui.console.state import logout, service, t, user
+from ui.console.strings import STRINGS
+
+#: seconds between two refreshes of a page's read-only fragment (clock, board, scoreboard).
+REFRESH_S = 5.0
+
+#: errors of the service a page shows as a message (never a traceback).
+SERVICE_ERRORS = (LiveError, RecordingError, WrongPassphrase, ValueError)
+
+
+@contextmanager
+def guarded() -> Iterator[None]:
+    """Show a service refusal or error as a message; a lost login sends back to the login."""
+    try:
+        yield
+    except Forbidden:
+        st.error(t("refused"))
+    except AuthError:
+        logout()
+        st.rerun()
+    except SERVICE_ERRORS as exc:
+        st.error(t("error", msg=""))
+        st.caption(str(exc))
+
+
+def minutes(t_min: float) -> str:
+    """Drill time as ``M 分 SS 秒`` / ``M min SS s``."""
+    total = max(0, int(round(t_min * 60)))
+    return t("clock_value", m=total // 60, s=total % 60)
+
+
+def method_name(method: str) -> str:
+    """A delivery method in words."""
+    key = f"method_{method}"
+    return t(key) if key in STRINGS else method
+
+
+def subject_of(v: Any) -> str:
+    """An inject's subject in words (a complication's subject is its type)."""
+    key = f"cx_{v.subject}"
+    if key in STRINGS:
+        return t(key)
+    return str(v.subject or v.message[:60])
+
+
+def audit_action(action: str) -> str:
+    """An audit trail action in words."""
+    key = f"audit_{action}"
+    return t(key) if key in STRINGS else action
+
+
+def state_label(s: DrillStatus) -> str:
+    """The drill's state in words (sealed/locked/ready/running/held/ended)."""
+    if s.status == "created":
+        return t("state_ready") if s.unlocked else t("state_locked")
+    return t({"running": "state_running", "held": "state_held",
+              "ended": "state_ended"}.get(s.status, "state_sealed"))
+
+
+def pick_drill() -> DrillStatus | None:
+    """The drill this tab works on: the only one, or the one picked (default: the newest
+    not ended). None (with a note) when the store has no drill yet."""
+    drills = service().drills(user())
+    if not drills:
+        st.info(t("no_drill"))
+        return None
+    ids = [d.id for d in drills]
+    if st.session_state.get("drill") not in ids:
+        live = [d.id for d in drills if d.status != "ended"]
+        st.session_state["drill"] = (live or ids)[-1]
+    if len(drills) > 1:
+        labels = {d.id: f"{d.title or d.id} · {state_label(d)}" for d in drills}
+        st.selectbox(t("drill_pick"), ids, format_func=labels.__getitem__, key="drill")
+    return next(d for d in drills if d.id == st.session_state["drill"])
+
+
+def clock_line(s: DrillStatus) -> None:
+    """Drill time and state as metrics (what every role may know)."""
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("clock"), minutes(s.drill_min) if s.started_wall else t("not_started"))
+    c2.metric(t("state"), state_label(s))
+    c3.metric(t("released_count"), f"{s.released}/{s.injects}")
+
+
+def live_fragment(draw: Callable[[DrillStatus], Any], drill: str,
+                  watch: Callable[[DrillStatus], object] | None = None) -> None:
+    """Run ``draw(status)`` in the page's one read-only fragment, refreshed every
+    :data:`REFRESH_S` seconds. ``watch(status)`` returns what the widgets outside the fragment
+    depend on (e.g. the due injects' ids); when it changes the whole page reruns, so input
+    widgets stay outside the fragment and still follow the drill."""
+    key = f"_watch_{drill}"
+
+    @st.fragment(run_every=REFRESH_S)
+    def _fragment() -> None:
+        with guarded():
+            s = service().status(user(), drill)
+            draw(s)
+            if watch is not None:
+                seen = watch(s)
+                if key in st.session_state and st.session_state[key] != seen:
+                    st.session_state[key] = seen
+                    st.rerun(scope="app")
+                st.session_state[key] = seen
+
+    _fragment()

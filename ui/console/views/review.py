@@ -1,0 +1,66 @@
+"""The trainer's review (director too): after the drill, the charts, the revealed scenario
+with its commitment check, the comparison with a simulated baseline, the observations, and
+downloads of the HTML and Word AAR/IP, the MSEL and the exported run.
+
+The drill is exported through the service (a run directory, the layout ``simulate`` writes)
+and everything else is the existing report code (:mod:`ui.console.review_view`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from live.service import DrillStatus
+from ui.console.common import clock_line, guarded, pick_drill
+from ui.console.review_view import draw_review
+from ui.console.state import db_path, service, t, user
+
+
+def run_dir_of(drill: str) -> Path:
+    """Where the console exports a drill (beside the store: ``<db>-runs/<drill>``)."""
+    db = db_path()
+    return db.with_name(db.stem + "-runs") / drill
+
+
+def export(s: DrillStatus) -> Path:
+    """Export ``s`` (again, if the log grew since) and return the run directory."""
+    out = run_dir_of(s.id)
+    ev = out / "events.jsonl"
+    fresh = ev.is_file() and sum(1 for _ in ev.open("rb")) == s.events
+    if not fresh:
+        service().export(user(), s.id, out, command=["blinddrill", "console"],
+                         overwrite=True)
+    return out
+
+
+def observations(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The observation records as the page lists them."""
+    return [{"time": f"t={r['data'].get('observed_t', r['t']):.1f}",
+             "author": r["data"].get("author", ""), "inject": r["inject"],
+             "capability": r["data"].get("capability", ""),
+             "rating": r["data"].get("rating", ""), "text": r["data"].get("text", "")}
+            for r in records if r["kind"] == "observation"]
+
+
+def page() -> None:
+    """Draw the review of the picked drill once it has ended."""
+    with guarded():
+        s = pick_drill()
+        if s is None:
+            return
+        clock_line(s)
+        if s.status != "ended":
+            st.info(t("review_wait"))
+            return
+        if not s.unlocked:
+            st.warning(t("state_locked"))
+            return
+        from scenarios.sealing import read_sealed
+
+        out = export(s)
+        sealed = read_sealed(out / "inputs" / "sealed.json")
+        recs = service().log(user(), s.id)
+        draw_review(out, sealed.scenario, sealed.document, observations(recs))
