@@ -16,20 +16,20 @@ from engine.state import CommsOutage, IncidentState
 from scenarios.schema import ComplicationInject
 
 if TYPE_CHECKING:
-    from engine.drill import Drill
+    from engine.context import DrillContext
 
 _GRADE_RANK = {"IV": 0, "III": 1, "II": 2, "I": 3}
 
 
-def apply(d: Drill, inj: ComplicationInject) -> None:
+def apply(d: DrillContext, inj: ComplicationInject) -> None:
     """Log and apply one complication inject."""
     c = inj.complication
     fields = c.model_dump(mode="json", exclude_none=True,
                           exclude={"requires", "incident", "unit", "depot"})
     if c.requires:
         fields["requires"] = [r.model_dump() for r in c.requires]
-    d.emit("complication_applied", inject=inj.id, incident=c.incident, unit=c.unit,
-           depot=c.depot, **fields)
+    d.log_add("complication_applied", d.env.now, c.incident, c.unit, inj.id, c.depot, None,
+              fields)
     until = d.env.now + c.duration_min if c.duration_min is not None else float("inf")
     inc = d.incidents.get(c.incident) if c.incident else None
     if c.type == "road_blocked":
@@ -63,32 +63,34 @@ def apply(d: Drill, inj: ComplicationInject) -> None:
                               _replace, d, i, i.commander)
 
 
-def _escalate(d: Drill, inc: IncidentState, grade: str, inj: ComplicationInject) -> None:
+def _escalate(d: DrillContext, inc: IncidentState, grade: str, inj: ComplicationInject) -> None:
     c = inj.complication
     reopen = inc.controlled and bool(c.requires)
     if _GRADE_RANK[grade] > _GRADE_RANK[inc.grade] or reopen:
         new = grade if _GRADE_RANK[grade] > _GRADE_RANK[inc.grade] else inc.grade
         if reopen:
-            d.emit("incident_escalated", incident=inc.id, inject=inj.id, grade=new,
-                   grade_from=inc.grade, reopened=True)
+            d.log_add("incident_escalated", d.env.now, inc.id, None, inj.id, None, None,
+                      {"grade": new, "grade_from": inc.grade, "reopened": True})
         else:
-            d.emit("incident_escalated", incident=inc.id, inject=inj.id, grade=new,
-                   grade_from=inc.grade)
+            d.log_add("incident_escalated", d.env.now, inc.id, None, inj.id, None, None,
+                      {"grade": new, "grade_from": inc.grade})
         inc.grade = new
+        for need in inc.needs:  # waiting requirements move up with the grade
+            d.dispatch.queue.resort(need)
     if reopen:  # new work after control: the incident is open again until it is done
         inc.controlled = inc.closed = False
         inc.rounds += 1
     for r in c.requires:
-        need = d._need(inc, r.capability, r.effort, r.units, r.min_level)
+        need = d.scene.need(inc, r.capability, r.effort, r.units, r.min_level)
         inc.needs.append(need)
         if inc.desk_jurisdiction:
-            d.request(need, inc.desk_level, inc.desk_jurisdiction)
+            d.dispatch.request(need, inc.desk_level, inc.desk_jurisdiction)
 
 
-def _replace(d: Drill, inc: IncidentState, old: int | None) -> None:
+def _replace(d: DrillContext, inc: IncidentState, old: int | None) -> None:
     if inc.closed:
         return
-    others = [u for u, i in d.on_scene_at.items() if i is inc and u != old]
+    others = [u for u, i in d.units.on_scene_at.items() if i is inc and u != old]
     new = min(others) if others else old
     if new is not None:
-        d.designate(inc, new, "replacement")
+        d.scene.designate(inc, new, "replacement")

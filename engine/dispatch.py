@@ -1,49 +1,148 @@
 """Dispatch policies: which available units a duty desk sends to a requirement.
 
 A policy sees only what a real desk would: the candidate units it commands (capable, available,
-in scope), their road ETAs to the scene from where they are now, and how many units are wanted. The
-default, :class:`NearestEta`, sends the nearest capable available units by ETA; escalation
-township → county → city and mutual aid are handled by the engine, which calls the policy once
-per level with that level's scope.
+in scope), their road ETAs to the scene from where they are now, how many units are wanted, the
+capability and the hazard site of the incident. Policies are plug-ins: pass one to
+:func:`engine.simulation.simulate` (``policy=``) or name one in the behaviour parameters
+(``dispatch.policy``). Escalation township → county → city, mutual aid and the waiting queue
+are the engine's (:mod:`engine.dispatch_queue`); the policy is called once per level with that
+level's scope.
+
+Shipped policies (the default, ``dispatcher``, is documented in docs/engine.md):
+
+- :class:`NearestEta` — the nearest capable available units by ETA;
+- :class:`SpecialistFirst` — a specialist team for the capability (the forest brigade to a
+  forest fire, a hazmat team to a chemical leak) first when it is at most ``tolerance_min``
+  road minutes further than the nearest candidate; the rest by ETA;
+- :class:`OwnSiteFirst` — the enterprise (or mine) team whose own site is burning goes first,
+  wherever the others are; then another policy for the rest;
+- ``dispatcher`` — own site first, then specialist first, then nearest: what a duty desk does.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
+from scenarios.region import Unit
+
 IntArray = npt.NDArray[np.intp]
 FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class DispatchRequest:
+    """What the desk knows when it chooses units for one requirement at one level."""
+
+    candidates: IntArray  # unit indices (capable, available, in scope), in region order
+    eta: FloatArray  # eta[k]: candidate k's road minutes (inf = unreachable)
+    wanted: int
+    capability: str
+    site: str | None  # the incident's hazard site, if any
+    units: Sequence[Unit]  # every unit of the region, by index
 
 
 class DispatchPolicy(Protocol):
     """Chooses units for one requirement at one level."""
 
-    def choose(self, candidates: IntArray, eta: FloatArray, wanted: int) -> list[int]:
-        """Up to ``wanted`` unit indices from ``candidates`` (capable, available, in scope, in
-        region order); ``eta[k]`` is candidate ``k``'s road minutes (``inf`` = unreachable)."""
+    def choose(self, req: DispatchRequest) -> list[int]:
+        """Up to ``req.wanted`` unit indices from ``req.candidates`` (never an unreachable
+        one), in the order they are dispatched."""
         ...
+
+
+def _by_eta(req: DispatchRequest, ks: npt.NDArray[np.intp] | None = None) -> list[int]:
+    """Positions ``ks`` (default: all) of reachable candidates, nearest first (stable)."""
+    eta = req.eta
+    order = np.argsort(eta, kind="stable") if ks is None else ks[np.argsort(eta[ks],
+                                                                            kind="stable")]
+    return order[np.isfinite(eta[order])].tolist()  # type: ignore[no-any-return]
 
 
 class NearestEta:
     """Nearest capable available units by ETA; ties broken by unit order in the region."""
 
-    def choose(self, candidates: IntArray, eta: FloatArray, wanted: int) -> list[int]:
+    def choose(self, req: DispatchRequest) -> list[int]:
         """The ``wanted`` reachable candidates with the smallest ETA, nearest first."""
-        if wanted <= 0 or candidates.size == 0:
+        wanted, cand, eta = req.wanted, req.candidates, req.eta
+        if wanted <= 0 or cand.size == 0:
             return []
         if wanted == 1:
             k = int(np.argmin(eta))
-            return [int(candidates[k])] if np.isfinite(eta[k]) else []
-        order = np.argsort(eta, kind="stable")[:wanted]
-        return [int(candidates[k]) for k in order if np.isfinite(eta[k])]
+            return [int(cand[k])] if np.isfinite(eta[k]) else []
+        return [int(cand[k]) for k in _by_eta(req)[:wanted]]
 
 
-POLICIES: dict[str, type[NearestEta]] = {"nearest_eta": NearestEta}
+class SpecialistFirst:
+    """Specialist teams first when they are at most ``tolerance_min`` further than the nearest.
+
+    ``specialists`` maps a capability to the unit kinds that are its specialists (e.g.
+    ``forest_fire: [forest_fire]``); a capability not listed has no specialists and is served
+    nearest first."""
+
+    def __init__(self, tolerance_min: float, specialists: Mapping[str, Sequence[str]]) -> None:
+        self.tolerance_min = tolerance_min
+        self.specialists = {c: frozenset(k) for c, k in specialists.items()}
+
+    def choose(self, req: DispatchRequest) -> list[int]:
+        """Specialists within the tolerance (nearest first), then everyone else by ETA."""
+        if req.wanted <= 0 or req.candidates.size == 0:
+            return []
+        kinds = self.specialists.get(req.capability)
+        ranked = _by_eta(req)
+        if not kinds or not ranked:
+            return [int(req.candidates[k]) for k in ranked[:req.wanted]]
+        limit = float(req.eta[ranked[0]]) + self.tolerance_min
+        units, cand = req.units, req.candidates
+        first = [k for k in ranked if units[int(cand[k])].kind in kinds and req.eta[k] <= limit]
+        chosen = set(first)
+        rest = [k for k in ranked if k not in chosen]
+        return [int(cand[k]) for k in (first + rest)[:req.wanted]]
 
 
-def make_policy(name: str) -> DispatchPolicy:
-    """The policy registered under ``name`` (see ``dispatch.policy`` in the parameters)."""
-    return POLICIES[name]()
+class OwnSiteFirst:
+    """The team whose own site the incident is at goes first; ``then`` chooses the rest."""
+
+    def __init__(self, then: DispatchPolicy) -> None:
+        self.then = then
+
+    def choose(self, req: DispatchRequest) -> list[int]:
+        """Own-site teams (by ETA), then ``then``'s choice among the other candidates."""
+        if req.wanted <= 0 or req.candidates.size == 0:
+            return []
+        if req.site is None:
+            return self.then.choose(req)
+        units, cand = req.units, req.candidates
+        own = np.flatnonzero([units[int(u)].site == req.site for u in cand]).astype(np.intp)
+        if own.size == 0:
+            return self.then.choose(req)
+        first = [int(cand[k]) for k in _by_eta(req, own)][:req.wanted]
+        left = req.wanted - len(first)
+        if left <= 0:
+            return first
+        others = np.setdiff1d(np.arange(cand.size), own).astype(np.intp)
+        rest = self.then.choose(DispatchRequest(cand[others], req.eta[others], left,
+                                                req.capability, req.site, units))
+        return first + rest
+
+
+POLICY_NAMES = ("nearest_eta", "specialist_first", "own_site_first", "dispatcher")
+
+
+def make_policy(name: str, tolerance_min: float = 0.0,
+                specialists: Mapping[str, Sequence[str]] | None = None) -> DispatchPolicy:
+    """The shipped policy called ``name`` (see ``dispatch.policy`` in the parameters)."""
+    spec = specialists or {}
+    if name == "nearest_eta":
+        return NearestEta()
+    if name == "specialist_first":
+        return SpecialistFirst(tolerance_min, spec)
+    if name == "own_site_first":
+        return OwnSiteFirst(NearestEta())
+    if name == "dispatcher":
+        return OwnSiteFirst(SpecialistFirst(tolerance_min, spec))
+    raise ValueError(f"unknown dispatch policy '{name}'; known: {', '.join(POLICY_NAMES)}")

@@ -73,6 +73,11 @@ EventKind = Literal[
     "inject_skipped",
     "role_designated",
     "record_corrected",
+    "team_mobilised",
+    "team_arrived",
+    "wakeup_call",
+    "alarm_reported",
+    "expert_consulted",
 ]
 EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 Source = Literal["sim", "umpire", "system"]
@@ -107,6 +112,11 @@ REQUIRED_IDS: dict[str, tuple[str, ...]] = {
     "unit_released": ("incident", "unit"),
     "unit_returned": ("unit",),
     "inject_skipped": ("inject",),
+    "team_mobilised": ("incident", "unit"),
+    "team_arrived": ("incident", "unit"),
+    "wakeup_call": ("incident",),
+    "alarm_reported": ("incident",),
+    "expert_consulted": ("incident",),
 }
 REQUIRED_DATA: dict[str, tuple[str, ...]] = {
     "drill_started": ("scenario",),
@@ -132,6 +142,11 @@ REQUIRED_DATA: dict[str, tuple[str, ...]] = {
     "inject_skipped": ("reason",),
     "role_designated": ("role", "person"),
     "record_corrected": ("corrects", "reason"),
+    "team_mobilised": ("people",),
+    "team_arrived": ("people",),
+    "wakeup_call": ("callee", "attempt", "answered"),
+    "alarm_reported": ("to", "level"),
+    "expert_consulted": ("expert", "field"),
 }
 
 _ID_FIELDS = ("incident", "unit", "inject", "depot", "post")

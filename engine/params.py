@@ -13,13 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, model_validator
 
 from engine.distributions import Dist, Probability
 from scenarios.loading import StrictModel, dump_yaml, load_model
-from scenarios.region import ReferenceProblems
+from scenarios.region import ExpertField, ReferenceProblems, UnitKind
 from scenarios.schema import AlarmSource, Grade
 
 BEHAVIOUR_SCHEMA = "blinddrill.behaviour/1"
@@ -56,9 +56,15 @@ class AlarmParams(StrictModel):
 
 
 class DispatchParams(StrictModel):
-    """Dispatch policy and the delay for a request to be acted on one level up."""
+    """Dispatch policy, queue order, specialists and the delay for a request to be acted on one
+    level up (see :mod:`engine.dispatch` and :mod:`engine.dispatch_queue`)."""
 
-    policy: Literal["nearest_eta"] = "nearest_eta"
+    policy: Literal["nearest_eta", "specialist_first", "own_site_first", "dispatcher"]
+    queue: Literal["grade_then_time", "fifo"]
+    #: a specialist goes first if it is at most this many road minutes further than the nearest
+    specialist_tolerance_min: Annotated[float, Field(ge=0, le=1440)] = 0.0
+    #: capability → unit kinds that specialise in it
+    specialists: dict[str, list[UnitKind]] = Field(default_factory=dict)
     escalate_delay: dict[UpperLevel, Dist]
 
 
@@ -66,7 +72,8 @@ class ConditionFactors(StrictModel):
     """Multipliers applied to delays under a condition (night, weekend)."""
 
     take_alarm: Factor = 1.0
-    turnout: Factor = 1.0
+    turnout: Factor = 1.0  # a whole team's (or the rest of a team's) turn-out
+    duty_turnout: Factor = 1.0  # the duty crew's turn-out (on standby, awake)
     report: Factor = 1.0
     travel: Factor = 1.0
 
@@ -84,6 +91,8 @@ class UnitBehaviour(StrictModel):
     turnout: Dist | None = None
     productivity: Dist | None = None
     deployable_fraction: Annotated[float, Field(gt=0, le=1)] | None = None
+    duty_crew: Annotated[float, Field(gt=0, le=1)] | None = None
+    full_turnout: Dist | None = None
     first_report: Dist | None = None
     report_missed: Probability | None = None
     missing_field: Probability | None = None
@@ -98,6 +107,8 @@ class ResolvedUnitBehaviour:
     turnout: Dist
     productivity: Dist
     deployable_fraction: float
+    duty_crew: float
+    full_turnout: Dist
     first_report: Dist
     report_missed: float
     missing_field: float
@@ -127,6 +138,8 @@ class ReportParams(StrictModel):
     followup_count_error: Probability
     final_count_error: Probability
     channel: dict[Literal["first", "followup", "final"], Literal["phone", "written"]]
+    #: 接报即报: the desk that took an alarm phones it upward at once, each hop after this
+    alarm_relay: dict[UpperLevel, Dist]
     comms_lost_factor: Annotated[float, Field(ge=1, le=100)] = 3.0
 
 
@@ -154,6 +167,30 @@ class SupplyParams(StrictModel):
     truck_kind: str = "default"
 
 
+class WakingParams(StrictModel):
+    """叫应叫醒 at night: phone calls that wake the responsible leader and the off-duty team."""
+
+    answer: Dist  # ring → answered
+    no_answer: Probability  # P(a call goes unanswered)
+    timeout: Dist  # minutes before the caller gives up and calls the next in the chain
+    leader_chain: list[str] = Field(min_length=1)  # who is called for a township, in order
+    team_chain: list[str] = Field(min_length=1)  # who is called for a unit's off-duty team
+
+
+class OfficerParams(StrictModel):
+    """Information officers' first actions before any team arrives (grade IV, small effort)."""
+
+    first_action: Dist  # alarm → the officer's early-stage handling is done
+    max_effort: Annotated[float, Field(ge=0, le=10_000)]  # person-minutes one officer can do
+
+
+class ExpertParams(StrictModel):
+    """Experts consulted by the desk: category → expert fields, and the delay of advice."""
+
+    fields: dict[str, list[ExpertField]]
+    consult: Dist
+
+
 class BehaviourParams(StrictModel):
     """All behaviour parameters of one simulation. Load with :func:`load_params`."""
 
@@ -169,11 +206,19 @@ class BehaviourParams(StrictModel):
     command_post: CommandPostParams
     travel: TravelBehaviour
     supplies: SupplyParams
+    waking: WakingParams
+    officers: OfficerParams
+    experts: ExpertParams
 
     model_config = StrictModel.model_config | {"populate_by_name": True}
 
     @model_validator(mode="after")
     def _default_complete(self) -> BehaviourParams:
+        kinds = set(get_args(UnitKind))
+        unknown = [f"units.{k}: unknown unit kind (known: default, {', '.join(sorted(kinds))})"
+                   for k in self.units if k != "default" and k not in kinds]
+        if unknown:
+            raise ReferenceProblems(unknown)
         d = self.units.get("default")
         if d is None:
             raise ReferenceProblems(["units.default: missing (needed for unit kinds not listed)"])

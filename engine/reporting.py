@@ -10,7 +10,7 @@
   control. Each may be missed, leave out required template fields, or get casualties wrong
   (the first report under-counts), with the rates in the behaviour parameters.
 
-Everything here is a chain of scheduled calls (``Drill.call_in``: a one-shot simpy ``Timeout``
+Everything here is a chain of scheduled calls (``DrillContext.call_in``: a one-shot simpy ``Timeout``
 with a callback), not simpy processes: each step draws its delay and schedules the next.
 """
 
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from engine.state import IncidentState, PostState
 
 if TYPE_CHECKING:
-    from engine.drill import Drill
+    from engine.context import DrillContext
 
 _STAGES = ("first", "followup", "final")
 
@@ -32,14 +32,14 @@ def _desk(jurisdiction: str) -> str:
     return f"DESK-{jurisdiction}"
 
 
-def township_party(d: Drill, inc: IncidentState) -> tuple[str | None, str]:
+def township_party(d: DrillContext, inc: IncidentState) -> tuple[str | None, str]:
     """(post id or None, recipient id) of the township level for ``inc``."""
     cp = d.ix.post_for(inc.township)
     return (cp.id, cp.id) if cp is not None else (None, _desk(inc.township))
 
 
 # ----- command post and visibility ------------------------------------------------------------
-def notify_post(d: Drill, inc: IncidentState) -> None:
+def notify_post(d: DrillContext, inc: IncidentState) -> None:
     """The desk that took the alarm informs the township command post, which activates."""
     cp = d.ix.post_for(inc.township)
     if cp is None:
@@ -47,7 +47,7 @@ def notify_post(d: Drill, inc: IncidentState) -> None:
     post = d.posts.get(cp.id)
     if post is None:
         post = d.posts[cp.id] = PostState(id=cp.id)
-    delay = d.p.command_post.notify.sample(d.dr["post"]) * d.comms_factor(inc)
+    delay = d.p.command_post.notify.sample(d.dr["post"]) * d.comms.factor(inc)
     d.call_in(delay, _notified, d, inc, post, delay)
     if post.active_at is not None:
         _post_up(d, inc, post)
@@ -55,7 +55,7 @@ def notify_post(d: Drill, inc: IncidentState) -> None:
         post.waiting.append(inc)
 
 
-def _notified(d: Drill, inc: IncidentState, post: PostState, delay: float) -> None:
+def _notified(d: DrillContext, inc: IncidentState, post: PostState, delay: float) -> None:
     d.log_add("message_sent", d.env.now, inc.id, None, None, None, post.id, {
         "sender": _desk(inc.desk_jurisdiction), "recipient": post.id, "channel": "phone",
         "delay_min": round(delay, 4)})
@@ -67,7 +67,7 @@ def _notified(d: Drill, inc: IncidentState, post: PostState, delay: float) -> No
                   _activated, d, inc, post)
 
 
-def _activated(d: Drill, inc: IncidentState, post: PostState) -> None:
+def _activated(d: DrillContext, inc: IncidentState, post: PostState) -> None:
     post.active_at = d.env.now
     d.log_add("command_post_activated", d.env.now, inc.id, None, None, None, post.id, {})
     waiting, post.waiting = post.waiting, []
@@ -75,7 +75,7 @@ def _activated(d: Drill, inc: IncidentState, post: PostState) -> None:
         _post_up(d, i, post)
 
 
-def _post_up(d: Drill, inc: IncidentState, post: PostState) -> None:
+def _post_up(d: DrillContext, inc: IncidentState, post: PostState) -> None:
     """The post is up: the scene is visible once its own setup and the video are done."""
     cp = d.region.post_by_township[inc.township]
     assert post.active_at is not None
@@ -86,7 +86,7 @@ def _post_up(d: Drill, inc: IncidentState, post: PostState) -> None:
         inc.video_waiting.append((post, ready))
 
 
-def video(d: Drill, inc: IncidentState, post: PostState, ready: float) -> None:
+def video(d: DrillContext, inc: IncidentState, post: PostState, ready: float) -> None:
     """Video from the first unit on scene: visible at the later of ``ready`` and video set-up."""
     assert inc.first_arrival is not None
     at = max(ready, inc.first_arrival + d.p.command_post.video_setup.sample(d.dr["post"]))
@@ -97,14 +97,14 @@ def video(d: Drill, inc: IncidentState, post: PostState, ready: float) -> None:
         _visible(d, inc, post)
 
 
-def _visible(d: Drill, inc: IncidentState, post: PostState) -> None:
+def _visible(d: DrillContext, inc: IncidentState, post: PostState) -> None:
     d.log_add("scene_visible", d.env.now, inc.id, None, None, None, post.id, {})
 
 
 # ----- reports --------------------------------------------------------------------------------
-def _required(d: Drill, template: str, stage: str) -> list[str]:
+def _required(d: DrillContext, template: str, stage: str) -> list[str]:
     key = (template, stage)
-    req = d._required.get(key)
+    req = d.required.get(key)
     if req is None:
         ts = d.templates
         if template in ts.by_id:
@@ -112,20 +112,20 @@ def _required(d: Drill, template: str, stage: str) -> list[str]:
         else:
             k = _STAGES.index(stage)
             req = [f.id for f in ts.common_fields if _STAGES.index(f.required_from) <= k]
-        d._required[key] = req
+        d.required[key] = req
     return req
 
 
-def _fields(d: Drill, inc: IncidentState, stage: str, p_missing: float) -> list[str]:
+def _fields(d: DrillContext, inc: IncidentState, stage: str, p_missing: float) -> list[str]:
     u = d.dr["report"].uniform
     return [f for f in _required(d, inc.spec.template, stage) if u() >= p_missing]
 
 
-def _values(d: Drill, inc: IncidentState, stage: str, p_error: float) -> dict[str, Any]:
+def _values(d: DrillContext, inc: IncidentState, stage: str, p_error: float) -> dict[str, Any]:
     dr = d.dr["report"]
     truth = inc.truth()
     if stage == "first":
-        kb = d.kb[d.lead(inc) or 0]
+        kb = d.kb[d.scene.lead(inc) or 0]
         f = min(kb.undercount.sample(dr), 1.0)
         cas = {k: int(math.floor(v * f)) for k, v in truth.items()}
     elif dr.uniform() < p_error:  # wrong counts: each off by up to ±30 %
@@ -136,16 +136,16 @@ def _values(d: Drill, inc: IncidentState, stage: str, p_error: float) -> dict[st
     return {"casualties": cas, "grade": inc.grade}
 
 
-def first_report(d: Drill, inc: IncidentState) -> None:
+def first_report(d: DrillContext, inc: IncidentState) -> None:
     """The first-arriving unit's first report (首报), then its relays, then the follow-up."""
     u = inc.first_unit
     assert u is not None
     uid = d.ix.unit_ids[u]
-    delay = d.kb[u].first_report.sample(d.dr["report"]) * d.f_report * d.comms_factor(inc, uid)
+    delay = d.kb[u].first_report.sample(d.dr["report"]) * d.f.report * d.comms.factor(inc, uid)
     d.call_in(delay, _first_due, d, inc, u, delay)
 
 
-def _first_due(d: Drill, inc: IncidentState, u: int, delay: float) -> None:
+def _first_due(d: DrillContext, inc: IncidentState, u: int, delay: float) -> None:
     kb = d.kb[u]
     missed = d.dr["report"].uniform() < kb.report_missed
     if not missed:
@@ -156,20 +156,20 @@ def _first_due(d: Drill, inc: IncidentState, u: int, delay: float) -> None:
     _report_after(d, inc, "followup")
 
 
-def final_report(d: Drill, inc: IncidentState) -> None:
+def final_report(d: DrillContext, inc: IncidentState) -> None:
     """The final report (终报) after the incident is controlled (none if an escalation has
     re-opened it meanwhile: the next control brings its own)."""
     _report_after(d, inc, "final")
 
 
-def _report_after(d: Drill, inc: IncidentState, stage: str) -> None:
+def _report_after(d: DrillContext, inc: IncidentState, stage: str) -> None:
     rp = d.p.reports
     after = rp.followup_after if stage == "followup" else rp.final_after
-    delay = after.sample(d.dr["report"]) * d.f_report
-    d.call_in(delay * d.comms_factor(inc), _report_due, d, inc, stage, delay, inc.rounds)
+    delay = after.sample(d.dr["report"]) * d.f.report
+    d.call_in(delay * d.comms.factor(inc), _report_due, d, inc, stage, delay, inc.rounds)
 
 
-def _report_due(d: Drill, inc: IncidentState, stage: str, delay: float, rounds: int) -> None:
+def _report_due(d: DrillContext, inc: IncidentState, stage: str, delay: float, rounds: int) -> None:
     if stage == "followup" and inc.closed:
         return  # the final report supersedes a follow-up not yet written
     if stage == "final" and (inc.rounds != rounds or not inc.controlled):
@@ -179,7 +179,7 @@ def _report_due(d: Drill, inc: IncidentState, stage: str, delay: float, rounds: 
                                         else rp.final_missed)
     if missed:
         return
-    lead = d.lead(inc)
+    lead = d.scene.lead(inc)
     uid = d.ix.unit_ids[lead] if lead is not None else None
     fields = _fields(d, inc, stage, rp.missing_field)
     err = rp.followup_count_error if stage == "followup" else rp.final_count_error
@@ -199,7 +199,7 @@ class _Relay:
         self.k = 0
 
 
-def _submit(d: Drill, inc: IncidentState, stage: str, uid: str | None, delay: float,
+def _submit(d: DrillContext, inc: IncidentState, stage: str, uid: str | None, delay: float,
             fields: list[str], values: dict[str, Any]) -> None:
     post, recipient = township_party(d, inc)
     channel = d.p.reports.channel.get(stage, "written")  # type: ignore[call-overload]
@@ -216,14 +216,14 @@ def _submit(d: Drill, inc: IncidentState, stage: str, uid: str | None, delay: fl
         _relay_next(d, _Relay(inc, stage, post, recipient, channel, fields, values, levels))
 
 
-def _relay_next(d: Drill, r: _Relay) -> None:
+def _relay_next(d: DrillContext, r: _Relay) -> None:
     level = r.levels[r.k]
     delay = (d.p.reports.relay[level].sample(d.dr["report"])  # type: ignore[index]
-             * d.f_report * d.comms_factor(r.inc))
+             * d.f.report * d.comms.factor(r.inc))
     d.call_in(delay, _relayed, d, r, delay)
 
 
-def _relayed(d: Drill, r: _Relay, delay: float) -> None:
+def _relayed(d: DrillContext, r: _Relay, delay: float) -> None:
     inc = r.inc
     j = d.region.ancestor(inc.township, r.levels[r.k])  # type: ignore[arg-type]
     if j is None:

@@ -19,6 +19,9 @@ PURPOSES: tuple[str, ...] = (
     "post",  # command-post activation and video
     "command",  # commander designation and handover
     "supplies",  # supply requests and deliveries
+    "waking",  # night wake-up calls (叫应叫醒) and the rest of a team's turn-out
+    "receipt",  # alarms phoned upward on receipt (接报即报)
+    "officers",  # information officers' first actions, expert consultations
 )
 
 

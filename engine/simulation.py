@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import gc
 
+from engine.dispatch import DispatchPolicy
+from engine.dispatch_queue import QueueOrder
 from engine.drill import Drill
 from engine.eventlog import EventLog
 from engine.params import BehaviourParams, load_params
@@ -24,11 +26,15 @@ def simulate(
     seed: int,
     params: BehaviourParams | None = None,
     log: EventLog | None = None,
+    policy: DispatchPolicy | None = None,
+    queue_order: QueueOrder | None = None,
 ) -> EventLog:
     """Simulate ``scenario`` on ``region`` (``None``: the seed city) and return the event log.
 
     ``params`` defaults to the shipped behaviour parameters; ``log`` (e.g. one streaming to a
-    file) is appended to and returned. Scenario references that do not exist in the region raise
+    file) is appended to and returned. ``policy`` (a :class:`~engine.dispatch.DispatchPolicy`)
+    and ``queue_order`` (see :mod:`engine.dispatch_queue`) replace the ones named in
+    ``params.dispatch``, e.g. to compare dispatch policies on the same seeds. Scenario references that do not exist in the region raise
     :class:`~scenarios.region.ReferenceProblems` listing every problem.
     """
     if region is None:
@@ -40,8 +46,8 @@ def simulate(
         raise ReferenceProblems(problems)
     if seed < 0:
         raise ValueError("seed must be >= 0")
-    drill = Drill(region, scenario, seed, params or load_params(), log if log is not None
-                  else EventLog())
+    drill = Drill(region, scenario, seed, params or load_params(),
+                  log if log is not None else EventLog(), policy, queue_order)
     # The region, inputs and the growing log are large and long-lived: the cyclic collector
     # walked them again and again during a run, making the per-incident cost grow with the
     # region's size. A run makes little cyclic garbage (simpy breaks event/process cycles as

@@ -30,6 +30,10 @@ class Need:
     version: int = 0
     started: bool = False
     done: bool = False
+    since: float = 0.0  # when it was first requested (its place in the dispatch queue)
+    requested: bool = False
+    qgen: int = 0  # bumped whenever it is (re)queued: older queue entries are stale
+    qscope: tuple[str, str] | None = None  # (level, jurisdiction) of the desk holding it
 
     @property
     def short(self) -> int:
@@ -55,6 +59,10 @@ class IncidentState:
     first_arrival: float | None = None
     first_unit: int | None = None
     initial_done: bool = False  # the first team's early-stage handling (先期处置) is done
+    initial_left: float = 0.0  # its effort still to do at initial_t, at initial_rate
+    initial_rate: float = 0.0
+    initial_t: float = 0.0
+    initial_ver: int = 0  # bumped when the rate changes (the rest of the team joins)
     video_waiting: list[tuple[PostState, float]] = field(default_factory=list)  # (post, ready)
     commander: int | None = None
     commander_person: str | None = None

@@ -16,12 +16,12 @@ from scenarios.region import Depot
 from scenarios.travel import haversine_km, point_eta_minutes
 
 if TYPE_CHECKING:
-    from engine.drill import Drill
+    from engine.context import DrillContext
 
 _TIER = {"village": 0, "township": 1, "county": 2, "city": 3}
 
 
-def stock_of(d: Drill, depot: Depot) -> dict[str, int]:
+def stock_of(d: DrillContext, depot: Depot) -> dict[str, int]:
     """The run's current stock of ``depot`` (copied from the region on first use)."""
     s = d.stock.get(depot.id)
     if s is None:
@@ -29,12 +29,12 @@ def stock_of(d: Drill, depot: Depot) -> dict[str, int]:
     return s
 
 
-def request(d: Drill, inc: IncidentState) -> None:
+def request(d: DrillContext, inc: IncidentState) -> None:
     """Request every item the incident needs, after the request delay."""
     d.call_in(d.p.supplies.request_delay.sample(d.dr["supplies"]), _request_now, d, inc)
 
 
-def _request_now(d: Drill, inc: IncidentState) -> None:
+def _request_now(d: DrillContext, inc: IncidentState) -> None:
     loc = inc.spec.location
     chain = sorted(
         d.ix.depot_chain(inc.township),
@@ -44,7 +44,8 @@ def _request_now(d: Drill, inc: IncidentState) -> None:
     for item, qty in inc.spec.supplies.items():
         inc.requests += 1
         rid = f"{inc.id}-S{inc.requests}"
-        d.emit("supplies_requested", incident=inc.id, item=item, qty=qty, request=rid)
+        d.log_add("supplies_requested", d.env.now, inc.id, None, None, None, None,
+                  {"item": item, "qty": qty, "request": rid})
         left = qty
         for dep in chain:
             if left <= 0:
@@ -57,12 +58,13 @@ def _request_now(d: Drill, inc: IncidentState) -> None:
                 road = point_eta_minutes(d.region.travel, sp.truck_kind, dep.lon, dep.lat,
                                          loc.lon, loc.lat, inc.terrain)
                 road *= d.tm.blocks.by_township.get(inc.township, 1.0)
-                d.call_in(sp.loading.sample(d.dr["supplies"]) + road * d.f_travel,
+                d.call_in(sp.loading.sample(d.dr["supplies"]) + road * d.f.travel,
                               _delivered, d, inc, dep, item, take, rid)
         if left > 0:
-            d.emit("supplies_short", incident=inc.id, item=item, qty=left, request=rid)
+            d.log_add("supplies_short", d.env.now, inc.id, None, None, None, None,
+                      {"item": item, "qty": left, "request": rid})
 
 
-def _delivered(d: Drill, inc: IncidentState, dep: Depot, item: str, qty: int, rid: str) -> None:
-    d.emit("supplies_delivered", incident=inc.id, depot=dep.id, item=item, qty=qty, request=rid,
-           tier=dep.tier)
+def _delivered(d: DrillContext, inc: IncidentState, dep: Depot, item: str, qty: int, rid: str) -> None:
+    d.log_add("supplies_delivered", d.env.now, inc.id, None, None, dep.id, None,
+              {"item": item, "qty": qty, "request": rid, "tier": dep.tier})

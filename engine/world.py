@@ -7,7 +7,6 @@ the simulation itself. Nothing here changes during a run; per-run state lives in
 
 from __future__ import annotations
 
-import math
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -15,7 +14,14 @@ import numpy as np
 import numpy.typing as npt
 
 from scenarios.region import CommandPost, Depot, Region, Unit
-from scenarios.travel import EARTH_RADIUS_KM, RoadBlocks, TravelModel, TravelParams, haversine_km
+from scenarios.travel import (
+    RoadBlocks,
+    TravelModel,
+    TravelParams,
+    haversine_km,
+    haversine_km_scalar,
+    road_minutes,
+)
 
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
@@ -111,12 +117,10 @@ class RegionIndex:
         """Road minutes from the current positions (in ``tm``, or ``olon``/``olat`` given per
         unit of ``idx``) of units ``idx`` to a point, with ``tm``'s road blocks into
         ``township`` applied."""
-        p = self.region.travel
         if olon is None or olat is None:
             olon, olat = tm.lon[idx], tm.lat[idx]
-        d = haversine_km(olon, olat, lon, lat)
-        road = np.where(d >= p.arterial_min_km, p.arterial_factor, 1.0)
-        eta = 60.0 * d * p.detour[terrain] / (tm.speed[idx] * road)  # type: ignore[index]
+        eta = road_minutes(self.region.travel, haversine_km(olon, olat, lon, lat),
+                           tm.speed[idx], terrain)  # type: ignore[arg-type]
         b = tm.blocks
         f = b.by_township.get(township)
         if f is not None:
@@ -188,17 +192,14 @@ def region_index(region: Region) -> RegionIndex:
     return got
 
 
-def road_minutes(
+def road_minutes_between(
     travel: TravelParams, speed_kmh: float, lon1: float, lat1: float, lon2: float, lat2: float,
     terrain: str,
 ) -> float:
-    """Road minutes for one trip (scalar ``math`` version of :mod:`scenarios.travel`'s formula)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
-    d = 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, max(0.0, a))))
-    road = travel.arterial_factor if d >= travel.arterial_min_km else 1.0
-    return 60.0 * d * travel.detour[terrain] / (speed_kmh * road)  # type: ignore[index]
+    """Road minutes for one trip between two points (Python floats; the formula is
+    :func:`scenarios.travel.road_minutes`)."""
+    return road_minutes(travel, haversine_km_scalar(lon1, lat1, lon2, lat2), speed_kmh,
+                        terrain)  # type: ignore[arg-type]
 
 
 def block_factor(blocks: RoadBlocks, unit_id: str, township: str) -> float:

@@ -86,6 +86,21 @@ class CascadeSpec(StrictModel):
     radius_km: Annotated[float, Field(gt=0, le=200)] = 5.0
 
 
+Criterion = Literal["dead", "injured"]
+UpperGrade = Literal["III", "II", "I"]
+#: the least dead (incl. missing) / injured making an incident of each grade above IV
+GradeThresholds = dict[Criterion, dict[UpperGrade, Annotated[int, Field(ge=1)]]]
+
+
+def implied_grade(th: GradeThresholds, dead: int, injured: int) -> str:
+    """The grade the casualties alone make (the highest whose threshold one criterion meets)."""
+    counts = {"dead": dead, "injured": injured}
+    for g in ("I", "II", "III"):
+        if any(counts[c] >= t[g] for c, t in th.items() if g in t):
+            return g
+    return "IV"
+
+
 class Category(StrictModel):
     """One event category of the catalogue (matches one of the city's report templates)."""
 
@@ -97,9 +112,13 @@ class Category(StrictModel):
     months: list[Positive] = Field(min_length=12, max_length=12)
     hours: list[Positive] = Field(min_length=24, max_length=24)
     weather_factor: dict[Weather, Positive] = Field(default_factory=dict)
+    #: the weathers it can happen in at all (empty = any): no waterlogging on a hot dry day
+    weather_only: list[Weather] = Field(default_factory=list)
     sites: list[SiteKind]
     terrains: list[Terrain] = Field(default_factory=list)
     grade_p: dict[Grade, Prob]
+    #: this category's own casualty thresholds of the grades (default: the catalogue's)
+    grade_thresholds: GradeThresholds | None = None
     #: effort (person-minutes) of the first team's early-stage handling (先期处置: cordon set,
     #: people in immediate danger removed, spread checked), per grade: the 15 of 1-10-15
     initial_response: dict[Grade, Range]
@@ -194,7 +213,9 @@ class PeopleHints(StrictModel):
     trapped: Text
     injured: Text
     dead: Text
-    none: Text
+    missing: Text
+    none: Text  # only when nobody is dead, hurt, trapped or missing
+    unknown: Text  # people are affected but the caller does not say how
 
 
 class HazardCatalogue(StrictModel):
@@ -208,9 +229,12 @@ class HazardCatalogue(StrictModel):
     comms_degraded_p: Prob
     comms_degraded_weather: dict[Weather, Prob] = Field(default_factory=dict)
     callers: dict[AlarmSource, Texts]
+    #: how an information officer introduces themself, per role (placeholder ``{role}``)
+    officer_role_names: dict[OfficerRole, Text]
     people_hints: PeopleHints
     closings: Texts
     complications: dict[ComplicationType, ComplicationSpec]
+    grade_thresholds: GradeThresholds
     categories: list[Category] = Field(min_length=1)
 
     model_config = StrictModel.model_config | {"populate_by_name": True}
@@ -251,6 +275,9 @@ class HazardCatalogue(StrictModel):
                     problems.append(f"categories[{i}].complications.{t}: not described under "
                                     "complications")
         for i, c in enumerate(self.categories):
+            problems += [f"categories[{i}].casualties.{p}" for p in _grade_problems(
+                c, c.grade_thresholds or self.grade_thresholds)]
+        for i, c in enumerate(self.categories):
             for k, cas in enumerate(c.cascades):
                 if cas.category not in ids:
                     problems.append(f"categories[{i}].cascades[{k}].category: unknown category "
@@ -287,6 +314,22 @@ class HazardCatalogue(StrictModel):
                         problems.append(f"categories[{i}].supplies.{g}.{item}: item not declared "
                                         f"by region '{region.name}'")
         return problems
+
+
+def _grade_problems(c: Category, th: GradeThresholds) -> list[str]:
+    """Casualty ranges that contradict their grade: every draw must make exactly that grade
+    (dead counts the missing)."""
+    out: list[str] = []
+    for g, cr in c.casualties.items():
+        lo = implied_grade(th, cr.dead[0] + cr.missing[0], cr.injured[0])
+        hi = implied_grade(th, cr.dead[1] + cr.missing[1], cr.injured[1])
+        if lo != g:
+            out.append(f"{g}: the fewest casualties ({cr.dead[0] + cr.missing[0]} dead or "
+                       f"missing, {cr.injured[0]} injured) make grade {lo}, not {g}")
+        if hi != g:
+            out.append(f"{g}: the most casualties ({cr.dead[1] + cr.missing[1]} dead or "
+                       f"missing, {cr.injured[1]} injured) make grade {hi}, not {g}")
+    return out
 
 
 def load_catalogue(path: str | Path | None = None) -> HazardCatalogue:

@@ -87,8 +87,13 @@ def fill_coverage(b: Builder, units: list[str], rng: np.random.Generator) -> dic
         rates = category_rates(b.catalogue, b.start + timedelta(minutes=t),
                                b.conditions.weather, b.plan.hazard_mix)
         w = np.array([rates[c.id] for c, _ in options])
-        order = rng.permutation(len(options)) if w.sum() <= 0 else \
-            rng.choice(len(options), size=len(options), replace=False, p=w / w.sum())
+        if w.sum() <= 0:
+            uncovered.append({"unit": uid, "reason": "no category that needs it can happen in "
+                              "this weather"})
+            continue
+        # a category impossible now (e.g. in this weather) is not used to cover a unit
+        order = rng.choice(len(options), size=int(np.count_nonzero(w)), replace=False,
+                           p=w / w.sum())
         for k in order:
             cat, least = options[int(k)]
             place = b.area.draw_place(cat, rng, townships=towns)

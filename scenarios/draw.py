@@ -102,6 +102,8 @@ def category_rates(catalogue: HazardCatalogue, when: datetime, weather: str,
         r *= c.hours[when.hour] / (sum(c.hours) / 24)
         r *= {str(k): v for k, v in c.weather_factor.items()}.get(weather, 1.0)
         r *= (mix or {}).get(c.id, 1.0)
+        if c.weather_only and weather not in c.weather_only:
+            r = 0.0  # cannot happen in this weather (conditions are drawn first)
         out[c.id] = r
     return out
 

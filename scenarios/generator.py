@@ -196,12 +196,22 @@ class Builder:
 
 
 def area_townships(region: Region, plan: DrillPlan, rng: np.random.Generator) -> list[str]:
-    """Township ids of the drill area (listed jurisdictions, drawn counties, or everything)."""
+    """Township ids of the drill area (see :class:`~scenarios.plan.Area`)."""
     towns = region.of_level("township")
+    if plan.area.site_kinds:
+        kinds = set(plan.area.site_kinds)
+        keep = {region.township_of(s.jurisdiction) for s in region.hazard_sites
+                if s.kind in kinds}
+        towns = [t for t in towns if t.id in keep]
     if plan.area.draw_counties:
-        counties = [c.id for c in region.of_level("county")]
-        chosen = set(rng.choice(counties, plan.area.draw_counties, replace=False).tolist())
+        counties = sorted({t.parent for t in towns if t.parent})
+        n = min(plan.area.draw_counties, len(counties))
+        chosen = set(rng.choice(counties, n, replace=False).tolist())
         return [t.id for t in towns if t.parent in chosen]
+    if plan.area.draw_townships:
+        n = min(plan.area.draw_townships, len(towns))
+        k = sorted(rng.choice(len(towns), n, replace=False).tolist())
+        return [towns[i].id for i in k]
     if plan.area.jurisdictions:
         wanted = set(plan.area.jurisdictions)
         out = [t.id for t in towns

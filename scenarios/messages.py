@@ -1,8 +1,9 @@
 """Inject texts: who calls, their phone number, and what they say (Chinese or English).
 
 Callers are real people of the region when the alarm comes from a disaster information officer
-(name and phone from the region file); otherwise a faker ``zh_CN``/``en_US`` instance seeded per
-scenario makes up a plausible member of the public, enterprise duty officer or patrol officer.
+(name and phone from the region file); otherwise a faker ``zh_CN`` instance seeded per scenario
+makes up a plausible member of the public, enterprise duty officer or patrol officer — Chinese
+in either language: English mode romanises the name (pinyin) and writes the number as +86.
 All wording comes from the hazard catalogue; numbers a caller gives are the truth with noise,
 because callers rarely know.
 """
@@ -45,7 +46,8 @@ class Voices:
         self.catalogue = catalogue
         self.region = region
         self.lang: Lang = lang
-        self.fake = Faker("zh_CN" if lang == "zh" else "en_US")
+        # callers are Chinese in either language: English mode romanises their names (pinyin)
+        self.fake = Faker("zh_CN")
         self._officers: dict[str, list[InfoOfficer]] = {}
         for o in region.info_officers:
             t = region.township_of(o.jurisdiction)
@@ -69,16 +71,19 @@ class Voices:
             fit = [o for o in pool if o.role in category.officer_roles] or pool
             if fit:
                 o = fit[int(rng.integers(len(fit)))]
+                role = getattr(self.catalogue.officer_role_names[o.role], self.lang)
                 return (Caller(source="info_officer", id=o.id, name=o.name, phone=o.phone),
-                        {"name": o.name, "township": town, "surname": o.name[:1], "org": org})
+                        {"name": o.name, "township": town, "surname": o.name[:1], "org": org,
+                         "role": role})
             source = "public"
         if source == "system":
             return Caller(source="system", name="", phone=""), {"township": town, "org": org}
-        # en: plain "First Last" (faker's name() adds titles and suffixes such as "MD")
-        name = str(self.fake.name()) if self.lang == "zh" else \
-            f"{self.fake.first_name()} {self.fake.last_name()}"
+        # en: the Chinese name in pinyin, given name first ("Xiulan Deng")
+        name = str(self.fake.name()) if self.lang == "zh" else str(self.fake.romanized_name())
         surname = name[:1] if self.lang == "zh" else name.split()[-1]
-        phone = str(self.fake.phone_number())
+        phone = str(self.fake.phone_number())  # a mainland mobile number
+        if self.lang != "zh":
+            phone = f"+86 {phone[:3]} {phone[3:7]} {phone[7:]}"
         return (Caller(source=source, name=name, phone=phone),
                 {"name": name, "township": town, "surname": surname, "org": org})
 
@@ -99,8 +104,11 @@ class Voices:
             people += fill(getattr(hints.injured, lang), n=_noisy(rng, truth.injured))
         if truth.dead > 0 and rng.random() < 0.5:
             people += getattr(hints.dead, lang)
-        if not people:
-            people = getattr(hints.none, lang)
+        if truth.missing > 0:
+            people += fill(getattr(hints.missing, lang), n=_noisy(rng, truth.missing))
+        if not people:  # "nobody hurt" only when that is true
+            nobody = truth.dead + truth.injured + truth.trapped + truth.missing == 0
+            people = getattr(hints.none if nobody else hints.unknown, lang)
         closing = pick(rng, getattr(self.catalogue.closings, lang))
         text = opening + says + people + closing
         return text if lang == "zh" else _sentence_case(text)
@@ -114,7 +122,7 @@ class Voices:
             return prefix + site.name if self.lang == "zh" else f"{site.name}, {prefix}"
         street = str(self.fake.street_name())
         number = int(rng.integers(1, 300))
-        return f"{prefix}{street}{number}号" if self.lang == "zh" else f"{number} {street}, {prefix}"
+        return f"{prefix}{street}{number}号" if self.lang == "zh" else f"No. {number} {street}, {prefix}"
 
 
 def _sentence_case(text: str) -> str:

@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from scenarios.loading import InputError, StrictModel, load_model
-from scenarios.region import Id, ReferenceProblems, Region, UnitKind, UnitTier
+from scenarios.region import Id, ReferenceProblems, Region, SiteKind, UnitKind, UnitTier
 
 PLAN_SCHEMA = "blinddrill.plan/1"
 DEFAULT_PLAN = Path(__file__).parent / "plans" / "default.yaml"
@@ -77,10 +77,16 @@ class Clusters(StrictModel):
 
 
 class Area(StrictModel):
-    """Where incidents happen: listed jurisdictions, or ``draw_counties`` drawn at random."""
+    """Where incidents happen, chosen so that a plan fits any region: nothing given = the whole
+    region; ``site_kinds`` keeps the townships with a hazard site of one of those kinds; then
+    at most one of ``jurisdictions`` (ids), ``draw_counties`` or ``draw_townships`` (up to that
+    many drawn at random among what is left — all of them in a smaller region; the area is
+    itself a secret)."""
 
     jurisdictions: list[Id] = Field(default_factory=list)
     draw_counties: Annotated[int, Field(ge=1, le=100)] | None = None
+    draw_townships: Annotated[int, Field(ge=1, le=1000)] | None = None
+    site_kinds: list[SiteKind] = Field(default_factory=list)
 
 
 class Participants(StrictModel):
@@ -156,12 +162,20 @@ class DrillPlan(StrictModel):
         for k, j in enumerate(self.area.jurisdictions):
             if j not in juris:
                 problems.append(f"area.jurisdictions[{k}]: unknown jurisdiction '{j}'")
-        if self.area.draw_counties is not None and self.area.jurisdictions:
-            problems.append("area: give jurisdictions or draw_counties, not both")
-        n_counties = len(region.of_level("county"))
-        if self.area.draw_counties is not None and self.area.draw_counties > n_counties:
-            problems.append(f"area.draw_counties: region '{region.name}' has only "
-                            f"{n_counties} counties")
+        a = self.area
+        given = [k for k, v in (("jurisdictions", a.jurisdictions),
+                                ("draw_counties", a.draw_counties),
+                                ("draw_townships", a.draw_townships)) if v]
+        if len(given) > 1:
+            problems.append(f"area: give at most one of jurisdictions, draw_counties, "
+                            f"draw_townships (got {', '.join(given)})")
+        kinds = set(a.site_kinds)
+        towns = {region.township_of(x.jurisdiction) for x in region.hazard_sites
+                 if x.kind in kinds} if kinds else {t.id for t in region.of_level("township")}
+        towns.discard(None)
+        if kinds and not towns:
+            problems.append(f"area.site_kinds: region '{region.name}' has no hazard site of "
+                            f"kinds {sorted(kinds)}")
         for k, u in enumerate(self.participants.units):
             if u not in region.unit_by_id:
                 problems.append(f"participants.units[{k}]: unknown unit '{u}'")

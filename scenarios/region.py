@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -111,6 +111,9 @@ class Unit(StrictModel):
     headcount: Annotated[int, Field(ge=1, le=5000)]
     vehicles: Annotated[int, Field(ge=0, le=500)] = 1
     capabilities: dict[Id, Annotated[int, Field(ge=1, le=3)]]
+    #: the hazard site the team belongs to (an enterprise's or a mine's own team): dispatch
+    #: policies may send it first to incidents there
+    site: Id | None = None
 
 
 class Depot(StrictModel):
@@ -278,6 +281,11 @@ class Region(StrictModel):
             "items": len(self.items),
         }
 
+    def warnings(self) -> list[str]:
+        """Plausibility warnings (the region is valid, but a person should look): see
+        :func:`plausibility_warnings`."""
+        return plausibility_warnings(self)
+
     def to_yaml(self) -> str:
         """Serialise to YAML that :func:`load_region` reads back into an equal model."""
         return dump_yaml(self.model_dump(mode="json", by_alias=True))
@@ -314,6 +322,9 @@ def _reference_problems(r: Region) -> list[str]:
             if j.parent is not None:
                 problems.append(f"jurisdictions[{i}].parent: a city has no parent")
             continue
+        if j.parent is None and j.level != "village" and not any(
+                x.level == parent_level[j.level] for x in r.jurisdictions):
+            continue  # a county-only (or township-only) region: its top level has no parent
         p = juris.get(j.parent) if j.parent else None
         if p is None:
             problems.append(
@@ -333,11 +344,18 @@ def _reference_problems(r: Region) -> list[str]:
         elif levels is not None and j.level not in levels:
             problems.append(f"{path}: '{jid}' is a {j.level}; expected one of {list(levels)}")
 
+    kinds = set(get_args(UnitKind))
+    for kind in r.travel.speed_kmh:
+        if kind != "default" and kind not in kinds:
+            problems.append(f"travel.speed_kmh.{kind}: unknown unit kind (known: default, "
+                            f"{', '.join(sorted(kinds))})")
     for i, u in enumerate(r.units):
         need_juris(f"units[{i}].jurisdiction", u.jurisdiction)
         for cap in u.capabilities:
             if cap not in caps:
                 problems.append(f"units[{i}].capabilities.{cap}: capability not declared")
+        if u.site is not None and u.site not in {h.id for h in r.hazard_sites}:
+            problems.append(f"units[{i}].site: unknown hazard site '{u.site}'")
     for i, d in enumerate(r.depots):
         need_juris(f"depots[{i}].jurisdiction", d.jurisdiction, (d.tier,))
         for item in d.stock:
@@ -354,6 +372,58 @@ def _reference_problems(r: Region) -> list[str]:
     if sum(1 for j in r.jurisdictions if j.level == "city") > 1:
         problems.append("jurisdictions: a region has at most one city")
     return problems
+
+
+#: a township rescue station should have at least this many people (乡镇综合应急救援队 ≥ 30)
+STATION_MIN_HEADCOUNT = 30
+#: a point this far from its own jurisdiction's centre is probably misplaced
+FAR_KM = 60.0
+#: a unit further than this by road from its own jurisdiction cannot serve it in practice
+DAY_MIN = 24 * 60.0
+
+
+def plausibility_warnings(r: Region) -> list[str]:
+    """What is valid but implausible, as ``path: message`` strings: points far outside their
+    jurisdiction (a typo in a coordinate), township stations under the standard headcount,
+    units more than a day's drive from the jurisdiction they serve."""
+    from scenarios.travel import haversine_km_scalar, road_minutes
+
+    out: list[str] = []
+    juris = r.jurisdiction_by_id
+
+    def far(path: str, ident: str, lon: float, lat: float, jid: str,
+            limit: float = FAR_KM) -> float:
+        j = juris.get(jid)
+        if j is None:
+            return 0.0
+        km = haversine_km_scalar(lon, lat, j.lon, j.lat)
+        if km > limit:
+            out.append(f"{path}: '{ident}' is {km:,.0f} km from the centre of its jurisdiction "
+                       f"'{jid}' (a coordinate typo?)")
+        return km
+
+    for i, u in enumerate(r.units):
+        km = far(f"units[{i}]", u.id, u.lon, u.lat, u.jurisdiction)
+        j = juris.get(u.jurisdiction)
+        if j is not None:
+            eta = road_minutes(r.travel, km, r.travel.speed_for(u.kind), j.terrain)
+            if eta > DAY_MIN:
+                out.append(f"units[{i}]: '{u.id}' is {eta / 60:,.0f} h by road from its "
+                           f"jurisdiction '{u.jurisdiction}' (more than a day)")
+        if u.kind == "township_station" and u.headcount < STATION_MIN_HEADCOUNT:
+            out.append(f"units[{i}].headcount: township station '{u.id}' has {u.headcount} "
+                       f"people, under the standard of {STATION_MIN_HEADCOUNT}")
+    for i, d in enumerate(r.depots):
+        far(f"depots[{i}]", d.id, d.lon, d.lat, d.jurisdiction)
+    for i, h in enumerate(r.hazard_sites):
+        far(f"hazard_sites[{i}]", h.id, h.lon, h.lat, h.jurisdiction)
+    for i, cp in enumerate(r.command_posts):
+        far(f"command_posts[{i}]", cp.id, cp.lon, cp.lat, cp.township)
+    for i, j in enumerate(r.jurisdictions):  # a village near its township, a township in
+        if j.parent and j.level in ("village", "township"):  # reach of its county seat
+            far(f"jurisdictions[{i}]", j.id, j.lon, j.lat, j.parent,
+                FAR_KM if j.level == "village" else 3 * FAR_KM)
+    return out
 
 
 def load_region(path: str | Path) -> Region:

@@ -323,6 +323,7 @@ def build_seed_city(seed: int = DEFAULT_SEED) -> Region:
         y = (s["lat"] - CENTER_LAT) * KM_PER_DEG_LAT + S / 2
         add_unit(f"U-E{m + 1:03d}", f"{s['name']}专职救援队", "enterprise", "township",
                  s["jurisdiction"], x + 0.1, y, int(unit_rng.integers(12, 30)), 2)
+        units[-1]["site"] = s["id"]  # the enterprise's own team
     for m in range(n_social):
         i = int(unit_rng.choice(urban_idx))
         tid = township_ids[i]

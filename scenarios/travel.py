@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +28,7 @@ from scenarios.loading import StrictModel
 EARTH_RADIUS_KM = 6371.0088
 Terrain = Literal["urban", "plain", "hill", "mountain"]
 FloatArray = npt.NDArray[np.float64]
+T = TypeVar("T", float, FloatArray)
 DEFAULT_DETOUR: dict[Terrain, float] = {"urban": 1.4, "plain": 1.3, "hill": 1.5, "mountain": 1.8}
 
 
@@ -63,6 +64,27 @@ class TravelParams(StrictModel):
         return self.speed_kmh.get(kind, self.speed_kmh["default"])
 
 
+def road_minutes(params: TravelParams, distance_km: T, speed_kmh: FloatArray | float,
+                 terrain: Terrain) -> T:
+    """The road-time formula, the only one (scalars or arrays): ``60 × distance_km ×
+    detour[terrain] ÷ (speed_kmh × road factor)``, the road factor being ``arterial_factor``
+    from ``arterial_min_km`` on, else 1. Python floats in, a Python float out."""
+    if isinstance(distance_km, np.ndarray):
+        road: FloatArray | float = np.where(distance_km >= params.arterial_min_km,
+                                            params.arterial_factor, 1.0)
+    else:
+        road = params.arterial_factor if distance_km >= params.arterial_min_km else 1.0
+    return 60.0 * distance_km * params.detour[terrain] / (speed_kmh * road)  # type: ignore[return-value]
+
+
+def haversine_km_scalar(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance in km between two points (``math``: a Python float)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, max(0.0, a))))
+
+
 def haversine_km(
     lon1: FloatArray | float, lat1: FloatArray | float, lon2: float, lat2: float
 ) -> FloatArray:
@@ -86,11 +108,14 @@ class RoadBlocks:
     by_pair: dict[tuple[str, str], float] = field(default_factory=dict)
     #: the factors behind each entry, in the order added (``(None, t)`` for a whole township)
     _factors: dict[tuple[str | None, str], list[float]] = field(default_factory=dict, repr=False)
+    #: bumped on every change (ETAs computed under an older version are stale)
+    version: int = 0
 
     def block(self, township: str, factor: float = math.inf, unit: str | None = None) -> None:
         """Add a block: travel into ``township`` takes ``factor`` times longer (inf: impossible)."""
         if factor < 1:
             raise ValueError("a road-block factor must be >= 1 (inf makes the pair unreachable)")
+        self.version += 1
         if unit is None:
             self.by_township[township] = self.by_township.get(township, 1.0) * factor
         else:
@@ -110,6 +135,7 @@ class RoadBlocks:
         if not factors or factor not in factors:
             return
         factors.remove(factor)
+        self.version += 1
         product = 1.0
         for f in factors:
             product *= f
@@ -127,6 +153,7 @@ class RoadBlocks:
 
     def clear(self, township: str) -> None:
         """Lift every block into ``township``."""
+        self.version += 1
         self.by_township.pop(township, None)
         for key in [k for k in self.by_pair if k[1] == township]:
             del self.by_pair[key]
@@ -164,10 +191,7 @@ class TravelModel:
 
         ``township`` (the destination's id) enables road blocks; unreachable pairs are ``inf``.
         """
-        d = self.distance_km(lon, lat)
-        p = self.params
-        road = np.where(d >= p.arterial_min_km, p.arterial_factor, 1.0)
-        eta = 60.0 * d * p.detour[terrain] / (self.speed * road)
+        eta = road_minutes(self.params, self.distance_km(lon, lat), self.speed, terrain)
         if township is not None:
             eta = self._apply_blocks(eta, township)
         return np.asarray(eta)
@@ -197,5 +221,4 @@ def point_eta_minutes(
 ) -> float:
     """ETA in minutes for one origin of unit ``kind`` (e.g. a depot's truck) to one destination."""
     d = float(haversine_km(lon1, lat1, lon2, lat2))
-    road = params.arterial_factor if d >= params.arterial_min_km else 1.0
-    return 60.0 * d * params.detour[terrain] / (params.speed_for(kind) * road)
+    return road_minutes(params, d, params.speed_for(kind), terrain)

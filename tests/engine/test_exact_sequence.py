@@ -29,6 +29,7 @@ UNITS_FIXED = {"default": {
     "report_missed": 0.0, "missing_field": 0.0,
     "undercount": {"dist": "fixed", "value": 0.5},
     "handover": {"dist": "fixed", "value": 2.0},
+    "duty_crew": 1.0, "full_turnout": {"dist": "fixed", "value": 10.0},
 }}
 
 

@@ -1,10 +1,16 @@
 """Validity: a drill configured as an M/M/c queue reproduces Erlang C (see docs/validation.md).
 
-c identical units at the incident's own location (zero travel), zero take-alarm, turn-out,
-escalation and handover delays, Poisson alarms, exponential on-scene work (the ``work_time``
+c identical county units at the incident's own location (zero travel), zero take-alarm,
+turn-out and handover delays, Poisson alarms, exponential on-scene work (the ``work_time``
 override), one unit per incident, first come first served. The wait is alarm_raised →
 unit_dispatched. Over R independent replications the 95 % confidence interval (Student t) of
 the mean wait and of P(wait > 0) must cover the analytic values.
+
+Two configurations: zero escalation delays, and the *shipped* escalation delays (county 3 min,
+city 5 min, lognormal) at ρ = 0.8. Every waiting alarm is escalated to the city desk; the
+requirement stays on the county desk's board meanwhile, so a freed unit serves it at once and
+the queue is still M/M/c first come first served — the escalation neither strands a waiting
+alarm nor lets a later one overtake it.
 """
 
 from __future__ import annotations
@@ -12,16 +18,20 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 
+from engine.params import load_params
 from engine.simulation import simulate
 from scenarios.region import Region
 from scenarios.schema import scenario_from_data
 from tests.engine.conftest import fixed_params
 
-C, LAM, MU = 2, 1.0, 1.0  # ρ = λ / (c μ) = 0.5
 N, WARMUP, REPS = 600, 50, 20
 T_975 = {19: 2.093}  # Student t, 97.5 % quantile, df = REPS − 1
 LON, LAT = 117.0, 31.5
+MU = 1.0
+#: (c, λ, escalation delays shipped?) — ρ = λ / (c μ) = 0.5 and 0.8
+CONFIGS = [(2, 1.0, False), (3, 2.4, True)]
 
 
 def erlang_c(c: int, lam: float, mu: float) -> tuple[float, float]:
@@ -33,10 +43,10 @@ def erlang_c(c: int, lam: float, mu: float) -> tuple[float, float]:
     return p_wait, p_wait / (c * mu - lam)
 
 
-def mmc_region() -> Region:
+def mmc_region(c: int = 2) -> Region:
     units = [{"id": f"U{i}", "name": f"队{i}", "kind": "fire_rescue", "tier": "county",
               "jurisdiction": "T", "lon": LON, "lat": LAT, "headcount": 10,
-              "capabilities": {"x": 1}} for i in range(C)]
+              "capabilities": {"x": 1}} for i in range(c)]
     return Region.model_validate({
         "name": "mmc", "capabilities": [{"id": "x", "name_zh": "x", "name_en": "x"}], "items": [],
         "jurisdictions": [
@@ -48,12 +58,18 @@ def mmc_region() -> Region:
         "units": units})
 
 
-def mmc_params():
-    return fixed_params({"on_scene.work_time": {"dist": "exponential", "mean": 1 / MU}})
+def mmc_params(shipped_delays: bool = False):
+    over = {"on_scene.work_time": {"dist": "exponential", "mean": 1 / MU}}
+    if shipped_delays:
+        shipped = load_params().dispatch.escalate_delay
+        assert shipped["city"].median >= 5.0  # type: ignore[union-attr]  # really non-zero
+        over["dispatch.escalate_delay"] = {
+            k: v.model_dump(mode="json") for k, v in shipped.items()}
+    return fixed_params(over)
 
 
-def run_log(region: Region, rep: int):
-    arrivals = np.cumsum(np.random.default_rng([rep, 99]).exponential(1 / LAM, size=N))
+def run_log(region: Region, rep: int, lam: float, shipped_delays: bool):
+    arrivals = np.cumsum(np.random.default_rng([rep, 99]).exponential(1 / lam, size=N))
     injects = [{"id": f"J{i}", "t": float(t), "kind": "incident", "incident": {
         "id": f"I{i}", "category": "q", "grade": "IV",
         "location": {"township": "T", "lon": LON, "lat": LAT},
@@ -61,11 +77,12 @@ def run_log(region: Region, rep: int):
         for i, t in enumerate(arrivals)]
     sc = scenario_from_data({"id": "mmc", "duration_min": float(arrivals[-1]) + 60,
                              "injects": injects})
-    return arrivals, simulate(region, sc, seed=rep, params=mmc_params())
+    return arrivals, simulate(region, sc, seed=rep, params=mmc_params(shipped_delays))
 
 
-def one_replication(region: Region, rep: int) -> tuple[float, float]:
-    _, log = run_log(region, rep)
+def one_replication(region: Region, rep: int, lam: float,
+                    shipped_delays: bool) -> tuple[float, float]:
+    _, log = run_log(region, rep, lam, shipped_delays)
     raised = {r["incident"]: r["t"] for r in log if r["kind"] == "alarm_raised"}
     waits = np.array([r["t"] - raised[r["incident"]] for r in log
                       if r["kind"] == "unit_dispatched"])
@@ -80,10 +97,11 @@ def ci(xs: list[float]) -> tuple[float, float]:
     return float(a.mean() - half), float(a.mean() + half)
 
 
-def test_mmc_matches_erlang_c():
-    region = mmc_region()
-    reps = [one_replication(region, r) for r in range(REPS)]
-    p_wait, wq = erlang_c(C, LAM, MU)
+@pytest.mark.parametrize(("c", "lam", "shipped_delays"), CONFIGS)
+def test_mmc_matches_erlang_c(c: int, lam: float, shipped_delays: bool):
+    region = mmc_region(c)
+    reps = [one_replication(region, r, lam, shipped_delays) for r in range(REPS)]
+    p_wait, wq = erlang_c(c, lam, MU)
     lo, hi = ci([m for m, _ in reps])
     assert lo <= wq <= hi, f"mean wait CI [{lo:.4f}, {hi:.4f}] misses Erlang C {wq:.4f}"
     lo, hi = ci([p for _, p in reps])
@@ -91,16 +109,20 @@ def test_mmc_matches_erlang_c():
     assert hi - lo < 0.15, "the interval is informative (not trivially wide)"
 
 
-def test_mmc_waits_equal_fifo_recursion():
+@pytest.mark.parametrize(("c", "lam", "shipped_delays"), CONFIGS)
+def test_mmc_waits_equal_fifo_recursion(c: int, lam: float, shipped_delays: bool):
     """Exact check: given the log's own arrival and service times, an independent c-server
-    FIFO recursion reproduces every wait (the engine adds no hidden delay or idling)."""
+    FIFO recursion reproduces every wait (the engine adds no hidden delay or idling, and an
+    escalation in progress does not let a later alarm overtake a waiting one)."""
     import heapq
 
-    _, log = run_log(mmc_region(), 1)
+    _, log = run_log(mmc_region(c), 1, lam, shipped_delays)
+    if shipped_delays:
+        assert sum(r["kind"] == "mutual_aid_requested" for r in log) > 50  # escalations ran
     raised = {r["incident"]: r["t"] for r in log if r["kind"] == "alarm_raised"}
     disp = {r["incident"]: r["t"] for r in log if r["kind"] == "unit_dispatched"}
     rel = {r["incident"]: r["t"] for r in log if r["kind"] == "unit_released"}
-    free = [0.0] * C
+    free = [0.0] * c
     for i in range(N):
         a, s = raised[f"I{i}"], rel[f"I{i}"] - disp[f"I{i}"]
         start = max(a, heapq.heappop(free))

@@ -39,10 +39,13 @@ def show_cmd(file: Path, as_json: bool) -> None:
 
     r = load_region(file)
     c = r.counts()
+    warnings = r.warnings()
     if as_json:
-        click.echo(json.dumps(c, ensure_ascii=False, sort_keys=False))
+        click.echo(json.dumps({**c, "warnings": warnings}, ensure_ascii=False, sort_keys=False))
         return
     click.echo(f"{c['name']}: valid")
+    for w in warnings:
+        click.echo(f"  warning: {w}", err=True)
     click.echo(f"  jurisdictions: {c['cities']} city, {c['counties']} counties/districts, "
                f"{c['townships']} townships/streets, {c['villages']} villages/communities")
     kinds = ", ".join(f"{k} {v}" for k, v in c["units_by_kind"].items())

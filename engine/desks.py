@@ -1,0 +1,111 @@
+"""Duty desks (值班室) of a simulated drill: alarms raised, queued, taken by duty officers.
+
+An alarm reaches the desk of the level its caller calls (an information officer the desk of
+their own level, a village officer the township's; others per ``alarm.desk_for_source``) and
+joins that desk's queue, first come, first served. Each desk is staffed by
+``alarm.desk_officers[level]`` duty officers, each a simpy process started with the desk's
+first alarm: an officer takes the oldest waiting alarm (a draw of ``alarm.take_alarm[level]`` ×
+the condition factor), logs ``alarm_taken``, phones it upward at once (接报即报), tells the
+township command post (at night once its leader has answered the wake-up call, 叫应) and has
+every requirement dispatched; an idle officer waits to be woken by the next alarm.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Generator
+from typing import Any
+
+from simpy.events import Event
+
+from engine import reporting
+from engine.context import DrillContext, desk_id
+from engine.state import IncidentState
+
+ProcessGen = Generator[Event, Any, None]
+
+
+class Desk:
+    """A duty desk: its waiting alarms (first come, first served) and the wake-up events of its
+    idle duty-officer processes."""
+
+    __slots__ = ("alarms", "idle")
+
+    def __init__(self) -> None:
+        self.alarms: deque[IncidentState] = deque()
+        self.idle: deque[Event] = deque()
+
+
+class Desks:
+    """Every duty desk of one drill (created at its first alarm)."""
+
+    def __init__(self, ctx: DrillContext) -> None:
+        self.ctx = ctx
+        self.by_jurisdiction: dict[str, Desk] = {}
+
+    def desk_for(self, inc: IncidentState) -> tuple[str, str]:
+        """(level, jurisdiction id) of the desk the alarm of ``inc`` reaches first."""
+        ctx = self.ctx
+        caller = inc.spec.caller
+        level: str = ctx.p.alarm.desk_for_source[caller.source]
+        if caller.source == "info_officer" and caller.id is not None:
+            olevel = ctx.ix.officer_level.get(caller.id)
+            if olevel is not None:
+                level = "township" if olevel in ("village", "township") else olevel
+        region = ctx.region
+        j = region.ancestor(inc.township, level)  # type: ignore[arg-type]
+        while j is None and level != "township":  # a region without that level: the desk of
+            level = "county" if level == "city" else "township"  # the highest one it has
+            j = region.ancestor(inc.township, level)  # type: ignore[arg-type]
+        return level, (j.id if j is not None else inc.township)
+
+    def alarm(self, inc: IncidentState) -> None:
+        """The alarm of ``inc`` reaches its desk (``alarm_raised``) and waits for an officer."""
+        ctx = self.ctx
+        level, jid = self.desk_for(inc)
+        caller = inc.spec.caller
+        ctx.log_add("alarm_raised", ctx.env.now, inc.id, None, None, None, None, {
+            "level": level, "caller_source": caller.source,
+            "caller": caller.id or caller.name or None, "desk": desk_id(jid)})
+        desk = self.by_jurisdiction.get(jid)
+        if desk is None:
+            desk = self.by_jurisdiction[jid] = Desk()
+            for _ in range(ctx.p.alarm.desk_officers[level]):  # type: ignore[index]
+                ctx.env.process(self._officer(desk, level, jid))
+        ctx.officers.alarm_raised(inc)
+        desk.alarms.append(inc)
+        if desk.idle:  # wake the officer idle longest
+            desk.idle.popleft().succeed()
+
+    def _officer(self, desk: Desk, level: str, jid: str) -> ProcessGen:
+        """A duty officer of a desk (a simpy process): takes the oldest waiting alarm, which
+        takes a draw of ``alarm.take_alarm[level]``, records it and dispatches; repeats. With
+        no alarm waiting the officer waits to be woken by the next one."""
+        ctx = self.ctx
+        take_alarm = ctx.p.alarm.take_alarm[level]  # type: ignore[index]
+        draws, alarms, f_take = ctx.dr["alarm"], desk.alarms, ctx.f.take
+        timeout = ctx.timeout
+        while True:
+            if not alarms:
+                wake = ctx.env.event()
+                desk.idle.append(wake)
+                yield wake
+                continue  # (another officer may have taken it meanwhile)
+            inc = alarms.popleft()
+            yield timeout(take_alarm.sample(draws) * f_take)
+            self._taken(inc, level, jid)
+
+    def _notify(self, inc: IncidentState) -> None:
+        reporting.notify_post(self.ctx, inc)
+
+    def _taken(self, inc: IncidentState, level: str, jid: str) -> None:
+        ctx = self.ctx
+        inc.desk_level, inc.desk_jurisdiction = level, jid
+        ctx.log_add("alarm_taken", ctx.env.now, inc.id, None, None, None, None,
+                    {"level": level, "desk": desk_id(jid)})
+        ctx.waking.report_upward(inc)  # 接报即报
+        ctx.officers.alarm_taken(inc)  # an expert for the categories that need one
+        ctx.waking.leader_then(inc, self._notify)  # 叫应 at night, then the post is told
+        request = ctx.dispatch.request
+        for need in list(inc.needs):
+            request(need, level, jid)
