@@ -27,6 +27,7 @@ from evaluators.clocks import (
     compute_clock,
     summarise_result,
 )
+from evaluators.corrections import apply_corrections
 from evaluators.findings import extract
 from evaluators.metrics import BUILTIN_KINDS, BUILTIN_METRICS, METRICS, Context, Outcome
 from evaluators.metrics.dispatch import busy_intervals
@@ -46,7 +47,6 @@ from evaluators.scorecard import (
     Stats,
     UnitCard,
 )
-from evaluators.corrections import apply_corrections
 from evaluators.table import LogTable
 from scenarios.loading import InputError
 from scenarios.region import Region, load_region
