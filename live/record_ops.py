@@ -11,7 +11,16 @@ import orjson
 from live import events
 from live.accounts import Principal
 from live.base import RECORDERS, LiveError, Recorded, ServiceBase
-from live.recording import RecordingError, observation_data, umpire_data
+from live.recording import (
+    RecordingError,
+    check_action_id,
+    hotwash_data,
+    observation_data,
+    umpire_data,
+)
+
+#: roles that may write hotwash items (the debrief: director, umpires, trainers).
+HOTWASH_WRITERS = ("director", "evaluator", "trainer")
 
 
 class RecordingOps(ServiceBase):
@@ -41,6 +50,30 @@ class RecordingOps(ServiceBase):
             a = events.append_event(conn, drill, kind, t, wall=wall, source="umpire",
                                     ids={"incident": incident, "unit": unit, "inject": inject,
                                          "depot": depot, "post": post},
+                                    data=payload, author=who.name, device=device,
+                                    action_id=action_id)
+        return Recorded(a.record, a.created)
+
+    def hotwash(self, who: Principal, drill: str, section: str, text: str, *, action_id: str,
+                capability: str | None = None, owner: str | None = None,
+                due: str | None = None, device: str | None = None) -> Recorded:
+        """Record one hotwash item (the debrief right after play): ``section`` is ``strength``,
+        ``weakness`` or ``action``. Director, evaluators and trainers may write it while the
+        drill runs or after it ended (at the drill's end time); idempotent by ``action_id``."""
+        self._check(who, HOTWASH_WRITERS, "record the hotwash")
+        data = hotwash_data(section, text, capability=capability, owner=owner, due=due)
+        payload = {**data, "author": who.name, "device": device,
+                   "action_id": check_action_id(action_id)}
+        conn = self._conn()
+        wall = self.clock.now()
+        with self.store.tx():
+            row = self._drill(drill)
+            if row["started_wall"] is None:
+                raise LiveError(f"drill '{drill}' has not started: the hotwash follows play")
+            t = self._now_t(conn, row, wall)
+            a = events.append_event(conn, drill, "hotwash", t, wall=wall, source="umpire",
+                                    ids={"incident": None, "unit": None, "inject": None,
+                                         "depot": None, "post": None},
                                     data=payload, author=who.name, device=device,
                                     action_id=action_id)
         return Recorded(a.record, a.created)

@@ -14,6 +14,7 @@ records; a mistake is corrected by a ``record_corrected`` record that names the 
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from engine.eventlog import EVENT_KINDS
@@ -87,3 +88,29 @@ def observation_data(text: str, *, capability: str | None = None,
     if observed_t is not None:
         d["observed_t"] = round(float(observed_t), 6)
     return d
+
+
+#: the sections of a hotwash (the debrief right after play), in report order.
+HOTWASH_SECTIONS = ("strength", "weakness", "action")
+
+
+def hotwash_data(section: str, text: str, *, capability: str | None = None,
+                 owner: str | None = None, due: str | None = None) -> dict[str, Any]:
+    """The ``data`` of a ``hotwash`` record (``docs/reports.md``): section, text and the
+    optional capability, owner (an action's responsible party) and due date (ISO)."""
+    if section not in HOTWASH_SECTIONS:
+        raise RecordingError(f"section: '{section}' is not one of {', '.join(HOTWASH_SECTIONS)}")
+    if not text.strip():
+        raise RecordingError("hotwash: the text is empty")
+    data: dict[str, Any] = {"section": section, "text": text}
+    if due:
+        try:
+            date.fromisoformat(due)
+        except ValueError:
+            raise RecordingError(f"due: '{due}' is not a date (YYYY-MM-DD)") from None
+        data["due"] = due
+    if capability:
+        data["capability"] = capability
+    if owner:
+        data["owner"] = owner
+    return data

@@ -296,3 +296,25 @@ def test_simulation_lab_predicts_compliance_with_a_progress_bar(console: Console
     assert msg.startswith("预计 1-10-15 达标率")
     reps = sorted((console.db.with_name("drill-runs") / "DEMO" / "baseline").iterdir())
     assert [p.name for p in reps] == ["rep-001", "rep-002"]
+
+
+def test_trainer_types_the_hotwash_and_it_reaches_the_report(console: Console) -> None:
+    boss = console.start()
+    _release_first_incident(console)
+    console.clock.advance(60)
+    console.svc.end(boss, "DEMO", "test")
+    trainer = console.who("trainer1")
+    at = page_test("review", trainer).run()
+    assert not at.exception, at.exception
+    at.radio(key="hw_section").set_value("action")
+    at.text_area(key="hw_text").input("夜间叫应叫醒流程再演练一次")
+    at.text_input(key="hw_owner").input("县应急管理局")
+    at.button(key="FormSubmitter:hotwash-保存复盘条目").click().run()
+    assert not at.exception, at.exception
+    items = console.records("hotwash")
+    assert [(h["data"]["section"], h["data"]["text"], h["data"]["owner"], h["source"])
+            for h in items] == [("action", "夜间叫应叫醒流程再演练一次", "县应急管理局", "umpire")]
+    run = console.db.with_name("drill-runs") / "DEMO" / "events.jsonl"
+    assert "夜间叫应叫醒流程再演练一次" in run.read_text(encoding="utf-8")  # re-exported
+    html = next(b for b in at.get("download_button") if b.label == "评估报告(网页)")
+    assert html is not None

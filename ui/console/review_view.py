@@ -60,8 +60,6 @@ def msel_bytes(scenario: Any, sealed_document: dict[str, Any], language: str) ->
 def draw_review(run_dir: Path, scenario: Any | None, sealed_document: dict[str, Any] | None,
                 observations: list[dict[str, Any]]) -> None:
     """Draw the whole review of an ended drill exported to ``run_dir``."""
-    from ui.charts import compliance, distributions, timeline, timeliness
-    from ui.charts.logview import view_log
     from ui.reports.html import render_html
 
     lg = lang()
@@ -75,18 +73,19 @@ def draw_review(run_dir: Path, scenario: Any | None, sealed_document: dict[str, 
     elif ok is False:
         st.error(t("commit_bad"))
     st.caption(line)
-    st.table({k: v for k, v in content.overview})
+    from ui.reports.document import Figure, Table
+    from ui.reports.sections import build_document
+
+    blocks = build_document(content)
+    overview = next((b for b in blocks if isinstance(b, Table) and b.key == "overview"), None)
+    if overview is not None:
+        st.table({row[0]: row[1] for row in overview.rows})
 
     st.subheader(t("charts"))
-    card, region = content.card, content.region
-    view = view_log(content.records)
-    st.pyplot(distributions.distributions_chart(card, lang=lg), clear_figure=False)
-    st.pyplot(compliance.compliance_chart(card, region, lang=lg), clear_figure=False)
-    st.pyplot(timeliness.timeliness_chart(view, region, lang=lg), clear_figure=False)
-    ids = [tr.incident for tr in view.incidents][:4]
-    if ids:
-        st.pyplot(timeline.timeline_chart(view, region, lang=lg, incidents=ids),
-                  clear_figure=False)
+    card = content.card
+    for b in blocks:  # the report's own charts, drawn once when the report was built
+        if isinstance(b, Figure):
+            st.image(b.png, caption=b.caption)
 
     st.subheader(t("baseline"))
     if content.baseline is None:

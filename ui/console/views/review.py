@@ -16,7 +16,7 @@ import streamlit as st
 from live.service import DrillStatus
 from ui.console.common import clock_line, guarded, pick_drill
 from ui.console.review_view import draw_review
-from ui.console.state import db_path, service, t, user
+from ui.console.state import action_id, db_path, flash, service, show_flash, t, used, user
 
 
 def run_dir_of(drill: str) -> Path:
@@ -45,6 +45,44 @@ def observations(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for r in records if r["kind"] == "observation"]
 
 
+def hotwash_items(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The hotwash records as the page lists them (section translated)."""
+    return [{"section": t("hw_" + str(r["data"].get("section", ""))),
+             "text": r["data"].get("text", ""), "owner": r["data"].get("owner", ""),
+             "due": r["data"].get("due", ""), "author": r["data"].get("author", "")}
+            for r in records if r["kind"] == "hotwash"]
+
+
+def hotwash_form(s: DrillStatus, records: list[dict[str, Any]]) -> None:
+    """Type the hotwash: one item per submit, written through the service (idempotent)."""
+    from datetime import date
+
+    from live.recording import HOTWASH_SECTIONS
+
+    st.subheader(t("hotwash"))
+    st.caption(t("hw_help"))
+    with st.form("hotwash", clear_on_submit=True):
+        section = st.radio(t("hw_section"), list(HOTWASH_SECTIONS),
+                           format_func=lambda x: t("hw_" + x), horizontal=True,
+                           key="hw_section")
+        text = st.text_area(t("hw_text"), key="hw_text")
+        c1, c2 = st.columns(2)
+        owner = c1.text_input(t("hw_owner"), key="hw_owner")
+        due = c2.date_input(t("hw_due"), value=None, key="hw_due")
+        if st.form_submit_button(t("hw_save"), type="primary"):
+            slot = "hotwash"
+            rec = service().hotwash(user(), s.id, section, text, action_id=action_id(slot),
+                                    owner=owner.strip() or None,
+                                    due=due.isoformat() if isinstance(due, date) else None)
+            used(slot)
+            flash(t("recorded", what=t("hotwash"), seq=rec.seq))
+            st.rerun()
+    items = hotwash_items(records)
+    if items:
+        st.caption(t("hw_items"))
+        st.dataframe(items, hide_index=True)
+
+
 def page() -> None:
     """Draw the review of the picked drill once it has ended."""
     with guarded():
@@ -52,6 +90,7 @@ def page() -> None:
         if s is None:
             return
         clock_line(s)
+        show_flash()
         if s.status != "ended":
             st.info(t("review_wait"))
             return
@@ -60,7 +99,9 @@ def page() -> None:
             return
         from scenarios.sealing import read_sealed
 
+        recs = service().log(user(), s.id)
+        if user().role in ("director", "trainer"):
+            hotwash_form(s, recs)
         out = export(s)
         sealed = read_sealed(out / "inputs" / "sealed.json")
-        recs = service().log(user(), s.id)
         draw_review(out, sealed.scenario, sealed.document, observations(recs))
