@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.eventlog import read_records
+from engine.logcheck import read_checked
 from evaluators.clocks import ClockResult, breakdown, compute_clock, summarise
 from evaluators.findings import extract
 from evaluators.metrics import BUILTIN_KINDS, BUILTIN_METRICS, METRICS, Context, Outcome
@@ -57,14 +57,16 @@ def score_run(
     templates: TemplateSet | None = None, region: Region | None = None,
 ) -> Scorecard:
     """Score ``RUN_DIR/events.jsonl``; the region is ``region`` if given, else the run's own
-    ``RUN_DIR/inputs/region.yaml`` when present."""
+    ``RUN_DIR/inputs/region.yaml`` when present. The log is checked first
+    (:func:`engine.logcheck.read_checked`): a bad line, a gap or an out-of-order event is an
+    :class:`InputError` naming ``file:line``, never a silently re-sorted score."""
     d = Path(run_dir)
     log = d / "events.jsonl"
     if not log.is_file():
         raise InputError(str(d), ["no events.jsonl here (is this a run directory?)"])
     if region is None:
         region = run_region(d)
-    records = read_records(log)
+    records = read_checked(log, region=region)
     return score_records(records, region=region, templates=templates, rules=rules,
                          rubric=rubric, source=str(log))
 
