@@ -171,8 +171,8 @@ def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path
     inputs = d / "inputs"
     if region is None:
         region = run_region(d)
+    card = score_run(d, region=region)  # checks the log first (engine.logcheck)
     records = read_records(d / "events.jsonl")
-    card = score_run(d, region=region)
     scen = _scenario_summary(inputs)
     zh = lg == "zh"
     run_json = inputs / "run.json"
