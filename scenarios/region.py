@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
+from scenarios import limits
 from scenarios.loading import StrictModel, dump_yaml, load_model, validate_data
 from scenarios.travel import Terrain, TravelModel, TravelParams
 
@@ -94,7 +95,7 @@ class Jurisdiction(StrictModel):
     parent: Id | None = None
     lon: Lon
     lat: Lat
-    population: Count
+    population: Annotated[int, Field(ge=0, le=limits.MAX_POPULATION)]
     terrain: Terrain = "plain"
 
 
@@ -122,7 +123,7 @@ class Depot(StrictModel):
     jurisdiction: Id
     lon: Lon
     lat: Lat
-    stock: dict[Id, Count]
+    stock: dict[Id, Annotated[int, Field(ge=0, le=limits.MAX_QUANTITY)]]
 
 
 class CommandPost(StrictModel):
@@ -181,13 +182,16 @@ class Region(StrictModel):
     capabilities: list[Vocabulary]
     items: list[Vocabulary]
     travel: TravelParams = Field(default_factory=TravelParams)
-    jurisdictions: list[Jurisdiction]
-    units: list[Unit]
-    depots: list[Depot] = Field(default_factory=list)
-    command_posts: list[CommandPost] = Field(default_factory=list)
-    hazard_sites: list[HazardSite] = Field(default_factory=list)
-    experts: list[Expert] = Field(default_factory=list)
-    info_officers: list[InfoOfficer] = Field(default_factory=list)
+    jurisdictions: list[Jurisdiction] = Field(max_length=limits.MAX_JURISDICTIONS)
+    units: list[Unit] = Field(max_length=limits.MAX_UNITS)
+    depots: list[Depot] = Field(default_factory=list, max_length=limits.MAX_DEPOTS)
+    command_posts: list[CommandPost] = Field(default_factory=list,
+                                             max_length=limits.MAX_COMMAND_POSTS)
+    hazard_sites: list[HazardSite] = Field(default_factory=list,
+                                           max_length=limits.MAX_HAZARD_SITES)
+    experts: list[Expert] = Field(default_factory=list, max_length=limits.MAX_EXPERTS)
+    info_officers: list[InfoOfficer] = Field(default_factory=list,
+                                             max_length=limits.MAX_INFO_OFFICERS)
 
     model_config = StrictModel.model_config | {"populate_by_name": True}
 
