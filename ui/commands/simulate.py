@@ -60,43 +60,59 @@ def run_and_save(
     A directory that already holds a drill log is never overwritten silently (it may be a live
     drill's record): ``overwrite=True`` replaces that run (its log, inputs and baseline)."""
     from engine.simulation import simulate
+    from scenarios.fingerprint import check_scenario_region, region_digest
     from scenarios.loading import InputError
+    from scenarios.outputs import check_output_dir, refuse_input_overwrite, staged_dir
     from scenarios.region import ReferenceProblems
     from ui.errors import UserError
 
-    if (out / "events.jsonl").exists():
-        if not overwrite:
-            raise UserError(f"{out}: already holds a drill log (events.jsonl); choose another "
-                            "directory, or pass --force to replace that run")
-        (out / "events.jsonl").unlink()
-        for sub in ("inputs", "baseline"):
-            if (out / sub).is_dir():
-                shutil.rmtree(out / sub)
-
+    check_output_dir(out)
+    for src in sources.values():
+        refuse_input_overwrite(out, [src], option="-o")
+    if (out / "events.jsonl").exists() and not overwrite:
+        raise UserError(f"{out}: already holds a drill log (events.jsonl); choose another "
+                        "directory, or pass --force to replace that run")
+    check_scenario_region(scenario, region, str(sources.get("scenario") or scenario.id),
+                          str(sources.get("region") or "the built-in seed city"))
     try:
         log = simulate(region, scenario, seed=seed, params=params)
     except ReferenceProblems as exc:
         src = sources.get("scenario")
         raise InputError(str(src) if src else scenario.id, exc.problems) from None
-    inputs = out / "inputs"
-    inputs.mkdir(parents=True, exist_ok=True)
-    dumps = {"region": region.to_yaml, "scenario": scenario.to_yaml, "params": params.to_yaml}
-    for name, dump in dumps.items():
-        src = sources.get(name)
-        dst = inputs / f"{name}.yaml"
-        if name == "scenario" and src is not None and _is_sealed(src):
-            dst = inputs / "sealed.json"  # the sealed file itself: it verifies on reading
-        if src is not None:
-            shutil.copyfile(src, dst)
-        else:
-            dst.write_text(dump(), encoding="utf-8")
-    run = {"seed": seed, "version": package_version(), "command": command,
-           "scenario": scenario.id, "region": region.name,
-           "inputs": {k: (str(v) if v else "built-in") for k, v in sources.items()}}
-    (inputs / "run.json").write_text(json.dumps(run, ensure_ascii=False, indent=2) + "\n",
-                                     encoding="utf-8")
-    log.write_jsonl(out / "events.jsonl")
+    # the whole run is built beside RUN_DIR and swapped in at the end: a failure leaves the
+    # old run (or nothing) exactly as it was; a stale baseline of the old run is dropped
+    with staged_dir(out, discard=("events.jsonl", "inputs", "baseline")) as new:
+        inputs = new / "inputs"
+        inputs.mkdir(parents=True, exist_ok=True)
+        dumps = {"region": region.to_yaml, "scenario": scenario.to_yaml,
+                 "params": params.to_yaml}
+        for name, dump in dumps.items():
+            src = sources.get(name)
+            dst = inputs / f"{name}.yaml"
+            if name == "scenario" and src is not None and _is_sealed(src):
+                dst = inputs / "sealed.json"  # the sealed file itself: it verifies on reading
+            if src is not None:
+                shutil.copyfile(src, dst)
+            else:
+                dst.write_text(dump(), encoding="utf-8")
+        run = {"seed": seed, "version": package_version(), "command": command,
+               "scenario": scenario.id, "region": region.name,
+               "commitment": _commitment(sources.get("scenario")),
+               "region_digest": region_digest(region),
+               "inputs": {k: (str(v) if v else "built-in") for k, v in sources.items()}}
+        (inputs / "run.json").write_text(json.dumps(run, ensure_ascii=False, indent=2) + "\n",
+                                         encoding="utf-8")
+        log.write_jsonl(new / "events.jsonl")
     return log
+
+
+def _commitment(src: Path | None) -> str | None:
+    """The commitment of a sealed scenario file (None for a plain scenario or a built-in)."""
+    if src is None or not _is_sealed(src):
+        return None
+    from scenarios.sealing import read_sealed
+
+    return read_sealed(src).commitment
 
 
 @click.command()
@@ -106,7 +122,8 @@ def run_and_save(
               help="Region file (default: the built-in seed city).")
 @click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Behaviour-parameter file (default: engine/data/behaviour.yaml).")
-@click.option("--seed", type=click.IntRange(min=0), required=True, help="Random seed (>= 0).")
+@click.option("--seed", type=click.IntRange(min=0, max=2**64 - 1), required=True,
+              help="Random seed (0 .. 2^64-1).")
 @click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path),
               required=True, help="Run directory to write.")
 @click.option("--force", is_flag=True,
