@@ -310,3 +310,31 @@ def write_prefix(path: str | Path, out: str | Path) -> int:
     data = recoverable_prefix(path)
     atomic_write(out, data)
     return data.count(b"\n")
+
+
+def run_identity(run_dir: str | Path) -> dict[str, Any]:
+    """What a run directory says it is: scenario id, region name (from ``drill_started``) and,
+    when ``inputs/run.json`` records them, the scenario commitment and the region digest.
+
+    Unreadable parts are left out (the log itself is checked by :func:`check_log`)."""
+    d = Path(run_dir)
+    out: dict[str, Any] = {}
+    try:
+        with open(d / "events.jsonl", "rb") as fh:
+            first = orjson.loads(fh.readline())
+        data = first.get("data") if isinstance(first, dict) else None
+        if isinstance(data, dict):
+            for key in ("scenario", "region", "commitment"):
+                if isinstance(data.get(key), str):
+                    out[key] = data[key]
+    except (OSError, orjson.JSONDecodeError):
+        pass
+    try:
+        run = orjson.loads((d / "inputs" / "run.json").read_bytes())
+        if isinstance(run, dict):
+            for key in ("scenario", "region", "commitment", "region_digest"):
+                if isinstance(run.get(key), str):
+                    out.setdefault(key, run[key])
+    except (OSError, orjson.JSONDecodeError):
+        pass
+    return out
