@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.logcheck import read_checked
+from engine.logcheck import read_checked, run_identity
 from evaluators.clocks import ClockResult, breakdown, compute_clock, summarise
 from evaluators.findings import extract
 from evaluators.metrics import BUILTIN_KINDS, BUILTIN_METRICS, METRICS, Context, Outcome
@@ -38,6 +38,7 @@ from evaluators.scorecard import (
     UnitCard,
 )
 from evaluators.table import LogTable
+from scenarios.fingerprint import check_same_scenario
 from scenarios.loading import InputError
 from scenarios.region import Region, load_region
 from scenarios.templates import TemplateSet, load_templates
@@ -81,16 +82,21 @@ def replication_dirs(root: str | Path) -> list[Path]:
 
 def score_replications(
     root: str | Path, *, rules: RulesArg = None, rubric: RubricArg = None,
-    region: Region | None = None,
+    region: Region | None = None, of: str | Path | None = None,
 ) -> list[Scorecard]:
     """Score every replication run inside ``root`` (a baseline of simulated runs).
 
     Replications of one scenario share its region: pass the drill's ``region`` so it is not
-    re-read from each replication (replications may then omit ``inputs/``).
+    re-read from each replication (replications may then omit ``inputs/``). With ``of`` (the
+    drill's run directory) a replication of another scenario or region is refused.
     """
     dirs = replication_dirs(root)
     if not dirs:
         raise InputError(str(root), ["no run directories (with events.jsonl) inside"])
+    if of is not None:
+        drill = run_identity(of)
+        for d in dirs:
+            check_same_scenario(drill, run_identity(d), str(of), str(d))
     packs = _packs(rules)
     rub = rubric if isinstance(rubric, Rubric) or rubric is None else load_rubric(rubric)
     return [score_run(d, rules=packs, rubric=rub, region=region) for d in dirs]
