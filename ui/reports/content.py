@@ -207,7 +207,7 @@ def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path
     ]
     base_dir = Path(baseline_dir) if baseline_dir else (d / "baseline")
     if base_dir.is_dir() and (baseline_dir is not None or replication_dirs(base_dir)):
-        reps = score_replications(base_dir, region=region)
+        reps = score_replications(base_dir, region=region, of=d)
         if reps:
             content.baseline = percentiles_against(card, reps)
             figs.append(("montecarlo", "与模拟基线比较" if zh else "Against the simulated baseline",
