@@ -213,6 +213,7 @@ def staged_dir(target: str | Path, *, discard: Iterable[str] = ()) -> Iterator[P
     parent = Path(os.path.abspath(t)).parent
     try:
         new = Path(tempfile.mkdtemp(prefix=f".{t.name}.new-", dir=parent))
+        os.chmod(new, (t.stat().st_mode & 0o7777) if t.is_dir() else 0o777 & ~_umask())
     except OSError as exc:
         raise OutputError(t, os_reason(exc)) from None
     try:
