@@ -39,6 +39,17 @@ def run(argv: list[str]) -> Ran:
     return Ran(code, out.getvalue(), err.getvalue(), crash)
 
 
+def refused(r: Ran, *want: str) -> str:
+    """Assert a clean refusal and return the message."""
+    assert r.crash is None, f"traceback: {type(r.crash).__name__}: {r.crash}"
+    assert r.code == 2, f"exit {r.code}\nout: {r.out[-400:]}\nerr: {r.err}"
+    assert "Traceback" not in r.err
+    for w in want:
+        assert w.lower() in r.err.lower(), f"'{w}' not in:\n{r.err}"
+    return r.err
+
+
+
 @pytest.fixture(scope="session")
 def county_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """A county scenario (YAML and sealed), a run of it and two replications (a baseline)."""

@@ -17,8 +17,7 @@ from scenarios.outputs import (
     check_output_file,
     staged_dir,
 )
-from tests.hardening.conftest import run
-from tests.hardening.test_specific import refused
+from tests.hardening.conftest import refused, run
 from tests.hardening.corpus import COUNTY
 
 

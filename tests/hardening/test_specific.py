@@ -11,20 +11,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.hardening.conftest import Ran, run
+from tests.hardening.conftest import refused, run
 from tests.hardening.corpus import COUNTY
 
 Edit = Callable[[list[bytes]], list[bytes]]
-
-
-def refused(r: Ran, *want: str) -> str:
-    """Assert a clean refusal and return the message."""
-    assert r.crash is None, f"traceback: {type(r.crash).__name__}: {r.crash}"
-    assert r.code == 2, f"exit {r.code}\nout: {r.out[-400:]}\nerr: {r.err}"
-    assert "Traceback" not in r.err
-    for w in want:
-        assert w.lower() in r.err.lower(), f"'{w}' not in:\n{r.err}"
-    return r.err
 
 
 def _copy_run(src: Path, dst: Path) -> Path:
