@@ -204,18 +204,23 @@ def check_log(path: str | Path, *, region: Any = None, scenario: Any = None,
             bad(lineno, f"t={t} is negative")
         else:
             last_t = t
-        if kind not in kinds:
+        if type(kind) is not str or kind not in kinds:
             bad(lineno, f"kind: unknown event kind {kind!r}")
             continue
         if type(data) is not dict:
             bad(lineno, "data: must be an object")
             continue
-        if rec.get("source", "sim") not in sources:
+        src = rec.get("source", "sim")
+        if type(src) is not str or src not in sources:
             bad(lineno, f"source: {rec.get('source')!r} is not one of sim, umpire, system")
+        typed = True
         for f in _ID_FIELDS:
             v = rec.get(f)
             if v is not None and type(v) is not str:
                 bad(lineno, f"{f}: {v!r} is not a string id")
+                typed = False
+        if not typed:
+            continue
         for f in req_ids.get(kind, ()):
             if rec.get(f) is None:
                 bad(lineno, f"event kind '{kind}' needs {f}")
