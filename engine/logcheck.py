@@ -251,10 +251,10 @@ def check_log(path: str | Path, *, region: Any = None, scenario: Any = None,
             if j is not None and j not in injects:
                 bad(lineno, f"inject '{j}' is not in the scenario {scenario.id}")
         records.append(rec)
+        if len(records) == 1:  # the header first: "played in another region" leads the list
+            _check_header(rec, name, region, scenario, bad)
     res.lines = nlines
-    if records:
-        _check_header(records[0], name, region, scenario, bad)
-    elif not problems:
+    if not records and not problems:
         problems.append(f"{name}: the log is empty (no events)")
     res.more = more
     return res
