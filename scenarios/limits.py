@@ -12,15 +12,15 @@ from __future__ import annotations
 from typing import Final
 
 #: records per kind in a region file (units, depots, command posts, hazard sites, experts).
-MAX_UNITS: Final = 20_000
-MAX_DEPOTS: Final = 20_000
+MAX_UNITS: Final = 100_000
+MAX_DEPOTS: Final = 100_000
 MAX_COMMAND_POSTS: Final = 5_000
-MAX_HAZARD_SITES: Final = 50_000
-MAX_EXPERTS: Final = 20_000
+MAX_HAZARD_SITES: Final = 100_000
+MAX_EXPERTS: Final = 100_000
 #: jurisdictions (city + counties + townships + villages/communities).
-MAX_JURISDICTIONS: Final = 50_000
+MAX_JURISDICTIONS: Final = 100_000
 #: disaster information officers.
-MAX_INFO_OFFICERS: Final = 100_000
+MAX_INFO_OFFICERS: Final = 200_000
 #: people living in one jurisdiction (China's largest city is ~3.2e7).
 MAX_POPULATION: Final = 50_000_000
 #: stock of one item in one depot, or a quantity asked for by an incident.
@@ -45,3 +45,13 @@ MAX_LOG_BYTES: Final = 2 * 2**30
 #: every limit by name, for the documentation and the tests.
 ALL: Final[dict[str, int]] = {k: v for k, v in globals().items()
                               if k.startswith("MAX_") and isinstance(v, int)}
+
+
+def too_many(data: object, caps: dict[str, int]) -> list[str]:
+    """Problems for lists in a raw mapping that are longer than their cap, found BEFORE the
+    (costly) validation of each record, so a 10^6-record file is refused at once."""
+    if not isinstance(data, dict):
+        return []
+    return [f"{key}: {len(data[key]):,} records, more than the limit of {cap:,}"
+            for key, cap in caps.items() if isinstance(data.get(key), list)
+            and len(data[key]) > cap]

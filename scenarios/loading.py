@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, TypeVar
 
+import orjson
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -88,6 +89,12 @@ def read_yaml(path: str | Path) -> Any:
         raise InputError(
             str(p), [f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"]
         ) from None
+    head = text.lstrip()[:1]
+    if head in ("{", "["):  # JSON (a subset of YAML) parses ~100x faster with orjson
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass  # not strict JSON: let the YAML parser read it and name the line
     return parse_yaml_text(text, str(p))
 
 

@@ -68,6 +68,15 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 Count = Annotated[int, Field(ge=0)]
 
 
+#: limits on the number of records per list of a region (scenarios/limits.py).
+REGION_CAPS: dict[str, int] = {
+    "jurisdictions": limits.MAX_JURISDICTIONS, "units": limits.MAX_UNITS,
+    "depots": limits.MAX_DEPOTS, "command_posts": limits.MAX_COMMAND_POSTS,
+    "hazard_sites": limits.MAX_HAZARD_SITES, "experts": limits.MAX_EXPERTS,
+    "info_officers": limits.MAX_INFO_OFFICERS,
+}
+
+
 class ReferenceProblems(ValueError):
     """Raised by cross-reference checks; carries one ``path: message`` string per problem."""
 
@@ -194,6 +203,14 @@ class Region(StrictModel):
                                              max_length=limits.MAX_INFO_OFFICERS)
 
     model_config = StrictModel.model_config | {"populate_by_name": True}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _check_sizes(cls, data: Any) -> Any:
+        problems = limits.too_many(data, REGION_CAPS)
+        if problems:
+            raise ReferenceProblems(problems)
+        return data
 
     @model_validator(mode="after")
     def _check_references(self) -> Region:
