@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from scenarios.limits import MAX_DURATION_MIN
+from scenarios.limits import MAX_DURATION_MIN, MAX_INPUT_BYTES
 from scenarios.loading import InputError
 from scenarios.outputs import atomic_write
 from scenarios.schema import Scenario, scenario_from_data
@@ -142,7 +142,12 @@ def import_xlsx(path: str | Path) -> tuple[Scenario, dict[str, Any]]:
 
     src = str(path)
     try:
+        if Path(src).stat().st_size > MAX_INPUT_BYTES:
+            raise InputError(src, [f"file is larger than {MAX_INPUT_BYTES // 2**20} MB (the "
+                                   "limit for an input file)"])
         wb = load_workbook(src, read_only=True, data_only=True)
+    except InputError:
+        raise
     except FileNotFoundError:
         raise InputError(src, ["file not found"]) from None
     except Exception as exc:  # openpyxl raises many types for a non-xlsx file
