@@ -22,13 +22,13 @@ test: setup            ## run the whole test suite
 	$(PY) -m pytest -q
 
 lint: setup
-	$(VENV)/bin/ruff check engine scenarios evaluators ui tests
+	$(VENV)/bin/ruff check engine scenarios evaluators experiments live ui tests bench
 
 typecheck: setup
 	$(VENV)/bin/mypy
 
-bench: setup
-	for b in bench/bench_*.py; do $(PY) $$b; done
+bench: setup           ## every speed goal's ratio, measured in one run (docs/performance.md)
+	PYTHONPATH=. $(PY) bench/bench_goals.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache

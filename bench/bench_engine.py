@@ -1,32 +1,36 @@
 """Engine benchmark: prints ratios measured in one run (not a timed test).
 
-1. A bare-simpy reference model of the same incident stream (nearest free capable unit, same
-   take-alarm, turn-out, travel and on-scene work draws; no reports, posts, supplies or log)
-   against the engine on a seed-city drill. Goal: engine ≤ 2× the reference's wall time.
+1. The bare-simpy model of the same incident lifecycle (``bench/reference.py``: desk queue,
+   escalation, travel, work, return, reports, log records; its docstring lists what it leaves
+   out) against the engine on a seed-city drill. Goal: engine ≤ 2× the reference's wall time.
 2. The engine's events per second.
 3. Per-incident cost on a 10-city "province" (10 shifted copies of the seed city, 10× the
    incidents) against the city. Goal: ≤ 1.3×.
 
-Usage: ``.venv/bin/python bench/bench_engine.py [--incidents 400] [--repeat 3]``.
-Figures are recorded in docs/performance.md ("Engine").
+Usage: ``.venv/bin/python bench/bench_engine.py [--incidents 400] [--repeat 3]``. Blocks of
+runs, best of each: for the interleaved figures of every goal use ``bench/bench_goals.py``
+(``make bench``). Figures are recorded in docs/performance.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
-from collections import deque
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-import simpy
 
 from engine.eventlog import EventLog
-from engine.params import BehaviourParams, load_params
+from engine.params import load_params
 from engine.simulation import simulate
 from scenarios.region import Region
 from scenarios.schema import Scenario, scenario_from_data
 from scenarios.seed_city import default_region
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from reference import reference  # noqa: E402
 
 
 def incident_stream(region: Region, n: int, hours: float, seed: int) -> list[dict[str, Any]]:
@@ -50,57 +54,6 @@ def incident_stream(region: Region, n: int, hours: float, seed: int) -> list[dic
 def make_scenario(injects: list[dict[str, Any]], hours: float) -> Scenario:
     return scenario_from_data({"id": "bench", "duration_min": hours * 60 + 600,
                                "injects": injects})
-
-
-def reference(region: Region, sc: Scenario, p: BehaviourParams, seed: int) -> int:
-    """Bare simpy: nearest free capable unit, same delay draws; returns #state changes."""
-    env = simpy.Environment()
-    ss = np.random.SeedSequence(seed).spawn(5)
-    g_alarm, g_turn, g_work = (np.random.default_rng(s) for s in ss[:3])
-    tm = region.travel_model()
-    units = region.units
-    free = np.ones(len(units), dtype=bool)
-    caps = {c.id: np.array([u.capabilities.get(c.id, 0) for u in units]) for c in region.capabilities}
-    head = np.array([u.headcount for u in units], dtype=float)
-    kb = [p.for_kind(u.kind) for u in units]
-    terrain = {j.id: j.terrain for j in region.jurisdictions}
-    pending: deque[Any] = deque()
-    trace: list[tuple[float, int]] = []
-
-    def serve(u: int, spec: Any, eta: float) -> Any:
-        free[u] = False
-        trace.append((env.now, 1))
-        yield env.timeout(kb[u].turnout.draw(g_turn) + eta)
-        trace.append((env.now, 2))
-        req = spec.requires[0]
-        rate = head[u] * kb[u].deployable_fraction * kb[u].productivity.draw(g_work) * \
-            p.on_scene.level_factor.get(int(caps[req.capability][u]), 1.0)
-        yield env.timeout(req.effort / rate)
-        trace.append((env.now, 3))
-        free[u] = True
-        for k, (spec2, eta2) in enumerate(pending):
-            if caps[spec2.requires[0].capability][u] > 0:
-                del pending[k]
-                env.process(serve(u, spec2, float(eta2[u])))
-                break
-
-    def alarm(spec: Any, t: float) -> Any:
-        yield env.timeout(t)
-        yield env.timeout(p.alarm.take_alarm["county"].draw(g_alarm))
-        loc = spec.location
-        eta = tm.eta_minutes(loc.lon, loc.lat, terrain[loc.township], loc.township)
-        cand = free & (caps[spec.requires[0].capability] > 0)
-        if cand.any():
-            idx = np.flatnonzero(cand)
-            u = int(idx[np.argmin(eta[idx])])
-            env.process(serve(u, spec, float(eta[u])))
-        else:
-            pending.append((spec, eta))
-
-    for inj in sc.injects:
-        env.process(alarm(inj.incident, inj.t))  # type: ignore[union-attr]
-    env.run(until=sc.duration_min)
-    return len(trace)
 
 
 def province(city: Region, copies: int = 10) -> Region:
@@ -162,7 +115,7 @@ def main() -> None:
     t_eng, log = best_of(lambda: simulate(city, sc, seed=1, log=EventLog()), a.repeat)
     n_ev = len(log)
     print(f"seed city, {a.incidents} incidents over {a.hours:g} h")
-    print(f"  reference (bare simpy): {t_ref * 1e3:8.1f} ms  ({n_ref} state changes)")
+    print(f"  reference (bare simpy): {t_ref * 1e3:8.1f} ms  ({len(n_ref)} records)")
     print(f"  engine:                 {t_eng * 1e3:8.1f} ms  ({n_ev} log events)")
     print(f"  engine / reference:     {t_eng / t_ref:8.2f}x   (goal <= 2x)")
     print(f"  engine events per second: {n_ev / t_eng:,.0f}")

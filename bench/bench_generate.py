@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 
+from experiments.calibration import calibrator
 from scenarios.catalogue import load_catalogue
 from scenarios.generator import generate
 from scenarios.plan import load_plan
@@ -34,7 +35,8 @@ def main() -> None:
         t = time.perf_counter()
         tried = []
         for i in range(5):
-            s = generate(region, catalogue, plan, i, difficulty=level)  # type: ignore[arg-type]
+            s = generate(region, catalogue, plan, i, difficulty=level,  # type: ignore[arg-type]
+                         calibrator=calibrator())
             tried.append(s.meta["difficulty"]["candidates"])
         dt = (time.perf_counter() - t) / 5
         print(f"calibrated --difficulty {level}: {dt:.2f} s/scenario, candidates simulated "

@@ -481,7 +481,8 @@ class Drill:
 
     def _arrive(self, u: int, need: Need) -> None:
         inc = need.incident
-        if inc.first_arrival is None:
+        first = inc.first_arrival is None
+        if first:
             inc.first_arrival, inc.first_unit = self.env.now, u
             self.call_in(
                 self.p.on_scene.designate_commander.sample(self.dr["command"]), self._designate, inc)
@@ -492,6 +493,8 @@ class Drill:
             if inc.spec.supplies:
                 supplies.request(self, inc)
         if need.done or inc.controlled:
+            if first:
+                self._initial_done(inc, u)
             self.release(u, inc)
             return
         lvl = int(self.ix.cap_level[need.capability][u])
@@ -503,6 +506,8 @@ class Drill:
                      {"task": "on_scene_work", "capability": need.capability,
                       "effort": need.effort})
         need.on_scene[u] = rate
+        if first and inc.spec.initial_effort is not None and rate > 0:
+            self.call_in(inc.spec.initial_effort / rate, self._initial_done, inc, u)
         if not need.started:
             need.started, need.last = True, self.env.now
             wt = self.p.on_scene.work_time
@@ -511,6 +516,18 @@ class Drill:
                 return
         if self.p.on_scene.work_time is None:
             self.reschedule(need)
+
+    def _initial_done(self, inc: IncidentState, u: int) -> None:
+        """The first team's early-stage handling (先期处置) is done: ``initial_response_completed``.
+
+        Reached when the first unit on scene has put in the incident's ``initial_effort`` at its
+        own work rate, or earlier when its requirement is done or the incident is controlled
+        (whatever happens first; once per incident)."""
+        if inc.initial_done:
+            return
+        inc.initial_done = True
+        self.log_add("initial_response_completed", self.env.now, inc.id, self.ix.unit_ids[u],
+                     None, None, None, {"by": "unit"})
 
     def reschedule(self, need: Need) -> None:
         """Bring ``need``'s progress up to now and schedule its completion at the new rate."""
@@ -535,6 +552,10 @@ class Drill:
             return
         need.done = True
         inc = need.incident
+        first = inc.first_unit
+        if not inc.initial_done and first is not None and (
+                first in need.on_scene or all(n.done for n in inc.needs)):
+            self._initial_done(inc, first)
         for u in need.on_scene:
             self.log_add("task_finished", self.env.now, inc.id, self.ix.unit_ids[u], None, None,
                          None, {"task": "on_scene_work", "capability": need.capability,

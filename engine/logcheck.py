@@ -10,8 +10,9 @@ in the CLI). Nothing is re-sorted, defaulted or skipped silently. What is checke
 * types: ``seq`` an integer, ``t`` a finite number >= 0, ``kind`` a known kind, ids strings or
   null, ``source`` one of sim/umpire/system, ``data`` an object with the kind's required keys;
 * ``seq`` runs 0, 1, 2 … (a gap or a repeat is named); ``t`` never decreases;
-* the log starts with ``drill_started`` whose ``data.schema`` (when present) is a version this
-  reader knows;
+* the log starts with ``drill_started``; its schema (the first record's ``prev``) is one this
+  reader knows; in a ``blinddrill.events/2`` log every ``prev`` is the hash of the line before
+  (the hash chain: an edited, removed, inserted or moved line is named);
 * references: an event about an incident comes after that incident's ``incident_occurred``
   (the ``inject_released`` that starts it comes just before, naming it);
   with a region, units, depots and command posts exist in it (and the log was played in it);
@@ -19,12 +20,13 @@ in the CLI). Nothing is re-sorted, defaulted or skipped silently. What is checke
 * a last line cut off by a crash (no final newline and not parseable) is reported as such, with
   the intact prefix available through :func:`recoverable_prefix` / :func:`write_prefix`.
 
-The hash chain of live logs is checked when the live log writer's chain is present (see
-docs/security.md, "Threat model for files").
+Where a break is found, :func:`engine.eventlog.verify_lines` tells an edit from a removal or a
+reordering (``blinddrill verify``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,16 +34,24 @@ from typing import Any
 
 import orjson
 
-from engine.eventlog import EVENT_KINDS, EVENT_LOG_SCHEMA, REQUIRED_DATA, REQUIRED_IDS
+from engine.eventlog import (
+    EVENT_KINDS,
+    EVENT_LOG_SCHEMA,
+    GENESIS,
+    KNOWN_SCHEMAS,
+    REQUIRED_DATA,
+    REQUIRED_IDS,
+    schema_of,
+)
 from scenarios.loading import InputError
 from scenarios.outputs import atomic_write, refuse_input_overwrite
 
-#: log schema versions this reader understands.
-KNOWN_SCHEMAS: frozenset[str] = frozenset({EVENT_LOG_SCHEMA})
-#: keys every record holds, in the order they are written.
+#: keys every record holds, in the order they are written (``blinddrill.events/2`` adds
+#: ``prev``, the hash chain).
 RECORD_KEYS: tuple[str, ...] = ("seq", "t", "kind", "incident", "unit", "inject", "depot",
-                                "post", "source", "data")
-_KEYSET = frozenset(RECORD_KEYS)
+                                "post", "source", "data", "prev")
+_KEYSETS = {"blinddrill.events/1": frozenset(RECORD_KEYS[:-1]),
+            EVENT_LOG_SCHEMA: frozenset(RECORD_KEYS)}
 _KINDS = frozenset(EVENT_KINDS)
 _SOURCES = frozenset({"sim", "umpire", "system"})
 _ID_FIELDS = ("incident", "unit", "inject", "depot", "post")
@@ -69,6 +79,9 @@ class LogCheck:
     lines: int = 0
     truncated: bool = False  #: the last line is cut off (an interrupted write)
     prefix_bytes: int = 0  #: bytes of intact, complete lines before a cut-off last line
+    schema: str = ""  #: the log's schema (from its first record's ``prev``)
+    chained: bool = False  #: the log has a hash chain (``blinddrill.events/2``)
+    final_hash: str | None = None  #: hash of the last intact line of a chained log
     more: int = 0  #: problems beyond :data:`MAX_PROBLEMS` not listed
 
     @property
@@ -99,9 +112,10 @@ def _json_problem(line: bytes, exc: Exception) -> str:
 
 
 def check_log(path: str | Path, *, region: Any = None, scenario: Any = None,
-              max_problems: int = MAX_PROBLEMS) -> LogCheck:
+              expect_final: str | None = None, max_problems: int = MAX_PROBLEMS) -> LogCheck:
     """Read and check the log at ``path``; ``region`` (a :class:`scenarios.region.Region`) and
-    ``scenario`` (a :class:`scenarios.schema.Scenario`) enable the reference checks."""
+    ``scenario`` (a :class:`scenarios.schema.Scenario`) enable the reference checks;
+    ``expect_final`` (a sealed final hash, e.g. from a scorecard) also seals the last line."""
     p = Path(path)
     name = str(p)
     res = LogCheck(name)
@@ -149,7 +163,10 @@ def check_log(path: str | Path, *, region: Any = None, scenario: Any = None,
     records = res.records
     occurred: set[str] = set()
     loads, JSONDecodeError = orjson.loads, orjson.JSONDecodeError
-    keyset, kinds, sources = _KEYSET, _KINDS, _SOURCES
+    keyset, kinds, sources = _KEYSETS[EVENT_LOG_SCHEMA], _KINDS, _SOURCES
+    sha256 = hashlib.sha256
+    chained = False
+    prev_hash = GENESIS
     req_ids, req_data = REQUIRED_IDS, REQUIRED_DATA
     expect_seq = 0
     last_t = 0.0
@@ -176,6 +193,19 @@ def check_log(path: str | Path, *, region: Any = None, scenario: Any = None,
         if type(rec) is not dict:
             bad(lineno, f"a line must hold one JSON object, not {type(rec).__name__}")
             continue
+        if not records:  # the first record: its ``prev`` names the schema
+            res.schema = schema_of(rec)
+            if res.schema not in KNOWN_SCHEMAS:
+                bad(lineno, f"prev: unknown log schema {res.schema!r} (this version reads "
+                            f"{', '.join(KNOWN_SCHEMAS)}); upgrade blinddrill")
+                res.schema = EVENT_LOG_SCHEMA
+            keyset = _KEYSETS[res.schema]
+            chained = res.chained = res.schema == EVENT_LOG_SCHEMA
+        if chained:
+            if rec.get("prev") != prev_hash:
+                bad(lineno, "hash chain broken: prev is not the hash of the line before (that "
+                            "line was edited, or a line was removed, inserted or moved here)")
+            prev_hash = "sha256:" + sha256(line).hexdigest()
         if rec.keys() != keyset:
             missing = [k for k in RECORD_KEYS if k not in rec]
             unknown = sorted(set(rec) - keyset)
@@ -254,6 +284,11 @@ def check_log(path: str | Path, *, region: Any = None, scenario: Any = None,
         if len(records) == 1:  # the header first: "played in another region" leads the list
             _check_header(rec, name, region, scenario, bad)
     res.lines = nlines
+    if chained:
+        res.final_hash = prev_hash
+        if expect_final is not None and expect_final != prev_hash:
+            bad(nlines, "the last record was edited or the log was cut short (its hash is not "
+                        "the sealed final hash)")
     if not records and not problems:
         problems.append(f"{name}: the log is empty (no events)")
     res.more = more
@@ -268,10 +303,6 @@ def _check_header(first: dict[str, Any], name: str, region: Any, scenario: Any,
         return
     got = first.get("data")
     data: dict[str, Any] = got if isinstance(got, dict) else {}
-    schema = data.get("schema")
-    if schema is not None and schema not in KNOWN_SCHEMAS:
-        bad(1, f"log schema {schema!r} is not one this version reads "
-               f"({', '.join(sorted(KNOWN_SCHEMAS))}); upgrade blinddrill")
     played = data.get("region")
     if region is not None and played is not None and played != region.name:
         bad(1, f"the drill was played in region '{played}', but the region given is "

@@ -54,6 +54,7 @@ class IncidentState:
     units: list[int] = field(default_factory=list)  # every unit committed, in dispatch order
     first_arrival: float | None = None
     first_unit: int | None = None
+    initial_done: bool = False  # the first team's early-stage handling (先期处置) is done
     video_waiting: list[tuple[PostState, float]] = field(default_factory=list)  # (post, ready)
     commander: int | None = None
     commander_person: str | None = None

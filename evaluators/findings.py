@@ -1,26 +1,37 @@
-"""Strengths and areas for improvement, extracted from rubric item scores with evidence.
+"""Strengths and areas for improvement, one finding per cause per capability, with evidence.
 
 An item scoring at least ``findings.strength_min`` is a strength; at most
-``findings.improvement_max`` an area for improvement. Evidence is the ``seq`` numbers of the
-events behind the finding: for a clock, the start and end events of the instances that met it
-(strength) or missed it (improvement); for a metric, the events of its worst cases. Umpire
+``findings.improvement_max`` an area for improvement. Findings are grouped, never one per
+incident:
+
+* clocks of a capability with a weak item give at most two findings: ``late`` (the stop event
+  came after the limit) and ``not_done`` (the limit passed and it never came), each listing its
+  incidents with value (or time waited) against the limit;
+* a weak metric gives one finding listing its worst incidents (waits not done within their
+  limit, reports with their missing fields …);
+* strong clocks of a capability give one ``met`` finding; a strong metric one finding.
+
+Evidence is the ``seq`` numbers of the events that show the problem — the late arrival, the
+report with missing fields, the escalation that started a report clock — never the
+``incident_occurred`` records. Open items (not assessable yet) are never findings. Umpire
 ``observation`` events rated P become strengths, rated M or U areas for improvement.
 """
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 import numpy as np
 
-from evaluators.clocks import ClockResult
+from evaluators.clocks import BREACHED, MET, ClockResult
 from evaluators.metrics.base import Outcome
-from evaluators.rubric import Rubric
+from evaluators.rubric import Capability, Rubric
 from evaluators.scorecard import CapabilityScore, Finding, Findings, MetricSummary
-from evaluators.table import LogTable
+from evaluators.table import KIND_CODE, LogTable
 
-STAT_ZH = {"compliance": "达标率", "p50": "中位用时", "p90": "90%分位用时", "mean": "平均用时",
-           "max": "最长用时"}
-STAT_EN = {"compliance": "compliance", "p50": "median", "p90": "90th percentile", "mean": "mean",
-           "max": "maximum"}
+#: incidents named in a finding's text (all of them are in ``incidents`` and ``details``)
+TEXT_LIST = 8
+_OCCURRED = KIND_CODE["incident_occurred"]
 
 
 def _fmt(value: float, ratio: bool) -> tuple[str, str]:
@@ -29,13 +40,157 @@ def _fmt(value: float, ratio: bool) -> tuple[str, str]:
     return f"{value:.1f}分钟", f"{value:.1f} min"
 
 
-def clock_evidence(tab: LogTable, res: ClockResult, met: bool, limit: int) -> list[int]:
-    """Seqs of the start/end events of instances that met (or missed) the clock."""
-    sel = np.flatnonzero(res.met == met)
-    if not met:  # worst first
-        sel = sel[np.argsort(-res.value[sel], kind="stable")]
-    rows = np.r_[res.start_row[sel[:limit]], res.end_row[sel[:limit]]]
-    return sorted(set(tab.seqs(rows[rows >= 0])))
+def _rows_ev(tab: LogTable, rows: list[int]) -> list[int]:
+    """Seqs of rows that show something (no -1, no incident_occurred)."""
+    keep = [r for r in rows if r >= 0 and int(tab.kind[r]) != _OCCURRED]
+    return tab.seqs(np.array(keep, dtype=np.int64)) if keep else []
+
+
+def _seq_ev(tab: LogTable, seqs: list[int]) -> list[int]:
+    """Drop the seqs of incident_occurred records."""
+    if not seqs:
+        return []
+    occ = set(tab.seqs(tab.of_kind("incident_occurred")))
+    return [s for s in seqs if s not in occ]
+
+
+def _more(names: list[str], zh: bool) -> str:
+    extra = len(names) - TEXT_LIST
+    if extra <= 0:
+        return ""
+    return f"等{len(names)}起" if zh else f" and {extra} more"
+
+
+def _clock_findings(
+    tab: LogTable, cap: Capability, cs: CapabilityScore, weak: list[ClockResult],
+    strong: list[ClockResult], max_ev: int,
+) -> list[tuple[float, Finding]]:
+    out: list[tuple[float, Finding]] = []
+    ids = tab.incident_ids
+    score = cs.score if cs.score is not None else 0.0
+    for cause in ("late", "not_done"):
+        parts_zh: list[str] = []
+        parts_en: list[str] = []
+        incidents: list[str] = []
+        details: list[dict[str, Any]] = []
+        ev: list[int] = []
+        for res in weak:
+            if cause == "late":
+                sel = np.flatnonzero((res.status == BREACHED) & ~res.censored)
+                sel = sel[np.argsort(-res.value[sel], kind="stable")]
+            else:
+                sel = np.flatnonzero((res.status == BREACHED) & res.censored)
+                sel = sel[np.argsort(-res.elapsed[sel], kind="stable")]
+            if not len(sel):
+                continue
+            lim = res.rule.limit_min
+            seen: list[str] = []
+            items_zh, items_en = [], []
+            for i in sel.tolist():
+                iid = ids[int(res.incident[i])]
+                unit = tab.unit_ids[int(res.unit[i])] if res.unit[i] >= 0 else None
+                who = f"{iid}/{unit}" if unit else iid
+                if iid not in incidents:
+                    incidents.append(iid)
+                if iid not in seen:
+                    seen.append(iid)
+                if cause == "late":
+                    v = float(res.value[i])
+                    d: dict[str, Any] = {"incident": iid, "clock": res.rule.id, "value": v,
+                                         "limit_min": lim}
+                    items_zh.append(f"{who} {v:.1f}分钟")
+                    items_en.append(f"{who} {v:.1f} min")
+                    rows = [int(res.end_row[i]), int(res.start_row[i])]
+                else:
+                    v = float(res.elapsed[i])
+                    d = {"incident": iid, "clock": res.rule.id, "value": None,
+                         "waited_min": v, "limit_min": lim}
+                    items_zh.append(f"{who} 已过{v:.1f}分钟")
+                    items_en.append(f"{who} {v:.1f} min without it")
+                    rows = [int(res.start_row[i])]
+                if unit:
+                    d["unit"] = unit
+                details.append(d)
+                if len(ev) < max_ev:
+                    ev.extend(_rows_ev(tab, rows))
+            shown_zh = "、".join(items_zh[:TEXT_LIST]) + _more(items_zh, True)
+            shown_en = ", ".join(items_en[:TEXT_LIST]) + _more(items_en, False)
+            if cause == "late":
+                parts_zh.append(f"{res.rule.name_zh}超时{len(sel)}次（时限{lim:g}分钟）：{shown_zh}")
+                parts_en.append(f"{res.rule.name_en}: late {len(sel)}× (limit {lim:g} min): "
+                                f"{shown_en}")
+            else:
+                parts_zh.append(f"{res.rule.name_zh}超过时限仍未完成{len(sel)}次（时限{lim:g}分钟）："
+                                f"{shown_zh}")
+                parts_en.append(f"{res.rule.name_en}: not done within the limit {len(sel)}× "
+                                f"(limit {lim:g} min): {shown_en}")
+        if not details:
+            continue
+        f = Finding(kind="improvement", capability=cap.id,
+                    metric=",".join(f"clock.{r.rule.id}" for r in weak), cause=cause,
+                    text_zh=f"{cap.name_zh}：" + "；".join(parts_zh),
+                    text_en=f"{cap.name_en}: " + "; ".join(parts_en),
+                    incidents=incidents, details=details, evidence=sorted(set(ev))[:max_ev])
+        out.append((score, f))
+    if strong:
+        parts_zh, parts_en, ev = [], [], []
+        for res in strong:
+            ok = res.assessable
+            n, met = int(ok.sum()), int((res.status == MET).sum())
+            parts_zh.append(f"{res.rule.name_zh}{n}起中{met}起达标")
+            parts_en.append(f"{res.rule.name_en}: met in {met} of {n}")
+            sel = np.flatnonzero(res.status == MET)[:max_ev]
+            ev.extend(_rows_ev(tab, res.end_row[sel].tolist()))
+        f = Finding(kind="strength", capability=cap.id,
+                    metric=",".join(f"clock.{r.rule.id}" for r in strong), cause="met",
+                    text_zh=f"{cap.name_zh}：" + "；".join(parts_zh),
+                    text_en=f"{cap.name_en}: " + "; ".join(parts_en),
+                    evidence=sorted(set(ev))[:max_ev])
+        out.append((score, f))
+    return out
+
+
+def _metric_finding(
+    tab: LogTable, cap: Capability, kind: Literal["strength", "improvement"], mid: str, value: float, score: float,
+    o: Outcome, m: MetricSummary, max_ev: int,
+) -> Finding:
+    vzh, ven = _fmt(value, m.unit == "ratio")
+    zh, en = f"{cap.name_zh}：{m.name_zh}{vzh}", f"{cap.name_en}: {m.name_en} {ven}"
+    incidents: list[str] = []
+    details: list[dict[str, Any]] = []
+    ev: list[int] = []
+    if kind == "improvement" and o.per_incident:
+        worst = sorted(o.per_incident.items(), key=lambda kv: kv[1], reverse=not m.higher_is_better)
+        bad = [(k, v) for k, v in worst if (v < 1.0 if m.higher_is_better else v > 0)]
+        parts_zh, parts_en = [], []
+        for k, v in bad:
+            d: dict[str, Any] = {"incident": k, "value": v}
+            if k in o.unstopped:
+                d.update(value=None, not_done=True, limit_min=o.limit_min)
+                parts_zh.append(f"{k} 超过{o.limit_min:g}分钟仍未完成")
+                parts_en.append(f"{k} not done within {o.limit_min:g} min")
+            elif k in o.missing:
+                d["missing"] = o.missing[k]
+                parts_zh.append(f"{k} 缺{'、'.join(o.missing[k][:6])}"
+                                + ("等" if len(o.missing[k]) > 6 else ""))
+                parts_en.append(f"{k} lacks {', '.join(o.missing[k][:6])}"
+                                + ("…" if len(o.missing[k]) > 6 else ""))
+            else:
+                a, b = _fmt(v, m.unit == "ratio")
+                parts_zh.append(f"{k} {a}")
+                parts_en.append(f"{k} {b}")
+            incidents.append(k)
+            details.append(d)
+            if len(ev) < max_ev:
+                ev.extend(_seq_ev(tab, o.case_evidence.get(k, [])))
+        if parts_zh:
+            zh += "：" + "、".join(parts_zh[:TEXT_LIST]) + _more(parts_zh, True)
+            en += ": " + ", ".join(parts_en[:TEXT_LIST]) + _more(parts_en, False)
+    if not ev:
+        ev = _seq_ev(tab, list(o.evidence))
+    return Finding(kind=kind, capability=cap.id, metric=mid,
+                   cause=mid, text_zh=zh, text_en=en, incidents=incidents, details=details,
+                   evidence=sorted(set(ev))[:max_ev])
 
 
 def extract(
@@ -46,39 +201,40 @@ def extract(
     outcomes: dict[str, Outcome],
     metrics: dict[str, MetricSummary],
 ) -> Findings:
-    """All findings of one drill, strongest/weakest first."""
+    """All findings of one drill, weakest/strongest capability first."""
     rules = rubric.findings
     scored: list[tuple[float, Finding]] = []
-    for cap in caps:
-        for item in cap.items:
+    by_id = {c.id: c for c in rubric.capabilities}
+    for cs in caps:
+        cap = by_id[cs.id]
+        weak: dict[str, ClockResult] = {}
+        strong: dict[str, ClockResult] = {}
+        middling: set[str] = set()  # a clock is a strength only if all its items are strong
+        for item in cs.items:
             if item.score is None or item.value is None:
                 continue
-            if item.score >= rules.strength_min:
-                kind = "strength"
-            elif item.score <= rules.improvement_max:
+            if item.metric.startswith("clock."):
+                cid = item.metric.split(".")[1]
+                if item.score <= rules.improvement_max:
+                    weak[cid] = clocks[cid]
+                if item.score >= rules.strength_min:
+                    strong.setdefault(cid, clocks[cid])
+                else:
+                    middling.add(cid)
+                continue
+            kind: Literal["strength", "improvement"]
+            if item.score <= rules.improvement_max:
                 kind = "improvement"
+            elif item.score >= rules.strength_min:
+                kind = "strength"
             else:
                 continue
-            if item.metric.startswith("clock."):
-                _, cid, stat = item.metric.split(".")
-                res = clocks[cid]
-                vzh, ven = _fmt(item.value, stat == "compliance")
-                zh = f"{cap.name_zh}：{res.rule.name_zh}{STAT_ZH[stat]}{vzh}"
-                en = f"{cap.name_en}: {res.rule.name_en}, {STAT_EN[stat]} {ven}"
-                if stat == "compliance":
-                    zh += f"（{int(res.met.sum())}/{res.n}）"
-                    en += f" ({int(res.met.sum())}/{res.n})"
-                ev = clock_evidence(tab, res, kind == "strength", rules.max_evidence)
-            else:
-                m = metrics[item.metric]
-                vzh, ven = _fmt(item.value, m.unit == "ratio")
-                zh, en = f"{cap.name_zh}：{m.name_zh}{vzh}", f"{cap.name_en}: {m.name_en} {ven}"
-                ev = outcomes[item.metric].evidence[: rules.max_evidence]
-            zh += f"，得分{item.score:.0f}"
-            en += f", score {item.score:.0f}"
-            f = Finding(kind=kind, capability=cap.id, metric=item.metric, text_zh=zh,
-                        text_en=en, evidence=ev)
+            f = _metric_finding(tab, cap, kind, item.metric, item.value, item.score,
+                                outcomes[item.metric], metrics[item.metric], rules.max_evidence)
             scored.append((item.score, f))
+        strong = {k: v for k, v in strong.items() if k not in middling}
+        scored.extend(_clock_findings(tab, cap, cs, list(weak.values()), list(strong.values()),
+                                      rules.max_evidence))
     for r in tab.of_kind("observation"):
         d = tab.records[r]["data"]
         rating = d.get("rating")
@@ -87,9 +243,10 @@ def extract(
         text = str(d.get("text", ""))
         kind = "strength" if rating == "P" else "improvement"
         f = Finding(kind=kind, capability=str(d.get("capability") or ""), metric="observation",
-                    text_zh=f"评估员观察（{rating}）：{text}",
+                    cause="observation", text_zh=f"评估员观察（{rating}）：{text}",
                     text_en=f"Umpire observation ({rating}): {text}",
-                    evidence=tab.seqs(np.array([r])))
+                    incidents=[str(tab.records[r]["incident"])] if tab.records[r]["incident"]
+                    else [], evidence=tab.seqs(np.array([r])))
         scored.append((100.0 if rating == "P" else 0.0, f))
     strengths = [f for s, f in sorted(scored, key=lambda x: -x[0]) if f.kind == "strength"]
     improvements = [f for s, f in sorted(scored, key=lambda x: x[0]) if f.kind == "improvement"]

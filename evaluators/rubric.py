@@ -1,12 +1,20 @@
 """The rubric: weights and thresholds mapping metric values to 0–100 scores and HSEEP ratings.
 
-A rubric file (YAML, schema ``blinddrill.rubric/1``) defines the four ratings (minimum score
-and definition), the capabilities to rate, and per capability the items: a metric key (a
-registered metric id such as ``report.accuracy``, or ``clock.<clock id>.<stat>`` with stat in
-compliance/p50/p90/mean/max), a weight, and the values scoring 100 (``best``) and 0 (``worst``),
-linear in between and clamped. A capability's score is the weighted mean of its scored items;
-the overall score the weighted mean of the capabilities'. Items whose value is unavailable
-drop out (weights renormalised). The shipped default is ``evaluators/rubric.yaml``.
+A rubric file (YAML, schema ``blinddrill.rubric/2``) defines the HSEEP ratings, the capabilities
+to rate, and per capability the items: a metric key (a registered metric id such as
+``report.accuracy``, or ``clock.<clock id>.<stat>`` with stat in compliance/p50/p90/mean/max),
+a weight, and the values scoring 100 (``best``) and 0 (``worst``), linear in between and
+clamped. A capability's score is the weighted mean of its scored items. Items whose value is
+unavailable drop out (weights renormalised).
+
+Ratings have HSEEP's meaning: **U** (unable to be performed) only when the capability's
+``critical`` tasks were not performed — less than ``critical_performed_min`` of their
+assessable instances happened at all; a performed capability is P, S or M by its score
+(``ratings.<P|S|M>.min_score``, M's being 0: done late is not "unable"). The drill as a whole
+gets no letter: its overall score (weighted mean of the capabilities') is given an evaluation
+conclusion level (``levels``, e.g. 优秀/良好/合格/不合格). ``wait_limits`` say, per waiting
+metric, after how many minutes a wait whose event never came counts as failed (breached)
+rather than open. The shipped default is ``evaluators/rubric.yaml``.
 """
 
 from __future__ import annotations
@@ -68,6 +76,9 @@ class Capability(StrictModel):
     name_en: Name
     weight: Annotated[float, Field(gt=0)] = 1.0
     items: list[RubricItem] = Field(min_length=1)
+    critical: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=list, description="critical tasks: clock.<id> or a metric id whose "
+        "instances must happen at all (U when they mostly did not)")
 
 
 class FindingRules(StrictModel):
@@ -81,11 +92,22 @@ class FindingRules(StrictModel):
 class Rubric(StrictModel):
     """A complete rubric."""
 
-    schema_: Literal["blinddrill.rubric/1"] = Field(default="blinddrill.rubric/1", alias="schema")
+    schema_: Literal["blinddrill.rubric/2"] = Field(default="blinddrill.rubric/2", alias="schema")
     id: Id
     name_zh: Name
     name_en: Name
     ratings: dict[Literal["P", "S", "M", "U"], RatingSpec]
+    critical_performed_min: Annotated[float, Field(gt=0, le=1)] = Field(
+        default=0.5, description="U when fewer than this share of a capability's critical-task "
+        "instances (among those assessable) were performed at all")
+    levels: dict[Id, RatingSpec] = Field(
+        min_length=1, description="evaluation conclusion levels of the overall score, best first")
+    scheme_zh: str = "能力评级采用HSEEP四级(P/S/M/U)；总体给出评估结论等级，不评字母等级"
+    scheme_en: str = ("Capabilities rated with HSEEP P/S/M/U; the drill as a whole gets an "
+                      "evaluation conclusion level beside its 0-100 score, never a letter")
+    wait_limits: dict[str, Annotated[float, Field(gt=0)]] = Field(
+        default_factory=dict, description="metric id → minutes after which a wait whose event "
+        "never came is breached (before that it is open)")
     findings: FindingRules = Field(default_factory=FindingRules)
     capabilities: list[Capability] = Field(min_length=1)
 
@@ -100,11 +122,17 @@ class Rubric(StrictModel):
         if missing:
             problems.append(f"ratings: missing {', '.join(missing)} (need P, S, M and U)")
         else:
-            mins = [self.ratings[r].min_score for r in RATING_ORDER]
+            mins = [self.ratings[r].min_score for r in RATING_ORDER[:3]]
             if any(a <= b for a, b in zip(mins, mins[1:], strict=False)):
-                problems.append("ratings: min_score must decrease strictly from P to S to M to U")
+                problems.append("ratings: min_score must decrease strictly from P to S to M")
             if mins[-1] != 0:
-                problems.append("ratings.U.min_score: must be 0 (every score gets a rating)")
+                problems.append("ratings.M.min_score: must be 0 (a performed capability is at "
+                                "least M; U is for critical tasks not performed)")
+        lv = [v.min_score for v in self.levels.values()]
+        if any(a <= b for a, b in zip(lv, lv[1:], strict=False)):
+            problems.append("levels: min_score must decrease strictly, best level first")
+        if lv and lv[-1] != 0:
+            problems.append("levels: the last level's min_score must be 0 (every score gets one)")
         if self.findings.improvement_max >= self.findings.strength_min:
             problems.append("findings: improvement_max must be below strength_min")
         known = {m.id for m in METRICS}
@@ -124,21 +152,49 @@ class Rubric(StrictModel):
                         f"capabilities[{i}].items[{k}].metric: unknown metric '{item.metric}' "
                         f"(known: {', '.join(sorted(known))}, or clock.<id>.<stat>)"
                     )
+            for k, task in enumerate(cap.critical):
+                if task.startswith("clock."):
+                    if len(task.split(".")) != 2:
+                        problems.append(f"capabilities[{i}].critical[{k}]: '{task}' should be "
+                                        "clock.<clock id>")
+                elif task not in known:
+                    problems.append(f"capabilities[{i}].critical[{k}]: unknown metric '{task}'")
+        for mid in self.wait_limits:
+            if mid not in known:
+                problems.append(f"wait_limits: unknown metric '{mid}'")
         if problems:
             raise ReferenceProblems(problems)
         return self
 
-    def rating_for(self, score: float) -> Literal["P", "S", "M", "U"]:
-        """The best rating whose minimum score ``score`` reaches."""
-        for r in RATING_ORDER:
+    def rating_for(self, score: float, performed: float | None = None
+                   ) -> Literal["P", "S", "M", "U"]:
+        """U if ``performed`` (share of critical-task instances done) is below
+        :attr:`critical_performed_min`; else the best of P/S/M whose minimum ``score`` reaches."""
+        if performed is not None and performed < self.critical_performed_min - 1e-9:
+            return "U"
+        for r in RATING_ORDER[:3]:
             if score >= self.ratings[r].min_score - 1e-9:
                 return r
-        return "U"
+        return "M"
+
+    def level_for(self, score: float) -> str:
+        """The best evaluation conclusion level whose minimum ``score`` reaches."""
+        for k, v in self.levels.items():
+            if score >= v.min_score - 1e-9:
+                return k
+        return next(reversed(self.levels))
 
     def check_clocks(self, clock_ids: set[str], source: str) -> None:
         """Raise :class:`InputError` for non-optional items naming clocks not loaded."""
         problems = []
         for i, cap in enumerate(self.capabilities):
+            for k, task in enumerate(cap.critical):
+                cid = task.split(".")[1] if task.startswith("clock.") else ""
+                if cid and cid not in clock_ids and not any(
+                        it.optional and it.metric.split(".")[1] == cid for it in cap.items
+                        if it.metric.startswith("clock.")):
+                    problems.append(f"capabilities[{i}].critical[{k}]: clock '{cid}' is in no "
+                                    f"loaded rule pack (loaded: {', '.join(sorted(clock_ids))})")
             for k, item in enumerate(cap.items):
                 if item.metric.startswith("clock.") and not item.optional:
                     cid = item.metric.split(".")[1]

@@ -26,7 +26,8 @@ from scenarios.schema import Grade
 RULES_SCHEMA = "blinddrill.rules/1"
 PACK_DIR = Path(__file__).parent / "packs"
 #: Packs used by ``score`` when no ``--rules`` is given.
-DEFAULT_PACKS: tuple[str, ...] = ("city-1-10-15", "scene-visible-30", "report-by-grade")
+DEFAULT_PACKS: tuple[str, ...] = ("city-1-10-15", "incident-control", "scene-visible-30",
+                                   "report-by-grade")
 
 Scalar = str | int | float | bool
 #: kinds whose records carry a unit id
@@ -115,6 +116,9 @@ class RulePack(StrictModel):
     name_zh: Name
     name_en: Name
     source: str = ""
+    alternative_to: Id | None = Field(
+        default=None, description="another reading of the same standard (same clock ids): "
+        "load one or the other, not both")
     clocks: list[ClockRule] = Field(min_length=1)
 
     model_config = StrictModel.model_config | {"populate_by_name": True}
@@ -132,9 +136,13 @@ class RulePack(StrictModel):
         return self
 
 
-def builtin_packs() -> list[str]:
-    """Ids of the packs shipped with blinddrill."""
-    return sorted(p.stem for p in PACK_DIR.glob("*.yaml"))
+def builtin_packs(alternatives: bool = False) -> list[str]:
+    """Ids of the packs shipped with blinddrill that can be loaded together; with
+    ``alternatives``, also the alternative readings (``alternative_to``) of those packs."""
+    ids = sorted(p.stem for p in PACK_DIR.glob("*.yaml"))
+    if alternatives:
+        return ids
+    return [i for i in ids if load_pack(i).alternative_to is None]
 
 
 def load_pack(ref: str | Path) -> RulePack:
@@ -144,7 +152,7 @@ def load_pack(ref: str | Path) -> RulePack:
         shipped = PACK_DIR / f"{ref}.yaml"
         if not shipped.exists():
             raise InputError(
-                str(ref), [f"no such rule pack (shipped packs: {', '.join(builtin_packs())})"]
+                str(ref), [f"no such rule pack (shipped packs: {', '.join(builtin_packs(True))})"]
             )
         p = shipped
     return load_model(p, RulePack)

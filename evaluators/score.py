@@ -17,8 +17,17 @@ from typing import Any
 
 import numpy as np
 
+from engine.eventlog import final_hash_of
 from engine.logcheck import read_checked, run_identity
-from evaluators.clocks import ClockResult, breakdown, compute_clock, summarise
+from evaluators.clocks import (
+    BREACHED,
+    OPEN,
+    STATUS_NAMES,
+    ClockResult,
+    breakdown,
+    compute_clock,
+    summarise_result,
+)
 from evaluators.findings import extract
 from evaluators.metrics import BUILTIN_KINDS, BUILTIN_METRICS, METRICS, Context, Outcome
 from evaluators.metrics.dispatch import busy_intervals
@@ -29,8 +38,9 @@ from evaluators.scorecard import (
     ClockSummary,
     IncidentCard,
     ItemScore,
+    LevelDef,
     MetricSummary,
-    RatedScore,
+    Overall,
     RatingDef,
     RunInfo,
     Scorecard,
@@ -56,11 +66,13 @@ def run_region(run_dir: str | Path) -> Region | None:
 def score_run(
     run_dir: str | Path, rules: RulesArg = None, rubric: RubricArg = None,
     templates: TemplateSet | None = None, region: Region | None = None,
+    as_of: float | None = None,
 ) -> Scorecard:
     """Score ``RUN_DIR/events.jsonl``; the region is ``region`` if given, else the run's own
-    ``RUN_DIR/inputs/region.yaml`` when present. The log is checked first
-    (:func:`engine.logcheck.read_checked`): a bad line, a gap or an out-of-order event is an
-    :class:`InputError` naming ``file:line``, never a silently re-sorted score."""
+    ``RUN_DIR/inputs/region.yaml`` when present. ``as_of``: see :func:`score_records`. The log
+    is checked first (:func:`engine.logcheck.read_checked`): a bad line, a gap or an
+    out-of-order event is an :class:`InputError` naming ``file:line``, never a silently
+    re-sorted score."""
     d = Path(run_dir)
     log = d / "events.jsonl"
     if not log.is_file():
@@ -69,7 +81,7 @@ def score_run(
         region = run_region(d)
     records = read_checked(log, region=region)
     return score_records(records, region=region, templates=templates, rules=rules,
-                         rubric=rubric, source=str(log))
+                         rubric=rubric, source=str(log), as_of=as_of)
 
 
 def replication_dirs(root: str | Path) -> list[Path]:
@@ -105,12 +117,18 @@ def score_replications(
 def score_records(
     records: list[dict[str, Any]], *, region: Region | None = None,
     templates: TemplateSet | None = None, rules: RulesArg = None, rubric: RubricArg = None,
-    source: str = "<log>",
+    source: str = "<log>", as_of: float | None = None,
 ) -> Scorecard:
-    """Score plain event records (as written by ``engine.eventlog``)."""
+    """Score plain event records (as written by ``engine.eventlog``).
+
+    ``as_of`` is the censoring time, in drill minutes: "now" for a live drill in progress.
+    Records after it are ignored; a clock or wait still running then is *breached* if its
+    limit passed before ``as_of`` and *open* (not assessable, excluded) otherwise. None: the
+    drill's end (``drill_ended``, else the last event).
+    """
     packs = _packs(rules)
     with _gc_paused():
-        tab = LogTable.from_records(records, source, kinds=needed_kinds(packs))
+        tab = LogTable.from_records(records, source, kinds=needed_kinds(packs), as_of=as_of)
         return score_table(tab, region=region, templates=templates, rules=packs,
                            rubric=rubric)
 
@@ -155,16 +173,20 @@ def _stats(d: dict[str, Any]) -> Stats:
 
 def score_table(
     tab: LogTable, *, region: Region | None = None, templates: TemplateSet | None = None,
-    rules: RulesArg = None, rubric: RubricArg = None,
+    rules: RulesArg = None, rubric: RubricArg = None, as_of: float | None = None,
 ) -> Scorecard:
-    """Score a built table (see module docstring)."""
+    """Score a built table (see module docstring); ``as_of`` as in :func:`score_records`
+    (default: the table's own ``as_of``)."""
+    if as_of is not None:
+        tab = tab.cut(as_of)
     packs = _packs(rules)
     rub = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
     rub_source = str(rubric) if isinstance(rubric, str | Path) else f"rubric '{rub.id}'"
     loaded = {c.id for p in packs for c in p.clocks}
     if rubric is not None:  # a rubric the user chose must match the packs they chose
         rub.check_clocks(loaded, rub_source)
-    ctx = Context(tab, region, templates if templates is not None else load_templates())
+    ctx = Context(tab, region, templates if templates is not None else load_templates(),
+                  wait_limits=dict(rub.wait_limits))
     unit_kind = ctx.unit_kind
     for pack in packs:
         for rule in pack.clocks:
@@ -176,14 +198,22 @@ def score_table(
         m.id: MetricSummary(
             name_zh=m.name_zh, name_en=m.name_en, unit=m.unit,
             higher_is_better=m.higher_is_better, available=o.available, reason=o.reason,
-            value=o.value, n=o.n, by_group=o.by_group, evidence=o.evidence)
+            value=o.value, n=o.n, n_open=len(o.open), n_unstopped=len(o.unstopped),
+            n_excluded=len(o.excluded), limit_min=o.limit_min, open=o.open,
+            unstopped=o.unstopped, excluded=o.excluded, by_group=o.by_group,
+            evidence=o.evidence)
         for m in METRICS for o in [outcomes[m.id]]
     }
     card.incidents = _incident_cards(tab, ctx.clocks, outcomes)
     card.units = _unit_cards(tab, ctx.clocks, outcomes, unit_kind)
     card.ratings = {k: RatingDef(min_score=v.min_score, name_zh=v.name_zh, name_en=v.name_en)
                     for k, v in rub.ratings.items()}
-    card.capabilities, card.overall = _rate(rub, card.values())
+    card.levels = {k: LevelDef(min_score=v.min_score, name_zh=v.name_zh, name_en=v.name_en)
+                   for k, v in rub.levels.items()}
+    card.rating_scheme = rub.scheme_en
+    names = {f"clock.{k}": (c.name_zh, c.name_en) for k, c in card.clocks.items()}
+    names |= {k: (m.name_zh, m.name_en) for k, m in card.metrics.items()}
+    card.capabilities, card.overall = _rate(rub, card.values(), _performed(ctx, outcomes), names)
     card.findings = extract(tab, rub, card.capabilities, ctx.clocks, outcomes, card.metrics)
     card.notes = [f"{c.rule.id}: {c.reason}" for c in ctx.clocks.values() if not c.available]
     card.notes += [f"{k}: {o.reason}" for k, o in outcomes.items() if not o.available]
@@ -201,22 +231,24 @@ def _run_info(tab: LogTable, region: Region | None, packs: list[RulePack], rub: 
         scenario=str(d.get("scenario", "")), mode=str(d.get("mode", "")),
         seed=seed if isinstance(seed, int) else None, events=len(tab),
         sources=tab.sources,
-        duration_min=round(tab.end_time, 6), incidents=int(tab.incidents.known.sum()),
+        duration_min=round(tab.censor_time, 6), incidents=int(tab.incidents.known.sum()),
         region=region is not None, packs=[p.id for p in packs], rubric=rub.id,
+        as_of=tab.as_of, censor_time=round(tab.censor_time, 6),
+        log_hash=final_hash_of(tab.records[-1:]),
     )
 
 
 def _clock_summary(tab: LogTable, res: ClockResult, unit_kind: list[str] | None) -> ClockSummary:
     incs = tab.incidents
-    s = summarise(res.value, res.met)
+    s = summarise_result(res)
     out = ClockSummary(pack=res.pack, name_zh=res.rule.name_zh, name_en=res.rule.name_en,
                        scope=res.rule.scope, limit_min=res.rule.limit_min,
                        available=res.available, reason=res.reason,
-                       n_censored=int(res.censored.sum()), **s)
+                       censor_time=round(res.censor_time, 6), **s)
     codes = res.incident.tolist()
 
     def by(labels: list[str]) -> dict[str, Stats]:
-        return {k: _stats(v) for k, v in breakdown(labels, res.value, res.met).items()}
+        return {k: _stats(v) for k, v in breakdown(labels, res).items()}
 
     out.by_grade = by([incs.worst_grade[c] for c in codes])
     out.by_category = by([incs.category[c] for c in codes])
@@ -244,18 +276,27 @@ def _incident_cards(
     for cid, res in clocks.items():
         if res.n == 0:
             continue
-        order = np.lexsort((res.value, res.incident))  # per incident, worst instance last
+        # per incident, the worst instance last: breached > open > met, then the longest
+        rank = np.where(res.status == BREACHED, 2, np.where(res.status == OPEN, 1, 0))
+        order = np.lexsort((res.elapsed, rank, res.incident))
         inc = res.incident[order]
         pick = order[np.r_[np.flatnonzero(inc[1:] != inc[:-1]), len(inc) - 1]]
         n = np.bincount(res.incident, minlength=len(ids))
         nmet = np.bincount(res.incident, weights=res.met, minlength=len(ids)).astype(np.int64)
+        nopen = np.bincount(res.incident, weights=res.status == OPEN,
+                            minlength=len(ids)).astype(np.int64)
         c_l = res.incident[pick].tolist()
-        rows = zip(c_l, n[c_l].tolist(), nmet[c_l].tolist(), res.value[pick].tolist(),
-                   res.censored[pick].tolist(), tab.seq_array(res.start_row[pick]).tolist(),
+        deadline = np.round(res.deadline(), 6)
+        rows = zip(c_l, n[c_l].tolist(), nmet[c_l].tolist(), nopen[c_l].tolist(),
+                   res.status[pick].tolist(), res.value[pick].tolist(),
+                   res.elapsed[pick].tolist(), deadline[pick].tolist(),
+                   tab.seq_array(res.start_row[pick]).tolist(),
                    tab.seq_array(res.end_row[pick]).tolist(), strict=True)
-        for c, nn, nm, v, cens, s0, s1 in rows:
+        for c, nn, nm, no, st, v, el, dl, s0, s1 in rows:
             clock_maps[c][cid] = {
-                "n": nn, "n_met": nm, "value": v, "met": nm == nn, "censored": cens,
+                "n": nn, "n_met": nm, "n_open": no, "status": STATUS_NAMES[st],
+                "value": None if s1 < 0 else v, "elapsed": el, "deadline": dl,
+                "met": nm == nn, "censored": s1 < 0,
                 "evidence": [s0, s1] if s1 >= 0 else [s0]}
     for mid, o in outcomes.items():
         for iid, v in o.per_incident.items():
@@ -282,8 +323,7 @@ def _unit_cards(
     for cid, res in clocks.items():
         if res.rule.scope != "unit" or res.n == 0:
             continue
-        for label, st in breakdown([tab.unit_ids[u] for u in res.unit.tolist()], res.value,
-                                   res.met).items():
+        for label, st in breakdown([tab.unit_ids[u] for u in res.unit.tolist()], res).items():
             cards[label].clocks[cid] = _stats(st)
     for mid, o in outcomes.items():
         for uid, v in o.per_unit.items():
@@ -292,7 +332,22 @@ def _unit_cards(
     return cards
 
 
-def _rate(rub: Rubric, values: dict[str, float]) -> tuple[list[CapabilityScore], RatedScore]:
+def _performed(ctx: Context, outcomes: dict[str, Outcome]) -> dict[str, tuple[int, int]]:
+    """Per critical-task key (``clock.<id>`` or a metric id): (instances performed at all,
+    instances assessable). Open instances are left out; a breached clock instance that never
+    stopped, or a wait counted at its limit, was not performed."""
+    out: dict[str, tuple[int, int]] = {}
+    for cid, res in ctx.clocks.items():
+        ok = res.assessable
+        out[f"clock.{cid}"] = (int((ok & ~res.censored).sum()), int(ok.sum()))
+    for mid, o in outcomes.items():
+        if o.available:
+            out[mid] = (o.n - len(o.unstopped), o.n)
+    return out
+
+
+def _rate(rub: Rubric, values: dict[str, float], performed: dict[str, tuple[int, int]],
+          names: dict[str, tuple[str, str]]) -> tuple[list[CapabilityScore], Overall]:
     caps: list[CapabilityScore] = []
     tot_w = tot = 0.0
     for cap in rub.capabilities:
@@ -305,12 +360,27 @@ def _rate(rub: Rubric, values: dict[str, float]) -> tuple[list[CapabilityScore],
                 w_sum += item.weight
                 s_sum += item.weight * sc
         score = round(s_sum / w_sum, 6) if w_sum else None
+        # each critical task on its own: the least performed one decides
+        shares = [(performed[k][0] / performed[k][1], k, *performed[k])
+                  for k in cap.critical if performed.get(k, (0, 0))[1]]
+        low = min(shares) if shares else None
+        share = round(low[0], 6) if low else None
+        rating = rub.rating_for(score, share) if score is not None else None
+        zh = en = ""
+        if rating == "U" and low is not None:
+            _, key, done, asked = low
+            zh = f"关键任务“{names.get(key, (key, key))[0]}”仅完成{done}次(应完成{asked}次)"
+            en = f"critical task '{names.get(key, (key, key))[1]}' performed in {done} of {asked} due cases"
         caps.append(CapabilityScore(
             id=cap.id, name_zh=cap.name_zh, name_en=cap.name_en, weight=cap.weight, items=items,
-            score=score, rating=rub.rating_for(score) if score is not None else None))
+            score=score, rating=rating, critical=list(cap.critical), performed=share,
+            reason_zh=zh, reason_en=en))
         if score is not None:
             tot_w += cap.weight
             tot += cap.weight * score
     overall = round(tot / tot_w, 6) if tot_w else None
-    return caps, RatedScore(score=overall,
-                            rating=rub.rating_for(overall) if overall is not None else None)
+    lv = rub.level_for(overall) if overall is not None else None
+    return caps, Overall(score=overall, level=lv,
+                         level_zh=rub.levels[lv].name_zh if lv else None,
+                         level_en=rub.levels[lv].name_en if lv else None,
+                         scheme=rub.scheme_en)

@@ -1,19 +1,23 @@
-"""The scorecard: a typed, JSON-serialisable result for one drill (schema ``blinddrill.scorecard/1``).
+"""The scorecard: a typed, JSON-serialisable result for one drill (schema ``blinddrill.scorecard/2``).
 
 ``Scorecard.model_dump_json()`` and ``Scorecard.model_validate_json()`` round-trip. The schema is
 documented field by field in ``docs/scoring.md``. Minutes are floats rounded to 1e-6; ratios are
-in [0, 1]; scores are 0–100; ratings are the HSEEP letters P/S/M/U.
+in [0, 1]; scores are 0–100; capabilities are rated with the HSEEP letters P/S/M/U; the drill
+as a whole gets a Chinese evaluation conclusion level (优秀/良好/合格/不合格) beside its score,
+never a letter. Clock instances and waits are ``met`` / ``breached`` / ``open`` (not assessable
+yet); open ones are excluded from compliance and counted.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypedDict
 
-SCORECARD_SCHEMA = "blinddrill.scorecard/1"
+SCORECARD_SCHEMA = "blinddrill.scorecard/2"
 Rating = Literal["P", "S", "M", "U"]
+Status = Literal["met", "breached", "open"]
 
 
 class _Out(BaseModel):
@@ -21,15 +25,21 @@ class _Out(BaseModel):
 
 
 class Stats(_Out):
-    """Summary of some clock instances: count, met count, compliance and percentiles (minutes)."""
+    """Summary of some clock instances: assessable count ``n`` (met + breached), met count,
+    open count (not assessable, excluded), compliance = n_met / n, and percentiles (minutes)
+    of the assessable ones. ``n_unstopped``: breached instances whose stop event never came;
+    their elapsed time is a lower bound, so the percentiles are too (``lower_bound``)."""
 
     n: int = 0
     n_met: int = 0
+    n_open: int = 0
+    n_unstopped: int = 0
     compliance: float | None = None
     p50: float | None = None
     p90: float | None = None
     mean: float | None = None
     max: float | None = None
+    lower_bound: bool = False
 
 
 class ClockSummary(Stats):
@@ -42,7 +52,7 @@ class ClockSummary(Stats):
     limit_min: float
     available: bool = True
     reason: str = ""
-    n_censored: int = 0
+    censor_time: float = 0.0
     by_grade: dict[str, Stats] = Field(default_factory=dict)
     by_category: dict[str, Stats] = Field(default_factory=dict)
     by_township: dict[str, Stats] = Field(default_factory=dict)
@@ -61,6 +71,13 @@ class MetricSummary(_Out):
     reason: str = ""
     value: float | None = None
     n: int = 0
+    n_open: int = 0
+    n_unstopped: int = 0
+    n_excluded: int = 0
+    limit_min: float | None = None
+    open: list[str] = Field(default_factory=list)
+    unstopped: list[str] = Field(default_factory=list)
+    excluded: dict[str, str] = Field(default_factory=dict)
     by_group: dict[str, dict[str, float]] = Field(default_factory=dict)
     evidence: list[int] = Field(default_factory=list)
 
@@ -70,6 +87,17 @@ class RatedScore(_Out):
 
     score: float | None = None
     rating: Rating | None = None
+
+
+class Overall(_Out):
+    """The drill's 0–100 score and its evaluation conclusion level (评估结论), not a letter:
+    HSEEP rates capabilities, never the exercise as a whole."""
+
+    score: float | None = None
+    level: str | None = None
+    level_zh: str | None = None
+    level_en: str | None = None
+    scheme: str = ""
 
 
 class ItemScore(_Out):
@@ -89,16 +117,28 @@ class CapabilityScore(RatedScore):
     name_en: str
     weight: float
     items: list[ItemScore] = Field(default_factory=list)
+    critical: list[str] = Field(default_factory=list)
+    performed: float | None = None
+    reason_zh: str = ""
+    reason_en: str = ""
 
 
 class Finding(_Out):
-    """A strength or an area for improvement, with the seqs of the events behind it."""
+    """A strength or an area for improvement, with the seqs of the events behind it.
+
+    ``cause`` groups findings: one finding per cause per capability (e.g. ``late``: stopped
+    after the limit; ``not_done``: the limit passed and the event never came; ``missing_fields``
+    for report completeness). ``incidents`` lists the incidents it covers; ``details`` one line
+    per incident (value against the limit, missing fields …)."""
 
     kind: Literal["strength", "improvement"]
     capability: str
     metric: str
     text_zh: str
     text_en: str
+    cause: str = ""
+    incidents: list[str] = Field(default_factory=list)
+    details: list[dict[str, Any]] = Field(default_factory=list)
     evidence: list[int] = Field(default_factory=list)
 
 
@@ -112,12 +152,19 @@ class Findings(_Out):
 class IncidentClock(TypedDict):
     """A clock on one incident: the worst instance (one per unit for unit-scoped clocks).
 
-    A typed dict rather than a model: a large drill has hundreds of thousands of them.
+    ``status`` met / breached / open; ``value`` the measured minutes, None if the stop event
+    has not come (``censored``); ``elapsed`` minutes so far (a lower bound when censored);
+    ``deadline`` the time the limit passes (a live countdown). A typed dict rather than a
+    model: a large drill has hundreds of thousands of them.
     """
 
     n: int
     n_met: int
-    value: float
+    n_open: int
+    status: Status
+    value: float | None
+    elapsed: float
+    deadline: float
     met: bool
     censored: bool
     evidence: list[int]
@@ -147,7 +194,16 @@ class UnitCard(_Out):
 
 
 class RatingDef(_Out):
-    """Definition of an HSEEP rating and the minimum score that earns it."""
+    """Definition of an HSEEP rating and the minimum score that earns it (U: critical tasks
+    not performed, whatever the score)."""
+
+    min_score: float
+    name_zh: str
+    name_en: str
+
+
+class LevelDef(_Out):
+    """An evaluation conclusion level (评估结论等级) and the minimum overall score for it."""
 
     min_score: float
     name_zh: str
@@ -167,16 +223,24 @@ class RunInfo(_Out):
     region: bool = False
     packs: list[str] = Field(default_factory=list)
     rubric: str = ""
+    as_of: float | None = None
+    censor_time: float = 0.0
+    #: hash of the log's last record (``engine.eventlog.final_hash_of``): it seals the whole
+    #: hash-chained log (``blinddrill verify RUN_DIR --expect`` checks it); None for a log
+    #: without a hash chain (``blinddrill.events/1``).
+    log_hash: str | None = None
 
 
 class Scorecard(_Out):
     """The result of scoring one drill."""
 
-    schema_: Literal["blinddrill.scorecard/1"] = Field(default="blinddrill.scorecard/1",
+    schema_: Literal["blinddrill.scorecard/2"] = Field(default="blinddrill.scorecard/2",
                                                       alias="schema")
     run: RunInfo = Field(default_factory=RunInfo)
-    overall: RatedScore = Field(default_factory=RatedScore)
+    overall: Overall = Field(default_factory=Overall)
+    rating_scheme: str = ""
     ratings: dict[str, RatingDef] = Field(default_factory=dict)
+    levels: dict[str, LevelDef] = Field(default_factory=dict)
     capabilities: list[CapabilityScore] = Field(default_factory=list)
     clocks: dict[str, ClockSummary] = Field(default_factory=dict)
     metrics: dict[str, MetricSummary] = Field(default_factory=dict)

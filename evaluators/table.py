@@ -60,19 +60,23 @@ class LogTable:
     incident_ids: list[str]
     unit_ids: list[str]
     sources: dict[str, int] = field(default_factory=dict)
+    as_of: float | None = None
     _by_kind: dict[int, IntArray] = field(default_factory=dict, repr=False)
     _data_cache: dict[tuple[str, str], list[Any]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_records(
         cls, records: list[dict[str, Any]], source: str = "<log>",
-        kinds: Collection[str] | None = None,
+        kinds: Collection[str] | None = None, as_of: float | None = None,
     ) -> LogTable:
         """Build the columns from plain records (as read by ``engine.eventlog.read_records``).
 
         ``kinds``: fill the incident and unit columns only for rows of these kinds (the ones
         the evaluators will read; other rows get -1), which skips the bulk of a log's task and
-        movement events; None fills every row. ``sources`` counts the rows indexed. Raises :class:`InputError` naming ``source``
+        movement events; None fills every row. ``sources`` counts the rows indexed.
+        ``as_of`` (a live drill's "now", minutes): records after it are left out and clocks
+        still waiting at that time are censored there (see :attr:`censor_time`). Raises
+        :class:`InputError` naming ``source``
         for an unknown kind or a missing key. Records out of time order are stably sorted by
         ``t`` (a live log is appended in order; this only guards hand-merged files).
         """
@@ -97,6 +101,12 @@ class LogTable:
             order = np.argsort(t, kind="stable")
             records = [records[i] for i in order]
             t, kind = t[order], kind[order]
+        if as_of is not None:
+            if not np.isfinite(as_of) or as_of < 0:
+                raise InputError(source, [f"as_of: {as_of} is not a time in minutes (>= 0)"])
+            keep = int(np.searchsorted(t, as_of + 1e-9, side="right"))
+            if keep < n:
+                records, t, kind, n = records[:keep], t[:keep], kind[:keep], keep
         if kinds is None:
             idx = range(n)
             where: IntArray | None = None
@@ -116,7 +126,7 @@ class LogTable:
             inc = np.full(n, -1, dtype=np.int64)
             unit = np.full(n, -1, dtype=np.int64)
             inc[where], unit[where] = inc_c, unit_c
-        return cls(records, t, kind, inc, unit, inc_ids, unit_ids, sources)
+        return cls(records, t, kind, inc, unit, inc_ids, unit_ids, sources, as_of)
 
     def __len__(self) -> int:
         return len(self.records)
@@ -128,6 +138,36 @@ class LogTable:
         if len(ended):
             return float(self.t[ended[-1]])
         return float(self.t[-1]) if len(self.t) else 0.0
+
+    @property
+    def censor_time(self) -> float:
+        """When clocks still waiting for their stop event are judged (the censoring time).
+
+        ``as_of`` if given (a live drill's "now"), but never after ``drill_ended``; else
+        :attr:`end_time`. A wait whose limit passed before this time is breached; one whose
+        limit had not passed is open (not assessable). Never used as a stop time.
+        """
+        if self.as_of is None:
+            return self.end_time
+        ended = self.of_kind("drill_ended")
+        if len(ended):
+            return min(float(self.as_of), float(self.t[ended[-1]]))
+        return float(self.as_of)
+
+    def cut(self, as_of: float) -> LogTable:
+        """This log as it stood at ``as_of`` (later records dropped, censored at ``as_of``)."""
+        if self.as_of is not None and as_of >= self.as_of:
+            return self
+        keep = int(np.searchsorted(self.t, as_of + 1e-9, side="right"))
+        if keep == len(self.t) and self.as_of is None:
+            out = LogTable(self.records, self.t, self.kind, self.incident, self.unit,
+                           self.incident_ids, self.unit_ids, self.sources, float(as_of))
+            out._by_kind = self._by_kind
+            out._data_cache = self._data_cache
+            return out
+        return LogTable(self.records[:keep], self.t[:keep], self.kind[:keep],
+                        self.incident[:keep], self.unit[:keep], self.incident_ids,
+                        self.unit_ids, self.sources, float(as_of))
 
     def of_kind(self, kind: str) -> IntArray:
         """Row indices (in log order) of the events of ``kind``."""
@@ -225,6 +265,8 @@ class Incidents:
     casualties: list[dict[str, int]]
     lon: FloatArray
     lat: FloatArray
+    #: per incident, its grade over time: (time, grade, row), occurrence then escalations
+    grade_steps: list[list[tuple[float, str, int]]] = field(default_factory=list)
 
     @classmethod
     def from_table(cls, tab: LogTable) -> Incidents:
@@ -250,15 +292,42 @@ class Incidents:
             if d.get("lon") is not None and d.get("lat") is not None:
                 lon[c], lat[c] = float(d["lon"]), float(d["lat"])
         worst = list(grade)
-        for r, g in zip(tab.of_kind("incident_escalated"),
+        steps: list[list[tuple[float, str, int]]] = [
+            [(float(t_occ[c]), grade[c], int(row[c]))] if known[c] else [] for c in range(n)]
+        for r, g in zip(tab.of_kind("incident_escalated").tolist(),
                         tab.data_column("incident_escalated", "grade"), strict=True):
             c = int(tab.incident[r])
-            if g in GRADE_RANK and (worst[c] not in GRADE_RANK or GRADE_RANK[g] < GRADE_RANK[worst[c]]):
+            if c < 0 or g not in GRADE_RANK:
+                continue
+            steps[c].append((float(tab.t[r]), str(g), int(r)))
+            if worst[c] not in GRADE_RANK or GRADE_RANK[g] < GRADE_RANK[worst[c]]:
                 worst[c] = str(g)
         caps = [frozenset(str(q.get("capability")) for q in req
                           if isinstance(q, dict) and q.get("capability")) for req in requires]
         return cls(known, t_occ, row, grade, worst, category, township, template, requires,
-                   caps, casualties, lon, lat)
+                   caps, casualties, lon, lat, steps)
+
+    def grade_reached(self, grades: Collection[str]) -> tuple[FloatArray, IntArray]:
+        """Per incident code: when it first was at one of ``grades`` (its occurrence, or the
+        escalation that brought it there) and the row saying so; NaN / -1 if it never was."""
+        n = len(self.known)
+        t = np.full(n, np.nan)
+        rows = np.full(n, -1, dtype=np.int64)
+        want = set(grades)
+        for c, st in enumerate(self.grade_steps):
+            for tt, g, r in st:
+                if g in want:
+                    t[c], rows[c] = tt, r
+                    break
+        return t, rows
+
+    def grade_at(self, code: int, t: float) -> str:
+        """The incident's grade in force at time ``t`` (its initial grade before occurrence)."""
+        g = self.grade[code]
+        for tt, gg, _ in self.grade_steps[code]:
+            if tt <= t + 1e-9:
+                g = gg
+        return g
 
     def required_units(self, code: int) -> int:
         """Units the incident's requirements call for (sum of ``requires[].units``, ≥ 1 each)."""

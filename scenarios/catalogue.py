@@ -100,6 +100,9 @@ class Category(StrictModel):
     sites: list[SiteKind]
     terrains: list[Terrain] = Field(default_factory=list)
     grade_p: dict[Grade, Prob]
+    #: effort (person-minutes) of the first team's early-stage handling (先期处置: cordon set,
+    #: people in immediate danger removed, spread checked), per grade: the 15 of 1-10-15
+    initial_response: dict[Grade, Range]
     requires: list[RequirementSpec] = Field(min_length=1)
     supplies: dict[Grade, dict[Id, IntRange]] = Field(default_factory=dict)
     casualties: dict[Grade, CasualtyRanges]
@@ -123,6 +126,11 @@ class Category(StrictModel):
         for g in GRADES:
             if g not in self.casualties:
                 problems.append(f"casualties.{g}: missing")
+        for g in GRADES:
+            if g not in self.initial_response:
+                problems.append(f"initial_response.{g}: missing")
+        for g, rg in self.initial_response.items():
+            _check_range(f"initial_response.{g}", rg, problems)
         for k, r in enumerate(self.requires):
             for g in GRADES[GRADES.index(r.from_grade):]:
                 if g not in r.effort:

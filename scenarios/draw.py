@@ -206,6 +206,13 @@ def draw_requirements(c: Category, grade: Grade, rng: np.random.Generator) -> li
     return out
 
 
+def draw_initial_effort(c: Category, grade: Grade, rng: np.random.Generator) -> float:
+    """Person-minutes of the first team's early-stage handling (先期处置), uniform in the
+    grade's range (to 5 p-min)."""
+    lo, hi = c.initial_response[grade]
+    return max(5.0, round(float(rng.uniform(lo, hi)) / 5) * 5)
+
+
 def draw_casualties(c: Category, grade: Grade, rng: np.random.Generator) -> Casualties:
     """Casualty truth: each count uniform in the grade's inclusive range."""
     cr = c.casualties[grade]

@@ -12,6 +12,7 @@ the band is kept. Sealing is :mod:`scenarios.sealing`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -28,6 +29,7 @@ from scenarios.draw import (
     draw_casualties,
     draw_conditions,
     draw_grade,
+    draw_initial_effort,
     draw_onsets,
     draw_requirements,
     draw_start,
@@ -101,6 +103,7 @@ class Builder:
         address = self.voices.place_name(place.township, place.site, rng)
         detail = place.site.detail if place.site else ""
         message = self.voices.alarm_message(rng, cat, caller, who, address, detail, casualties)
+        initial_effort = draw_initial_effort(cat, grade, rng)
         roles = list(dict.fromkeys([*self.catalogue.roles.common, *cat.roles]))
         role_names = [getattr(self.catalogue.roles.names[r], self.lang) for r in roles]
         sep = "、" if self.lang == "zh" else ", "
@@ -124,8 +127,8 @@ class Builder:
             "location": {"township": place.township.id, "lon": place.lon, "lat": place.lat,
                          "address": address},
             "site": place.site.id if place.site else None,
-            "requires": [r.model_dump() for r in requires], "supplies": supplies,
-            "casualties": casualties.model_dump(), "template": cat.template,
+            "requires": [r.model_dump() for r in requires], "initial_effort": initial_effort,
+            "supplies": supplies, "casualties": casualties.model_dump(), "template": cat.template,
             "caller": caller.model_dump(exclude_none=True), "cascade_of": cascade_of,
             "description": description, "roles_to_designate": roles,
         }
@@ -267,41 +270,73 @@ def build_candidate(region: Region, catalogue: HazardCatalogue, plan: DrillPlan,
 
 def generate(region: Region, catalogue: HazardCatalogue, plan: DrillPlan, seed: int, *,
              history: list[Scenario] | None = None, difficulty: Difficulty | None = None,
-             band: tuple[float, float] | None = None, source: str = "<inputs>") -> Scenario:
+             band: tuple[float, float] | None = None, source: str = "<inputs>",
+             calibrator: Calibrator | None = None) -> Scenario:
     """Generate a six-no scenario; a pure function of the inputs and ``seed``.
 
     ``history``: past scenarios; candidates nearer than ``plan.novelty.threshold`` to any of
     them are redrawn. ``difficulty`` (or an explicit ``band`` of predicted 1-10-15 compliance):
-    candidates are simulated with the engine and one inside the band is kept (see
-    :mod:`scenarios.calibration`). Raises :class:`~scenarios.loading.InputError` when the
-    catalogue or plan refer to things the region lacks.
+    candidates are simulated and one inside the band is kept. Simulation is not this layer's
+    job: the ``calibrator`` callback does it (``experiments.calibration.calibrator()``), drawing
+    candidates through the :class:`CandidateDraw` it is given. Raises
+    :class:`~scenarios.loading.InputError` when the catalogue or plan refer to things the region
+    lacks, or when a band is asked for without a calibrator.
     """
+    from scenarios.loading import InputError
+
     require_compatible(catalogue, region, f"{source} (catalogue vs region)")
     require_plan_compatible(plan, region, set(catalogue.by_id), f"{source} (plan)")
     preset = plan.difficulty.get(difficulty) if difficulty else None
     if difficulty and preset is None:
-        from scenarios.loading import InputError
-
         raise InputError(f"{source} (plan)", [f"difficulty.{difficulty}: not defined in the plan"])
     preset = preset or DifficultyPreset(band=(0.0, 1.0))
     if band is None and difficulty:
         band = preset.band
-    voices = Voices(catalogue, region, plan.language)
-    weights = NoveltyWeights()
-    past = history or []
+    draw = CandidateDraw(region, catalogue, plan, seed, preset,
+                         Voices(catalogue, region, plan.language), history or [],
+                         NoveltyWeights())
     if band is None:
-        best, nov, tries = _novel(region, catalogue, plan, seed, preset, voices, past, weights, 0)
-        return _with_meta(best, nov, tries, plan, len(past), None)
-    from scenarios.calibration import calibrate
+        best, nov, tries = draw.novel(0)
+        return draw.finish(best, nov, tries, None)
+    if calibrator is None:
+        raise InputError(source, ["difficulty/band: calibration simulates candidates; pass a "
+                                  "calibrator (experiments.calibration.calibrator())"])
+    return calibrator(draw, band, difficulty)
 
-    return calibrate(region, catalogue, plan, seed, preset, band, difficulty, voices, past,
-                     weights)
+
+@dataclass(frozen=True)
+class CandidateDraw:
+    """Everything needed to draw candidates the generator's way; handed to a calibrator."""
+
+    region: Region
+    catalogue: HazardCatalogue
+    plan: DrillPlan
+    seed: int
+    preset: DifficultyPreset
+    voices: Voices
+    past: list[Scenario]
+    weights: NoveltyWeights
+
+    def novel(self, first: int) -> tuple[Scenario, float, int]:
+        """:func:`novel_candidate` from attempt ``first``: (candidate, novelty, attempts)."""
+        return novel_candidate(self.region, self.catalogue, self.plan, self.seed, self.preset,
+                               self.voices, self.past, self.weights, first)
+
+    def finish(self, s: Scenario, nov: float, tries: int,
+               difficulty: dict[str, Any] | None) -> Scenario:
+        """:func:`with_meta` for the kept candidate."""
+        return with_meta(s, nov, tries, self.plan, len(self.past), difficulty)
 
 
-def _novel(region: Region, catalogue: HazardCatalogue, plan: DrillPlan, seed: int,
-           preset: DifficultyPreset, voices: Voices, past: list[Scenario],
-           weights: NoveltyWeights, first: int) -> tuple[Scenario, float, int]:
-    """Redraw from attempt ``first`` until a candidate is novel enough (or attempts run out)."""
+#: ``calibrator(draw, band, difficulty_level) -> Scenario``: keeps a candidate in band.
+Calibrator = Callable[[CandidateDraw, tuple[float, float], str | None], Scenario]
+
+
+def novel_candidate(region: Region, catalogue: HazardCatalogue, plan: DrillPlan, seed: int,
+                    preset: DifficultyPreset, voices: Voices, past: list[Scenario],
+                    weights: NoveltyWeights, first: int) -> tuple[Scenario, float, int]:
+    """Redraw from attempt ``first`` until a candidate is novel enough (or attempts run out);
+    return (best candidate, its novelty, attempts made)."""
     best: Scenario | None = None
     best_nov = -1.0
     tries = 0
@@ -317,8 +352,9 @@ def _novel(region: Region, catalogue: HazardCatalogue, plan: DrillPlan, seed: in
     return best, best_nov, tries
 
 
-def _with_meta(s: Scenario, nov: float, tries: int, plan: DrillPlan, n_history: int,
-               difficulty: dict[str, Any] | None) -> Scenario:
+def with_meta(s: Scenario, nov: float, tries: int, plan: DrillPlan, n_history: int,
+              difficulty: dict[str, Any] | None) -> Scenario:
+    """``s`` with its ``meta.novelty`` (and ``meta.difficulty``, if calibrated) filled in."""
     meta = dict(s.meta)
     meta["novelty"] = {"value": round(nov, 4), "threshold": plan.novelty.threshold,
                        "reached": nov >= plan.novelty.threshold, "attempts": tries,

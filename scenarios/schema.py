@@ -101,6 +101,11 @@ class IncidentSpec(StrictModel):
     location: Location
     site: Id | None = None
     requires: list[Requirement] = Field(min_length=1)
+    #: person-minutes of the first team's early-stage handling (先期处置: cordon, people in
+    #: immediate danger removed, spread checked); the engine logs ``initial_response_completed``
+    #: when the first team on scene has done it. None: not distinguished, the milestone is
+    #: reached when the first team's requirement is done (or the incident is controlled).
+    initial_effort: Annotated[float, Field(gt=0, le=1_000_000)] | None = None
     supplies: dict[Id, Annotated[int, Field(ge=1, le=limits.MAX_QUANTITY)]] = Field(
         default_factory=dict)
     casualties: Casualties = Field(default_factory=Casualties)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 
 from scenarios.loading import InputError, read_yaml
 from scenarios.schema import Scenario, scenario_from_data
@@ -138,12 +139,20 @@ def read_sealed(path: str | Path) -> SealedScenario:
         raise InputError(str(p), ["not UTF-8 text"]) from None
     except OSError as exc:
         raise InputError(str(p), [f"cannot read file: {exc.strerror}"]) from None
+    return _verify(_parse_json(text, str(p)), str(p))
+
+
+def _parse_json(text: str, source: str) -> Any:
+    """Parse JSON with orjson (fast); on an error, let :mod:`json` name the line and column."""
     try:
-        doc = json.loads(text)
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(str(p), [f"line {exc.lineno}, column {exc.colno}: not valid JSON "
+        raise InputError(source, [f"line {exc.lineno}, column {exc.colno}: not valid JSON "
                                   f"({exc.msg})"]) from None
-    return _verify(doc, str(p))
 
 
 def is_sealed_document(data: Any) -> bool:
@@ -151,11 +160,34 @@ def is_sealed_document(data: Any) -> bool:
     return isinstance(data, dict) and data.get("schema") == SEALED_SCHEMA
 
 
+def read_scenario_file(path: str | Path) -> tuple[Scenario, bool]:
+    """(scenario, sealed?) from a plain scenario YAML/JSON file or a sealed file (verified).
+
+    The file is parsed once: JSON (a sealed file, or a scenario starting with ``{``) with
+    orjson, anything else with the YAML loader."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(str(p), ["file not found"]) from None
+    except OSError as exc:
+        raise InputError(str(p), [f"cannot read file: {exc.strerror}"]) from None
+    data: Any = None
+    parsed = False
+    if raw.lstrip()[:1] == b"{":
+        try:
+            data, parsed = orjson.loads(raw), True
+        except orjson.JSONDecodeError:
+            parsed = False  # a YAML flow mapping, or broken JSON: the YAML loader explains
+    if not parsed:
+        data = read_yaml(p)
+    if is_sealed_document(data):
+        return _verify(data, str(p)).scenario, True
+    if data is None:
+        raise InputError(str(p), ["the file is empty"])
+    return scenario_from_data(data, str(p)), False
+
+
 def load_scenario_file(path: str | Path) -> Scenario:
     """A scenario from a plain scenario YAML/JSON file or a sealed file (verified)."""
-    data = read_yaml(path)
-    if is_sealed_document(data):
-        return read_sealed(path).scenario
-    if data is None:
-        raise InputError(str(path), ["the file is empty"])
-    return scenario_from_data(data, str(path))
+    return read_scenario_file(path)[0]

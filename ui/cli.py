@@ -19,12 +19,14 @@ SUBCOMMANDS: dict[str, str] = {
     "region": "ui.commands.region:region",
     "simulate": "ui.commands.simulate:simulate",
     "generate": "ui.commands.generate:generate",
-    "verify": "ui.commands.generate:verify",
+    "verify": "ui.commands.verify:verify",
     "checklog": "ui.commands.checklog:checklog",
     "msel": "ui.commands.msel:msel",
     "score": "ui.commands.score:score",
     "report": "ui.commands.report:report",
     "batch": "ui.commands.batch:batch",
+    "whatif": "ui.commands.whatif:whatif",
+    "live": "ui.commands.live:live",
     "console": "ui.commands.console:console",
     "demo": "ui.commands.demo:demo",
 }
@@ -68,3 +70,7 @@ def main(argv: list[str] | None = None) -> None:
     from ui.errors import run_cli
 
     sys.exit(run_cli(cli, argv))
+
+
+if __name__ == "__main__":  # python -m ui.cli
+    main()

@@ -19,7 +19,9 @@ class UserError(click.ClickException):
 def run_cli(cli: click.Group, argv: list[str] | None) -> int:
     """Run ``cli``; print :class:`InputError` and other user errors as messages, return the code."""
     try:
-        cli.main(args=argv, prog_name="blinddrill", standalone_mode=False)
+        rv = cli.main(args=argv, prog_name="blinddrill", standalone_mode=False)
+        if isinstance(rv, int) and rv:  # ctx.exit(code) returns the code in this mode
+            return rv
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:

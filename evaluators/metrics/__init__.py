@@ -20,6 +20,7 @@ METRICS: list[Metric] = [
     coordination.info_flow,
     coordination.commander_delay,
     coordination.post_activation,
+    coordination.control_time,
     resources.delivery_time,
     resources.shortage,
     resources.stock_left,
@@ -35,6 +36,7 @@ BUILTIN_KINDS: frozenset[str] = frozenset({
     "report_submitted", "supplies_requested", "supplies_delivered", "supplies_short",
     "command_post_activated", "scene_visible", "commander_designated", "complication_applied",
     "message_sent", "mutual_aid_requested", "mutual_aid_granted", "observation",
+    "initial_response_completed", "incident_closed",
 })
 
 __all__ = ["BUILTIN_KINDS", "BUILTIN_METRICS", "METRICS", "Context", "Metric", "Outcome", "metric", "unavailable"]

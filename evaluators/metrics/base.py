@@ -30,6 +30,7 @@ class Context:
     region: Region | None = None
     templates: TemplateSet | None = None
     clocks: dict[str, ClockResult] = field(default_factory=dict)
+    wait_limits: dict[str, float] = field(default_factory=dict)
 
     @property
     def unit_kind(self) -> list[str] | None:
@@ -47,6 +48,13 @@ class Outcome:
     ``value`` None with ``available`` True means "not exercised" (e.g. no mutual aid asked);
     ``available`` False means the metric could not be computed (``reason`` says why).
     ``evidence`` holds the ``seq`` numbers of the events behind the worst cases.
+
+    For a metric that waits for an event (see :func:`wait_outcome`): ``n`` counts the assessable
+    cases; ``open`` lists the incidents (or requests) still waiting within ``limit_min`` (not
+    assessable, excluded), ``unstopped`` those whose limit passed without the event (counted
+    at the limit), ``excluded`` the ones not waited for at all with the reason (e.g. the
+    command post was already running). ``case_evidence`` gives each case's own event seqs and
+    ``missing`` the fields a report lacked (completeness metrics).
     """
 
     value: float | None
@@ -57,6 +65,12 @@ class Outcome:
     per_unit: dict[str, float] = field(default_factory=dict)
     by_group: dict[str, dict[str, float]] = field(default_factory=dict)
     evidence: list[int] = field(default_factory=list)
+    limit_min: float | None = None
+    open: list[str] = field(default_factory=list)
+    unstopped: list[str] = field(default_factory=list)
+    excluded: dict[str, str] = field(default_factory=dict)
+    case_evidence: dict[str, list[int]] = field(default_factory=dict)
+    missing: dict[str, list[str]] = field(default_factory=dict)
 
 
 def unavailable(reason: str) -> Outcome:
@@ -128,13 +142,57 @@ def per_incident_outcome(
     if len(values) == 0:
         return Outcome(value=None, n=0)
     ids = tab.incident_ids
-    per = dict(zip([ids[c] for c in codes.tolist()], np.round(values, 6).tolist(), strict=True))
+    names = [ids[c] for c in codes.tolist()]
+    per = dict(zip(names, np.round(values, 6).tolist(), strict=True))
     order = np.argsort(values if higher_is_better else -values, kind="stable")[:worst]
     ev: list[int] = []
     for i in order:
         ev.extend(tab.seqs(evidence_rows[int(i)]))
+    case_ev = {nm: tab.seqs(r) for nm, r in zip(names, evidence_rows, strict=True)}
     return Outcome(value=round(float(np.mean(values)), 6), n=len(values), per_incident=per,
-                   evidence=sorted(set(ev)))
+                   evidence=sorted(set(ev)), case_evidence=case_ev)
+
+
+def wait_outcome(
+    ctx: Context, metric_id: str, codes: IntArray, t_start: FloatArray, end_row: IntArray,
+    evidence_rows: list[IntArray], *, excluded: dict[str, str] | None = None,
+    names: list[str] | None = None, worst: int = 5,
+) -> Outcome:
+    """A metric that waits, per case, from ``t_start`` for an event (``end_row``, -1: none yet).
+
+    A case whose event came has its real duration. One still waiting is **breached** if its
+    wait limit (``ctx.wait_limits[metric_id]``, from the rubric) passed before the censoring
+    time — it is counted at the limit, a lower bound, never at the drill's end — and **open**
+    otherwise (excluded from the value, listed). Without a limit every waiting case is open.
+    ``names`` label the cases (default: incident ids of ``codes``). The value is the mean over
+    assessable cases; the worst cases' events are the evidence.
+    """
+    tab = ctx.tab
+    limit = ctx.wait_limits.get(metric_id)
+    labels = names if names is not None else [tab.incident_ids[c] for c in codes.tolist()]
+    censor = tab.censor_time
+    stopped = end_row >= 0
+    t_end = tab.t[np.maximum(end_row, 0)] if len(end_row) else np.zeros(0)
+    dur = np.where(stopped, np.maximum(t_end - t_start, 0.0), np.nan)
+    waited = censor - t_start
+    late = ~stopped & (waited > limit + 1e-9) if limit is not None else np.zeros(len(codes), bool)
+    use = stopped | late
+    vals = np.where(stopped, dur, limit if limit is not None else 0.0)
+    out = Outcome(value=None, n=int(use.sum()), limit_min=limit, excluded=dict(excluded or {}))
+    out.open = [labels[i] for i in np.flatnonzero(~use).tolist()]
+    out.unstopped = [labels[i] for i in np.flatnonzero(late).tolist()]
+    out.case_evidence = {labels[i]: tab.seqs(evidence_rows[i]) for i in range(len(labels))}
+    if not use.any():
+        return out
+    sel = np.flatnonzero(use)
+    out.value = round(float(vals[sel].mean()), 6)
+    out.per_incident = {labels[i]: round(float(vals[i]), 6) for i in sel.tolist()}
+    order = sel[np.argsort(-vals[sel], kind="stable")[:worst]]
+    ev: list[int] = []
+    for i in order.tolist():
+        ev.extend(out.case_evidence[labels[i]])
+    out.evidence = sorted(set(ev))
+    return out
 
 
 def first_per_key(keys: IntArray, rows: IntArray) -> tuple[IntArray, IntArray]:

@@ -7,16 +7,23 @@ Definitions (``docs/scoring.md``), each per incident then averaged over incident
   arrived; incidents with k ≥ 2 only.
 * ``coord.over_dispatch`` — (repeat dispatches of a unit already sent + distinct units beyond
   the number required) ÷ all dispatches, over the drill.
-* ``coord.mutual_aid_latency`` — first ``mutual_aid_requested`` → first ``mutual_aid_granted``
-  at or after it (censored at the drill end if never granted).
+* ``coord.mutual_aid_latency`` — first ``mutual_aid_requested`` → the first arrival
+  (``unit_arrived``) of a unit granted for it at or after the request: a ``mutual_aid_granted``
+  unit, or a unit dispatched by the level asked (``unit_dispatched.level`` = a request's
+  ``to_level``: the county answering a township's call with its own team).
 * ``coord.info_flow`` — occurrence → the moment the last involved party was informed: each unit
   dispatched to the incident at its first ``unit_dispatched``, each recipient of a
   ``message_sent`` about the incident at the first such message.
-* ``coord.commander_delay`` — first ``unit_arrived`` → first ``commander_designated`` at or
-  after it (censored if none).
+* ``coord.commander_delay`` — first ``unit_arrived`` → first ``commander_designated`` (0 if
+  a commander was designated before the first arrival).
 * ``coord.post_activation`` — first ``alarm_taken`` → ``command_post_activated`` for the
-  incident (by the event's incident, else the post of the incident's township in the region;
-  censored if none).
+  incident (an activation naming the incident, or — with the region — of the post of the
+  incident's township). An incident whose township post was already running when its alarm
+  was taken is not waited for: excluded as "already active".
+
+The waits (mutual aid, commander, post) are censored (:func:`~evaluators.metrics.base.wait_outcome`):
+a wait whose event never came is breached once its limit (rubric ``wait_limits``) passed before
+the censoring time, and open (excluded, listed) before that.
 """
 
 from __future__ import annotations
@@ -29,8 +36,9 @@ from evaluators.metrics.base import (
     first_per_key,
     metric,
     per_incident_outcome,
+    wait_outcome,
 )
-from evaluators.table import IntArray, LogTable
+from evaluators.table import BoolArray, FloatArray, IntArray, LogTable
 
 
 def _first_by_incident(tab: LogTable, kind: str) -> tuple[IntArray, IntArray]:
@@ -39,24 +47,43 @@ def _first_by_incident(tab: LogTable, kind: str) -> tuple[IntArray, IntArray]:
     return first_per_key(tab.incident[rows], rows)
 
 
-def _interval(
-    tab: LogTable, start: tuple[IntArray, IntArray], end_rows: IntArray, end_keys: IntArray
-) -> Outcome:
-    """Per start key: first end row at/after the start (censored at drill end)."""
-    s_key, s_row = start
-    if len(s_key) == 0:
-        return Outcome(value=None, n=0)
+def _first_after(
+    tab: LogTable, s_key: IntArray, t_start: FloatArray, end_rows: IntArray, end_keys: IntArray,
+    *, before_is_zero: bool = False,
+) -> tuple[IntArray, BoolArray]:
+    """Per start key (sorted): the first end row at/after its start (-1: none), and whether an
+    end row came before the start (only looked for with ``before_is_zero``)."""
+    end_row = np.full(len(s_key), -1, dtype=np.int64)
+    before = np.zeros(len(s_key), dtype=bool)
+    if len(s_key) == 0 or len(end_rows) == 0:
+        return end_row, before
     pos = np.searchsorted(s_key, end_keys)
     ok = pos < len(s_key)
     ok[ok] = s_key[pos[ok]] == end_keys[ok]
-    ok[ok] = tab.t[end_rows[ok]] >= tab.t[s_row[pos[ok]]]
-    e_pos, e_row = first_per_key(pos[ok], end_rows[ok])
-    end_row = np.full(len(s_key), -1, dtype=np.int64)
+    after = ok.copy()
+    after[ok] = tab.t[end_rows[ok]] >= t_start[pos[ok]] - 1e-9
+    e_pos, e_row = first_per_key(pos[after], end_rows[after])
     end_row[e_pos] = e_row
-    t_end = np.where(end_row >= 0, tab.t[np.maximum(end_row, 0)], tab.end_time)
-    vals = np.maximum(t_end - tab.t[s_row], 0.0)
-    ev = [np.array([s] + ([e] if e >= 0 else [])) for s, e in zip(s_row, end_row, strict=True)]
-    return per_incident_outcome(tab, s_key, vals, ev, higher_is_better=False)
+    if before_is_zero:
+        early = ok & ~after
+        before[np.unique(pos[early])] = True
+    return end_row, before
+
+
+def _wait(ctx: Context, mid: str, start: tuple[IntArray, IntArray], end_rows: IntArray,
+          end_keys: IntArray, *, before_is_zero: bool = False) -> Outcome:
+    """Per start key: the wait from its start row to the first end row after it."""
+    tab = ctx.tab
+    s_key, s_row = start
+    if len(s_key) == 0:
+        return Outcome(value=None, n=0, limit_min=ctx.wait_limits.get(mid))
+    t0 = tab.t[s_row]
+    end_row, before = _first_after(tab, s_key, t0, end_rows, end_keys,
+                                   before_is_zero=before_is_zero)
+    end_row = np.where(before, s_row, end_row)  # done before the wait began: 0 minutes
+    ev = [np.array([s] + ([e] if e >= 0 and e != s else [])) for s, e in
+          zip(s_row.tolist(), end_row.tolist(), strict=True)]
+    return wait_outcome(ctx, mid, s_key, t0, end_row, ev)
 
 
 @metric("coord.arrival_spread", "到场同步性", "Arrival spread", "min", higher_is_better=False)
@@ -106,11 +133,38 @@ def over_dispatch(ctx: Context) -> Outcome:
 @metric("coord.mutual_aid_latency", "跨区域增援响应时间", "Mutual-aid latency", "min",
         higher_is_better=False)
 def mutual_aid_latency(ctx: Context) -> Outcome:
-    """First mutual-aid request → first grant, per incident."""
+    """First mutual-aid request → first arrival of a unit granted for it, per incident."""
     tab = ctx.tab
-    end = tab.of_kind("mutual_aid_granted")
-    end = end[tab.incident[end] >= 0]
-    return _interval(tab, _first_by_incident(tab, "mutual_aid_requested"), end, tab.incident[end])
+    nu = len(tab.unit_ids) + 1
+    s_key, s_row = _first_by_incident(tab, "mutual_aid_requested")
+    # units granted for a request: a mutual_aid_granted, or a dispatch by the level asked
+    asked: dict[int, set[str]] = {}
+    for r, lvl in zip(tab.of_kind("mutual_aid_requested").tolist(),
+                      tab.data_column("mutual_aid_requested", "to_level"), strict=True):
+        asked.setdefault(int(tab.incident[r]), set()).add(str(lvl))
+    g = tab.of_kind("mutual_aid_granted")
+    d = tab.of_kind("unit_dispatched")
+    by_level = np.fromiter(
+        (lvl is not None and str(lvl) in asked.get(int(c), ()) for c, lvl in
+         zip(tab.incident[d].tolist(), tab.data_column("unit_dispatched", "level"), strict=True)),
+        dtype=bool, count=len(d))
+    g = np.r_[g, d[by_level]]
+    g = np.sort(g[(tab.incident[g] >= 0) & (tab.unit[g] >= 0)])
+    # grants at/after the incident's first request: (incident, unit) → grant time
+    pos = np.searchsorted(s_key, tab.incident[g])
+    ok = pos < len(s_key)
+    ok[ok] = s_key[pos[ok]] == tab.incident[g][ok]
+    ok[ok] = tab.t[g[ok]] >= tab.t[s_row[pos[ok]]] - 1e-9
+    g_pair, g_first = first_per_key(tab.incident[g[ok]] * nu + tab.unit[g[ok]], g[ok])
+    a = tab.of_kind("unit_arrived")
+    a = a[(tab.incident[a] >= 0) & (tab.unit[a] >= 0)]
+    a_pair = tab.incident[a] * nu + tab.unit[a]
+    gi = np.searchsorted(g_pair, a_pair)
+    okg = gi < len(g_pair)
+    okg[okg] = g_pair[gi[okg]] == a_pair[okg]
+    okg[okg] = tab.t[a[okg]] >= tab.t[g_first[gi[okg]]] - 1e-9
+    arr = a[okg]
+    return _wait(ctx, "coord.mutual_aid_latency", (s_key, s_row), arr, tab.incident[arr])
 
 
 @metric("coord.info_flow", "信息传达用时", "Information-flow latency", "min",
@@ -146,17 +200,31 @@ def info_flow(ctx: Context) -> Outcome:
 @metric("coord.commander_delay", "现场指挥员明确用时", "Time to designate a commander", "min",
         higher_is_better=False)
 def commander_delay(ctx: Context) -> Outcome:
-    """First arrival → first commander designated, per incident."""
+    """First arrival → first commander designated, per incident (0 if designated before)."""
     tab = ctx.tab
     end = tab.of_kind("commander_designated")
     end = end[tab.incident[end] >= 0]
-    return _interval(tab, _first_by_incident(tab, "unit_arrived"), end, tab.incident[end])
+    return _wait(ctx, "coord.commander_delay", _first_by_incident(tab, "unit_arrived"), end,
+                 tab.incident[end], before_is_zero=True)
+
+
+@metric("coord.control_time", "全面控制用时", "Time to bring under control", "min",
+        higher_is_better=False)
+def control_time(ctx: Context) -> Outcome:
+    """First arrival → first ``incident_controlled``, per incident (a censored wait): the end of
+    the incident, not the early-stage handling the 15-minute standard is about."""
+    tab = ctx.tab
+    end = tab.of_kind("incident_controlled")
+    end = end[tab.incident[end] >= 0]
+    return _wait(ctx, "coord.control_time", _first_by_incident(tab, "unit_arrived"), end,
+                 tab.incident[end])
 
 
 @metric("coord.post_activation", "指挥部启动用时", "Command-post activation", "min",
         higher_is_better=False)
 def post_activation(ctx: Context) -> Outcome:
-    """Alarm taken → the incident's township command post activated, per incident."""
+    """Alarm taken → the incident's township command post activated, per incident; incidents
+    whose post was already running are excluded ("already active")."""
     tab, incs = ctx.tab, ctx.tab.incidents
     town_of_post = {p.id: p.township for p in ctx.region.command_posts} if ctx.region else {}
     by_town: dict[str, list[int]] = {}
@@ -164,10 +232,17 @@ def post_activation(ctx: Context) -> Outcome:
         by_town.setdefault(incs.township[c], []).append(int(c))
     e_rows: list[int] = []
     e_keys: list[int] = []
-    for r in tab.of_kind("command_post_activated"):
+    for r in tab.of_kind("command_post_activated").tolist():
         c, post = int(tab.incident[r]), tab.records[r]["post"]
-        targets: list[int] = [c] if c >= 0 else by_town.get(town_of_post.get(post, ""), [])
+        targets = set(by_town.get(town_of_post.get(post, ""), []))
+        if c >= 0:
+            targets.add(c)
         e_rows.extend([int(r)] * len(targets))
-        e_keys.extend(targets)
-    return _interval(tab, _first_by_incident(tab, "alarm_taken"),
-                     np.array(e_rows, dtype=np.int64), np.array(e_keys, dtype=np.int64))
+        e_keys.extend(sorted(targets))
+    s_key, s_row = _first_by_incident(tab, "alarm_taken")
+    rows, keys = np.array(e_rows, dtype=np.int64), np.array(e_keys, dtype=np.int64)
+    _, already = _first_after(tab, s_key, tab.t[s_row], rows, keys, before_is_zero=True)
+    mid = "coord.post_activation"
+    out = _wait(ctx, mid, (s_key[~already], s_row[~already]), rows, keys)
+    out.excluded = {tab.incident_ids[c]: "already_active" for c in s_key[already].tolist()}
+    return out

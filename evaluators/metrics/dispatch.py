@@ -29,7 +29,7 @@ def busy_intervals(tab: LogTable) -> tuple[IntArray, FloatArray, FloatArray, Int
     r = tab.of_kind("unit_released")
     r = r[(tab.incident[r] >= 0) & (tab.unit[r] >= 0)]
     rk = tab.incident[r] * nu + tab.unit[r]
-    release = np.full(len(dk), tab.end_time)
+    release = np.full(len(dk), tab.censor_time)
     if len(dk) and len(r):
         pos = np.searchsorted(dk, rk)
         ok = pos < len(dk)

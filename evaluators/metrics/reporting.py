@@ -3,7 +3,8 @@
 Definitions (``docs/scoring.md``):
 
 * ``report.first_delay`` — per incident, minutes from ``incident_occurred`` to its first
-  ``report_submitted`` (any stage); an incident never reported is censored at the drill end.
+  ``report_submitted`` (any stage); an incident not reported yet is breached once the wait
+  limit passed before the censoring time (counted at the limit), else open (excluded).
 * ``report.followup_cadence`` — per incident, over its reports to the level of its first report
   (relays of the same report upward are not counted again), with ≥ 2 such reports: the mean gap
   in minutes between consecutive reports; the drill value is the mean over such incidents.
@@ -12,7 +13,11 @@ Definitions (``docs/scoring.md``):
   the truth; the truth is the latest of ``incident_occurred`` and ``complication_applied``
   (``type: casualty_update``) at the report's time. Mean over reports.
 * ``report.first_completeness`` / ``report.final_completeness`` — per incident, the share of the
-  template's fields required at that stage present in its first / last final report (0 if none).
+  template's fields required at that stage present in its first / last final report (0 if none);
+  ``missing`` lists the fields each incident's report lacked (all of them if no report).
+  Final completeness is judged only for incidents whose final report is due: a final report
+  was made, or the incident was closed (``incident_closed``) before the censoring time; others
+  are open.
 """
 
 from __future__ import annotations
@@ -21,8 +26,15 @@ from typing import Any
 
 import numpy as np
 
-from evaluators.metrics.base import Context, Outcome, metric, per_incident_outcome, unavailable
-from evaluators.table import CASUALTY_KEYS
+from evaluators.metrics.base import (
+    Context,
+    Outcome,
+    metric,
+    per_incident_outcome,
+    unavailable,
+    wait_outcome,
+)
+from evaluators.table import CASUALTY_KEYS, LogTable
 
 
 def _known_rows(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
@@ -37,17 +49,15 @@ def _known_rows(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
 
 @metric("report.first_delay", "首报用时", "First report delay", "min", higher_is_better=False)
 def first_delay(ctx: Context) -> Outcome:
-    """Minutes from occurrence to the first report, per incident (censored if none)."""
+    """Minutes from occurrence to the first report, per incident (a censored wait)."""
     tab, incs = ctx.tab, ctx.tab.incidents
     rows, inc = _known_rows(ctx)
     codes = np.flatnonzero(incs.known)
     first = np.full(len(tab.incident_ids), -1, dtype=np.int64)
     uk, idx = np.unique(inc, return_index=True)
     first[uk] = rows[idx]
-    end = np.where(first[codes] >= 0, tab.t[np.maximum(first[codes], 0)], tab.end_time)
-    vals = np.maximum(end - incs.t_occurred[codes], 0.0)
-    ev = [np.array([incs.row[c]] + ([first[c]] if first[c] >= 0 else [])) for c in codes]
-    return per_incident_outcome(tab, codes, vals, ev, higher_is_better=False)
+    ev = [np.array([first[c]] if first[c] >= 0 else [], dtype=np.int64) for c in codes]
+    return wait_outcome(ctx, "report.first_delay", codes, incs.t_occurred[codes], first[codes], ev)
 
 
 @metric("report.followup_cadence", "续报间隔", "Follow-up cadence", "min", higher_is_better=False)
@@ -152,25 +162,44 @@ def _completeness(ctx: Context, stage: str) -> Outcome:
         idx = idx[::-1]
     uk, first = np.unique(tab.incident[rows[idx]], return_index=True)
     pick = dict(zip(uk.tolist(), idx[first].tolist(), strict=True))  # incident → index into rows
-    required: dict[str, set[str]] = {}
+    required: dict[str, list[str]] = {}
     codes: list[int] = []
     vals: list[float] = []
     ev = []
-    row_of = incs.row.tolist()
+    missing: dict[str, list[str]] = {}
+    open_: list[str] = []
+    due = _final_due(tab) if stage == "final" else None
     for c in np.flatnonzero(incs.known).tolist():
         template = incs.template[c]
         if template not in tpl.by_id:
             continue
         need = required.get(template)
         if need is None:
-            need = required[template] = set(tpl.required(template, stage))  # type: ignore[arg-type]
+            need = required[template] = list(tpl.required(template, stage))  # type: ignore[arg-type]
         got = pick.get(c)
+        if got is None and due is not None and c not in due:
+            open_.append(tab.incident_ids[c])  # the incident is still running: not due yet
+            continue
         have = set(fields[got] or []) if got is not None else set()
         codes.append(c)
-        vals.append(len(need & have) / len(need) if need else 1.0)
-        ev.append(np.array([row_of[c]] + ([rows[got]] if got is not None else [])))
-    return per_incident_outcome(tab, np.array(codes, dtype=np.int64), np.array(vals), ev,
-                                higher_is_better=True)
+        vals.append(sum(f in have for f in need) / len(need) if need else 1.0)
+        lacks = [f for f in need if f not in have]
+        if lacks:
+            missing[tab.incident_ids[c]] = lacks
+        ev.append(np.array([rows[got]] if got is not None else [], dtype=np.int64))
+    if not codes:
+        return Outcome(value=None, n=0, open=open_)
+    out = per_incident_outcome(tab, np.array(codes, dtype=np.int64), np.array(vals), ev,
+                               higher_is_better=True)
+    out.missing, out.open = missing, open_
+    return out
+
+
+def _final_due(tab: LogTable) -> set[int]:
+    """Incident codes whose final report is due: closed (``incident_closed``) by the censoring
+    time."""
+    rows = tab.of_kind("incident_closed")
+    return set(tab.incident[rows][tab.incident[rows] >= 0].tolist())
 
 
 @metric("report.first_completeness", "首报要素完整率", "First report completeness", "ratio",

@@ -1,8 +1,9 @@
 """Logistics metrics: supply requests, deliveries by depot tier, shortages, stock left.
 
 * ``supply.delivery_time`` — per request id, minutes from its first ``supplies_requested`` to its
-  last ``supplies_delivered`` (requests with at least one delivery); ``by_group`` gives the mean
-  per depot tier (each delivery timed from its request).
+  last ``supplies_delivered``; a request with no delivery yet is a censored wait (breached once
+  the wait limit passed, counted at the limit; open before); ``by_group`` gives the mean per
+  depot tier (each delivery timed from its request).
 * ``supply.shortage`` — Σ ``supplies_short.qty`` ÷ Σ ``supplies_requested.qty``.
 * ``supply.stock_left`` (needs the region) — over the (depot, item) pairs that delivered,
   Σ (stock − delivered) ÷ Σ stock; ``by_group`` gives what is left per depot and item.
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from evaluators.metrics.base import Context, Outcome, metric, unavailable
+from evaluators.metrics.base import Context, Outcome, metric, unavailable, wait_outcome
 
 
 def _num(x: object) -> float:
@@ -22,15 +23,17 @@ def _num(x: object) -> float:
 @metric("supply.delivery_time", "物资送达用时", "Supply delivery time", "min",
         higher_is_better=False)
 def delivery_time(ctx: Context) -> Outcome:
-    """Request → last delivery, per request; mean per depot tier in ``by_group``."""
+    """Request → last delivery, per request (a censored wait); mean per depot tier in
+    ``by_group``."""
     tab = ctx.tab
     req_rows = tab.of_kind("supplies_requested")
     requested: dict[str, int] = {}
-    for r, rid in zip(req_rows, tab.data_column("supplies_requested", "request"), strict=True):
+    for r, rid in zip(req_rows.tolist(), tab.data_column("supplies_requested", "request"),
+                      strict=True):
         requested.setdefault(str(rid), int(r))
     last: dict[str, int] = {}
     tier_times: dict[str, list[float]] = {}
-    for r, rid, tier in zip(tab.of_kind("supplies_delivered"),
+    for r, rid, tier in zip(tab.of_kind("supplies_delivered").tolist(),
                             tab.data_column("supplies_delivered", "request"),
                             tab.data_column("supplies_delivered", "tier"), strict=True):
         s = requested.get(str(rid))
@@ -38,17 +41,18 @@ def delivery_time(ctx: Context) -> Outcome:
             continue
         last[str(rid)] = int(r)
         tier_times.setdefault(str(tier), []).append(float(tab.t[r] - tab.t[s]))
-    if not last:
-        return Outcome(value=None, n=0)
-    vals = np.array([tab.t[e] - tab.t[requested[k]] for k, e in last.items()])
-    worst = np.argsort(-vals, kind="stable")[:5]
-    keys = list(last)
-    ev = sorted(set(tab.seqs(np.array([x for i in worst.tolist()
-                                       for x in (requested[keys[i]], last[keys[i]])]))))
-    return Outcome(
-        value=round(float(vals.mean()), 6), n=len(vals), evidence=ev,
-        by_group={"tier": {t: round(float(np.mean(v)), 6) for t, v in sorted(tier_times.items())}},
-    )
+    if not requested:
+        return Outcome(value=None, n=0, limit_min=ctx.wait_limits.get("supply.delivery_time"))
+    keys = list(requested)
+    s_rows = np.array([requested[k] for k in keys], dtype=np.int64)
+    e_rows = np.array([last.get(k, -1) for k in keys], dtype=np.int64)
+    ev = [np.array([a] + ([b] if b >= 0 else []), dtype=np.int64)
+          for a, b in zip(s_rows.tolist(), e_rows.tolist(), strict=True)]
+    out = wait_outcome(ctx, "supply.delivery_time", tab.incident[s_rows], tab.t[s_rows], e_rows,
+                       ev, names=keys)
+    # per_incident is keyed by request id here (incident cards ignore it)
+    out.by_group = {"tier": {t: round(float(np.mean(v)), 6) for t, v in sorted(tier_times.items())}}
+    return out
 
 
 @metric("supply.shortage", "物资缺口率", "Supply shortage share", "ratio", higher_is_better=False)

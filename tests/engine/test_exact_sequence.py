@@ -80,6 +80,8 @@ def test_one_fire_one_unit_exact_sequence(county):
         ("command_post_activated", "CP-T02", 16.0),  # told at 6, CP-T02 activation_min 10
         ("report_submitted", "CP-T02", r4(arrive + 8)),  # relayed to the county after 3
         ("message_sent", "CP-T02", r4(arrive + 8)),
+        # no initial_effort given: the early-stage handling ends with the first team's work
+        ("initial_response_completed", "U-T02", r4(done)),
         ("task_finished", "U-T02", r4(done)),
         ("incident_controlled", None, r4(done)),
         ("task_started", "U-T02", r4(done)),  # handover
@@ -106,6 +108,50 @@ def test_one_fire_one_unit_exact_sequence(county):
     disp = recs[("unit_dispatched", None, None)]["data"]
     assert disp == {"level": "county", "eta_min": pytest.approx(eta, abs=1e-4),
                     "capability": "fire_suppression", "mutual_aid": False, "desk": "DESK-K1"}
+
+
+def test_initial_response_milestone_exact_sequence(county):
+    """The first team's early-stage handling (先期处置, ``initial_effort`` person-minutes) ends
+    at its own work rate, before the incident is controlled; a second team's arrival neither
+    repeats nor speeds it up."""
+    lon, lat = 117.301, 31.671
+    sc = scenario([incident("F1", 0.0, "T02", lon, lat,
+                            [{"capability": "fire_suppression", "effort": 600.0, "units": 2}],
+                            initial_effort=48.0)], duration=200)
+    log = simulate(county, sc, seed=1, params=params())
+    eta = road_min(117.301, 31.661, lon, lat, 1.3, 40.0)
+    arrive = 0 + 1 + 2 + eta  # take 1, turn-out 2, road
+    r4 = lambda x: round(x, 4)  # noqa: E731
+    seq = [(r["kind"], r["unit"], round(r["t"], 4)) for r in log
+           if r["kind"] in ("unit_arrived", "initial_response_completed", "incident_controlled")]
+    a2 = next(r["t"] for r in log if r["kind"] == "unit_arrived" and r["unit"] == "U-E-CHEM")
+    assert a2 > arrive + 1.5  # the second team arrives after the milestone
+    ctl = a2 + (600 - 32 * (a2 - arrive)) / 52
+    assert seq == [
+        ("unit_arrived", "U-T02", r4(arrive)),
+        ("initial_response_completed", "U-T02", r4(arrive + 48 / 32)),  # 32 people x 1 x 1
+        ("unit_arrived", "U-E-CHEM", r4(a2)),
+        ("incident_controlled", None, r4(ctl)),
+    ]
+    milestone = next(r for r in log if r["kind"] == "initial_response_completed")
+    assert milestone["incident"] == "F1" and milestone["data"] == {"by": "unit"}
+
+
+def test_initial_response_capped_by_control(county):
+    """An early-stage effort larger than the whole job ends when the first team's work does."""
+    lon, lat = 117.301, 31.671
+    sc = scenario([incident("F1", 0.0, "T02", lon, lat,
+                            [{"capability": "fire_suppression", "effort": 64.0}],
+                            initial_effort=500.0)], duration=200)
+    log = simulate(county, sc, seed=1, params=params())
+    kinds = [(r["kind"], r["t"]) for r in log
+             if r["kind"] in ("unit_arrived", "initial_response_completed", "task_finished",
+                              "incident_controlled")]
+    arrive = kinds[0][1]
+    assert [k for k, _ in kinds] == ["unit_arrived", "initial_response_completed",
+                                     "task_finished", "incident_controlled", "task_finished"]
+    assert kinds[1][1] == pytest.approx(arrive + 64 / 32, abs=1e-4) == kinds[3][1]
+    assert sum(r["kind"] == "initial_response_completed" for r in log) == 1
 
 
 def test_two_units_share_effort(county):

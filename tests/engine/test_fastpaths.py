@@ -20,6 +20,7 @@ def test_add_writes_the_record_append_writes(tmp_path):
     a.append("drill_ended", 3, reason="duration")
     b.add("drill_ended", 3, None, None, None, None, None, {"reason": "duration"})
     b.close()
+    a.chain()  # an in-memory log chains lazily (prev); a file sink chains as it writes
     assert a.records == b.records
     assert b"".join(encode_record(r) for r in a.records) == (tmp_path / "events.jsonl").read_bytes()
     assert isinstance(b.records[-1]["t"], float)

@@ -91,6 +91,7 @@ def known_drill() -> list[Ev]:
                                        "to_level": "city"}),
         (9.0, "message_sent", {"incident": a, "sender": "CP-T02", "recipient": "U-K-MED"}),
         (10.0, "scene_visible", {"post": "CP-T02", "incident": a}),
+        (12.0, "initial_response_completed", {"incident": a, "unit": "U-E-CHEM", "by": "unit"}),
         incident(10.0, b, grade="IV", category="flood", township="T03", template="flood",
                  requires=[{"capability": "flood_control", "units": 1}],
                  casualties={"evacuated": 20}),
@@ -120,6 +121,7 @@ def known_drill() -> list[Ev]:
                                       "request": "R1", "tier": "county"}),
         (33.0, "unit_arrived", {"incident": a, "unit": "U-C-HAZ"}),
         (35.0, "incident_controlled", {"incident": b}),
+        (45.0, "initial_response_completed", {"incident": b, "unit": "U-T03", "by": "unit"}),
         (40.0, "unit_released", {"incident": b, "unit": "U-T03"}),
         (45.0, "unit_released", {"incident": a, "unit": "U-E-CHEM"}),
         (45.0, "unit_released", {"incident": a, "unit": "U-K-FIRE1"}),
@@ -166,6 +168,12 @@ def random_drill(rng: random.Random, n_incidents: int) -> list[Ev]:
         if first_arr is not None and rng.random() < 0.8:
             evs.append((first_arr + round(rng.uniform(1, 30), 2), "incident_controlled",
                         {"incident": iid}))
+        if first_arr is not None and rng.random() < 0.8:
+            evs.append((first_arr + round(rng.uniform(1, 25), 2), "initial_response_completed",
+                        {"incident": iid, "by": "unit"}))
+        if rng.random() < 0.3:
+            evs.append((t0 + round(rng.uniform(1, 60), 2), "incident_escalated",
+                        {"incident": iid, "grade": rng.choice(["I", "II", "III"])}))
         for k, stage in enumerate(["first", "followup", "final"][: rng.randint(0, 3)]):
             evs.append((t0 + 5 + 10 * k + round(rng.uniform(0, 4), 2), "report_submitted",
                         {"incident": iid, "stage": stage, "to": "county",

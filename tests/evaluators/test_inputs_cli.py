@@ -65,9 +65,12 @@ def rubric_text(**subs: str) -> str:
 
 @pytest.mark.parametrize("old, new, expect", [
     ("metric: report.accuracy,", "metric: report.acuracy,", "unknown metric 'report.acuracy'"),
-    ("min_score: 70", "min_score: 90", "must decrease"),
-    ("clock.take_alarm.compliance, weight: 2, best: 1.0, worst: 0.5",
+    ("min_score: 60", "min_score: 90", "must decrease"),
+    ("clock.take_alarm.compliance, weight: 2, best: 1.0, worst: 0.0",
      "clock.take_alarm.compliance, weight: 2, best: 1.0, worst: 1.0", "best and worst"),
+    ("critical: [clock.take_alarm]", "critical: [coord.nothing]", "unknown metric 'coord.nothing'"),
+    ("good: {min_score: 70", "good: {min_score: 95", "levels: min_score must decrease"),
+    ("  report.first_delay: 60", "  report.first_dely: 60", "wait_limits: unknown metric"),
     ("clock.take_alarm.compliance,", "clock.take_alarm.median,", "clock keys are"),
     ("  U:\n", "  X:\n", "ratings"),
 ])
@@ -109,9 +112,14 @@ def test_score_json(tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["score", str(run), "--json"])
     assert res.exit_code == 0, res.output
     doc = json.loads(res.output)
-    assert 0 <= doc["overall"]["score"] <= 100 and doc["overall"]["rating"] in "PSMU"
+    assert 0 <= doc["overall"]["score"] <= 100 and "rating" not in doc["overall"]
+    assert doc["overall"]["level"] in doc["levels"] and "HSEEP" in doc["overall"]["scheme"]
+    assert doc["schema"] == "blinddrill.scorecard/2" and "P/S/M/U" in doc["rating_scheme"]
     assert doc["clocks"]["take_alarm"] == {**doc["clocks"]["take_alarm"], "compliance": 0.5,
-                                           "p50": 1.25, "p90": 1.85, "n": 2}
+                                           "p50": 1.25, "p90": 1.85, "n": 2, "n_open": 0}
+    # open items are marked: B's scene video never came and its limit passed (breached)
+    sv = doc["incidents"]["B"]["clocks"]["scene_visible"]
+    assert (sv["status"], sv["value"]) == ("breached", None)
     assert doc["run"]["region"] is True  # inputs/region.yaml was used
     assert doc["metrics"]["coord.dispatch_gap"]["available"] is True
 

@@ -53,9 +53,12 @@ ACCEPTED: dict[str, str] = {
                                                            "are two separate tasks",
     "scenario:injects[0].t:zero": "an inject at the very start of the drill",
     "rubric:capabilities[0]*.weight:huge": "weights are relative; only their ratio matters",
-    "rubric:capabilities[0].items[0].best:*": "best/worst are on the metric's own scale "
-                                              "(0 minutes, negative deltas, large counts)",
-    "rubric:capabilities[0].items[0].worst:*": "best/worst are on the metric's own scale",
+    "rubric:capabilities[0].items[0].best:negative": "best/worst are on the metric's own "
+                                                     "scale (negative deltas, large counts)",
+    "rubric:capabilities[0].items[0].best:huge": "best/worst are on the metric's own scale",
+    "rubric:capabilities[0].items[0].worst:negative": "best/worst are on the metric's own scale",
+    "rubric:capabilities[0].items[0].worst:huge": "best/worst are on the metric's own scale",
+    "rubric:capabilities[0].items[0].worst:zero": "0 minutes or 0 % is a natural worst/best",
 }
 
 

@@ -52,7 +52,8 @@ def test_exact_messages(tmp_path: Path) -> None:
     recs[3]["t"] = 0.5  # before line 3's t=1
     recs[4]["seq"] = 3  # a repeat
     _write(p, recs)
-    assert check_log(p).problems == [
+    probs = check_log(p).problems
+    assert [m for m in probs if "hash chain" not in m] == [
         f"{p}:4: t=0.5 is earlier than the line before (t=1.0); the log is out of time order "
         "(it is never re-sorted)",
         f"{p}:5: seq 3 where 4 was expected (repeats an earlier seq: an event is missing, "
@@ -145,3 +146,31 @@ def test_score_refuses_a_cut_log_and_says_how_to_recover(county_files: dict[str,
     (rd / "events.jsonl").write_bytes(raw[:-30])
     r = run(["score", rd])
     assert r.code == 2 and "cut off" in r.err and "--recover" in r.err
+
+
+def test_hash_chain(tmp_path: Path) -> None:
+    """An edit that keeps every field valid (a casualty count lowered) breaks the chain on the
+    next line; the final hash seals the last line."""
+    p = _log(tmp_path / "e.jsonl")
+    res = check_log(p)
+    assert res.chained and res.schema == "blinddrill.events/2" and res.final_hash
+    lines = p.read_bytes().splitlines(keepends=True)
+    lines[2] = lines[2].replace(b'"grade":"IV"', b'"grade":"III"')
+    p.write_bytes(b"".join(lines))
+    assert check_log(p).problems == [
+        f"{p}:4: hash chain broken: prev is not the hash of the line before (that line was "
+        "edited, or a line was removed, inserted or moved here)"]
+    q = _log(tmp_path / "f.jsonl")
+    sealed = check_log(q).final_hash
+    lines = q.read_bytes().splitlines(keepends=True)
+    q.write_bytes(b"".join(lines[:-1]))  # the last line removed cleanly
+    assert check_log(q).ok
+    assert "cut short" in check_log(q, expect_final=sealed).problems[0]
+
+
+def test_unknown_schema(tmp_path: Path) -> None:
+    p = _log(tmp_path / "e.jsonl")
+    recs = _lines(p)
+    recs[0]["prev"] = "blinddrill.events/9"
+    _write(p, recs)
+    assert "unknown log schema 'blinddrill.events/9'" in check_log(p).problems[0]

@@ -56,6 +56,9 @@ def test_scenarios_are_valid_and_sites_match_categories(
                     assert region.site_by_id[spec.site or ""].kind in (
                         "hazmat_enterprise", "major_hazard_source")
                 assert region.township_of(spec.location.township) == spec.location.township
+                lo, hi = cat.initial_response[spec.grade]
+                assert spec.initial_effort is not None
+                assert lo - 2.5 <= spec.initial_effort <= hi + 2.5, (spec.category, spec.grade)
     assert hazmat_sites > 0, "no hazmat incident in 80 drills: the check above never ran"
 
 
@@ -143,3 +146,12 @@ def test_generate_rejects_a_catalogue_the_region_cannot_serve(
     poor = county.model_copy(update={"items": county.items[:2]})
     with pytest.raises(InputError, match="item not declared"):
         generate(poor, catalogue, plan, 1)
+
+
+def test_catalogue_needs_early_stage_effort_for_every_grade(catalogue: HazardCatalogue) -> None:
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    data = catalogue.model_dump(mode="json")
+    del data["categories"][0]["initial_response"]["II"]
+    with pytest.raises(ValidationError, match=r"initial_response\.II: missing"):
+        HazardCatalogue.model_validate(data)

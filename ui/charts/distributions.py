@@ -1,9 +1,11 @@
 """Response-time distributions: for each clock, a histogram and an ECDF against its limit.
 
 Values are the scorecard's per-incident clock values (``Scorecard.incidents[*].clocks``: the
-worst instance of each incident). Hatched bars are censored instances (the clock never stopped;
-the value is a lower bound up to the drill's end). The red dashed line is the clock's limit; the
-compliance printed in each panel is the scorecard's own.
+worst instance of each incident). Only measured durations are drawn: an instance whose stop
+event never came has no duration — the ones past their limit ("not done in time") lift the
+ECDF's denominator (the curve stays below 1) and are counted in the panel, open ones (limit
+not passed yet) are only counted. The red dashed line is the clock's limit; the compliance
+printed in each panel is the scorecard's own.
 """
 
 from __future__ import annotations
@@ -20,15 +22,22 @@ from ui.charts.labels import Lang, percent, tr
 LIMIT_COLOUR = "#b22222"
 
 
-def clock_values(card: Scorecard, clock: str) -> tuple[list[float], list[bool]]:
-    """Per-incident values (minutes) of ``clock`` and whether each was censored."""
-    vals, cens = [], []
+def clock_values(card: Scorecard, clock: str) -> tuple[list[float], int, int]:
+    """Measured per-incident durations (minutes) of ``clock``, and how many instances have
+    none: breached without the stop event, and open (not assessable yet)."""
+    vals: list[float] = []
+    unstopped = n_open = 0
     for inc in card.incidents.values():
         c = inc.clocks.get(clock)
-        if c is not None:
-            vals.append(c["value"])
-            cens.append(c["censored"])
-    return vals, cens
+        if c is None:
+            continue
+        if c["value"] is not None:
+            vals.append(float(c["value"]))
+        elif c["status"] == "open":
+            n_open += 1
+        else:
+            unstopped += 1
+    return vals, unstopped, n_open
 
 
 def default_clocks(card: Scorecard) -> list[str]:
@@ -50,41 +59,37 @@ def distributions_chart(card: Scorecard, *, lang: Lang = "zh",
     axes = fig.subplots(2, len(ids), squeeze=False)
     for k, cid in enumerate(ids):
         summary = card.clocks[cid]
-        vals, cens = clock_values(card, cid)
+        vals, unstopped, n_open = clock_values(card, cid)
         limit = summary.limit_min
         name = summary.name_zh if lang == "zh" else summary.name_en
         ah, ae = axes[0, k], axes[1, k]
         ah.set_title(name, fontsize=9, wrap=True)
-        if not vals:
+        if not vals and not unstopped:
             for a in (ah, ae):
                 a.text(0.5, 0.5, tr("dist.no_data", lang), ha="center", va="center",
                        transform=a.transAxes)
             continue
-        v = np.asarray(vals)
-        c = np.asarray(cens, dtype=bool)
-        hi = max(float(v.max()), limit) * 1.08
+        v = np.asarray(vals, dtype=float)
+        hi = max(float(v.max()) if len(v) else 0.0, limit) * 1.08
         bins = np.linspace(0.0, hi, min(20, max(6, len(v) + 2)))
-        ah.hist([v[~c], v[c]], bins=bins, stacked=True, color=["#4c78a8", "#c9d6e8"],
-                hatch=None, edgecolor="white", linewidth=0.5,
-                label=["", tr("dist.censored", lang)])
-        if c.any():
-            for patch in ah.containers[1]:
-                patch.set_hatch("///")
-                patch.set_edgecolor("#4c78a8")
+        ah.hist(v, bins=bins, color="#4c78a8", edgecolor="white", linewidth=0.5)
         ah.axvline(limit, color=LIMIT_COLOUR, ls="--", lw=1.3)
         ah.text(limit, 1.0, " " + tr("dist.limit", lang, limit=limit), color=LIMIT_COLOUR,
                 fontsize=7, va="top", ha="left", transform=ah.get_xaxis_transform())
         ah.set_ylabel(tr("dist.count", lang), fontsize=8)
         ah.yaxis.get_major_locator().set_params(integer=True)
         xs = np.sort(v)
-        ys = np.arange(1, len(xs) + 1) / len(xs)
+        ys = np.arange(1, len(xs) + 1) / (len(xs) + unstopped)
         ae.step(np.r_[0.0, xs], np.r_[0.0, ys], where="post", color="#4c78a8", lw=1.6)
         ae.axvline(limit, color=LIMIT_COLOUR, ls="--", lw=1.3)
         ae.set_ylim(0, 1.05)
         ae.set_ylabel(tr("dist.ecdf", lang), fontsize=8)
         ae.set_xlabel(tr("dist.minutes", lang), fontsize=8)
+        counts = "".join(
+            "\n" + tr(key, lang, n=k) for key, k in (("dist.unstopped", unstopped),
+                                                     ("dist.open", n_open)) if k)
         ae.text(0.97, 0.06, tr("dist.compliance", lang, rate=percent(summary.compliance, lang))
-                + f"\nn = {summary.n}", transform=ae.transAxes, ha="right", va="bottom",
+                + f"\nn = {summary.n}" + counts, transform=ae.transAxes, ha="right", va="bottom",
                 fontsize=8, bbox={"fc": "white", "ec": "#cccccc", "boxstyle": "round,pad=0.3"})
         for a in (ah, ae):
             a.set_xlim(0, hi)

@@ -82,7 +82,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dist.count": ("次数", "Count"),
     "dist.ecdf": ("累计比例", "Cumulative share"),
     "dist.limit": ("时限 {limit:g} 分钟", "Limit {limit:g} min"),
-    "dist.censored": ("未完成(截至演练结束)", "Not reached (censored at end)"),
+    "dist.unstopped": ("超时未完成 {n} 起(无用时)", "{n} not done in time (no duration)"),
+    "dist.open": ("未到时限不计 {n} 起", "{n} open, not counted"),
     "dist.compliance": ("达标率 {rate}", "Compliance {rate}"),
     "dist.no_data": ("无数据", "No data"),
     # compliance

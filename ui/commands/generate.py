@@ -1,4 +1,4 @@
-"""``blinddrill generate`` and ``blinddrill verify``: draw and seal a six-no scenario, check a seal.
+"""``blinddrill generate``: draw and seal a six-no scenario (``verify`` is in ``verify.py``).
 
 ``generate`` prints only what an organiser may announce: the commitment, the output file, the
 start window, the novelty reached and (with ``--difficulty``) the predicted compliance band -
@@ -42,6 +42,10 @@ def _parse_band(text: str | None) -> tuple[float, float] | None:
               help="Calibrate by simulation to the plan's band for this level.")
 @click.option("--band", "band_text", metavar="LOW-HIGH",
               help="Explicit band of predicted 1-10-15 compliance, e.g. 0.4-0.6.")
+@click.option("--params", "params_file", type=_FILE,
+              help="Behaviour parameters for calibration (default: the shipped ones).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes simulating calibration candidates (default: all cores).")
 @click.option("--seed", type=int, default=None,
               help="Seed (default: 128 fresh random bits; a small seed lets anyone holding the "
                    "inputs re-create the scenario).")
@@ -50,8 +54,8 @@ def _parse_band(text: str | None) -> tuple[float, float] | None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def generate(region_file: Path | None, catalogue_file: Path | None, plan_file: Path | None,
              history_path: Path | None, record: Path | None, difficulty: str | None,
-             band_text: str | None, seed: int | None, lang: str | None, output: Path,
-             as_json: bool) -> None:
+             band_text: str | None, params_file: Path | None, workers: int | None,
+             seed: int | None, lang: str | None, output: Path, as_json: bool) -> None:
     """Generate a surprise scenario and write it SEALED; print only its commitment."""
     import numpy as np
 
@@ -68,7 +72,7 @@ def generate(region_file: Path | None, catalogue_file: Path | None, plan_file: P
     band = _parse_band(band_text)
     if seed is not None and seed < 0:
         raise UserError("--seed: must be >= 0")
-    inputs = [region_file, catalogue_file, plan_file, history_path]
+    inputs = [region_file, catalogue_file, plan_file, history_path, params_file]
     # check every output before any work: nothing is written unless all of it can be
     refuse_input_overwrite(output, inputs, option="-o")
     check_output_file(output)
@@ -88,9 +92,16 @@ def generate(region_file: Path | None, catalogue_file: Path | None, plan_file: P
     history = load_history(history_path) if history_path else []
     if seed is None:
         seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
+    cal = None
+    if difficulty or band:
+        from engine.params import load_params
+        from experiments.calibration import calibrator
+        from experiments.executors import make_executor
+
+        cal = calibrator(load_params(params_file), make_executor(workers))
     scenario = gen(region, catalogue, plan, seed, history=history,
                    difficulty=difficulty, band=band,  # type: ignore[arg-type]
-                   source=str(plan_file or "the shipped plan"))
+                   source=str(plan_file or "the shipped plan"), calibrator=cal)
     scenario = scenario.model_copy(update={"meta": {**scenario.meta,
                                                     "region": region_stamp(region)}})
     sealed = seal(scenario)
@@ -132,23 +143,3 @@ def generate(region_file: Path | None, catalogue_file: Path | None, plan_file: P
                    f"(95% CI {d['ci95'][0]:.2f}-{d['ci95'][1]:.2f}); band "
                    f"{d['band'][0]:.2f}-{d['band'][1]:.2f}: {tag}")
     click.echo("publish the commitment now; after the drill run `blinddrill verify` on the file.")
-
-
-@click.command()
-@click.argument("sealed_file", metavar="SEALED", type=_FILE)
-@click.option("--expect", metavar="sha256:HEX", help="The commitment published before the drill.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def verify(sealed_file: Path, expect: str | None, as_json: bool) -> None:
-    """Re-compute a sealed scenario's commitment; fail loudly on any change."""
-    from scenarios.sealing import read_sealed
-
-    sealed = read_sealed(sealed_file)  # raises InputError (exit 2) on any tampering
-    if expect is not None and expect.strip() != sealed.commitment:
-        raise UserError(f"{sealed_file}: commitment {sealed.commitment} is NOT the published "
-                        f"{expect.strip()}")
-    if as_json:
-        click.echo(json.dumps({"ok": True, "commitment": sealed.commitment,
-                               "scenario": sealed.scenario.id}))
-        return
-    click.echo(f"OK {sealed_file}: commitment {sealed.commitment} verified"
-               + (" and matches the published one" if expect else ""))

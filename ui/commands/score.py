@@ -23,16 +23,20 @@ def render_text(card: Scorecard, lang: str, baseline: Baseline | None = None) ->
     lines: list[str] = []
     o = card.overall
     score = f"{o.score:.1f}" if o.score is not None else "—"
-    lines.append(f"{'总体评分' if zh else 'Overall'}: {score}  {o.rating or '—'}"
-                 + (f"  ({card.ratings[o.rating].name_zh if zh else card.ratings[o.rating].name_en})"
-                    if o.rating and o.rating in card.ratings else ""))
+    level = (o.level_zh if zh else o.level_en) or "—"
+    lines.append(f"{'总体评分' if zh else 'Overall score'}: {score}  "
+                 f"{'评估结论' if zh else 'conclusion'}: {level}")
     lines.append(f"{'事件数' if zh else 'Events'}: {card.run.events}  "
-                 f"{'突发事件' if zh else 'Incidents'}: {card.run.incidents}")
+                 f"{'突发事件' if zh else 'Incidents'}: {card.run.incidents}  "
+                 f"{'截至' if zh else 'as of'} t = {card.run.censor_time:g} "
+                 f"{'分钟' if zh else 'min'}")
     lines.append("")
-    lines.append("能力评级:" if zh else "Capabilities:")
+    lines.append("能力评级(HSEEP P/S/M/U):" if zh else "Capabilities (HSEEP P/S/M/U):")
     for c in card.capabilities:
         s = f"{c.score:.1f}" if c.score is not None else "—"
-        lines.append(f"  {c.name_zh if zh else c.name_en}: {s} {c.rating or '—'}")
+        why = (c.reason_zh if zh else c.reason_en)
+        lines.append(f"  {c.name_zh if zh else c.name_en}: {s} {c.rating or '—'}"
+                     + (f" ({why})" if why else ""))
     lines.append("")
     lines.append("时限标准:" if zh else "Clocks:")
     for cid, k in card.clocks.items():
@@ -40,11 +44,34 @@ def render_text(card: Scorecard, lang: str, baseline: Baseline | None = None) ->
         if not k.available:
             lines.append(f"  {name} [{cid}]: {'不可用' if zh else 'unavailable'} ({k.reason})")
             continue
+        ge = "≥" if k.lower_bound else ""
         comp = f"{k.compliance * 100:.0f}%" if k.compliance is not None else "—"
-        p50 = f"{k.p50:.1f}" if k.p50 is not None else "—"
-        p90 = f"{k.p90:.1f}" if k.p90 is not None else "—"
+        p50 = f"{ge}{k.p50:.1f}" if k.p50 is not None else "—"
+        p90 = f"{ge}{k.p90:.1f}" if k.p90 is not None else "—"
+        extra = []
+        if k.n_unstopped:
+            extra.append(f"{'超时未完成' if zh else 'not done in time'} {k.n_unstopped}")
+        if k.n_open:
+            extra.append(f"{'未到时限不计' if zh else 'open, not counted'} {k.n_open}")
         lines.append(f"  {name} [{cid}]: {'达标率' if zh else 'compliance'} {comp} "
-                     f"({k.n_met}/{k.n}), p50 {p50}, p90 {p90} min")
+                     f"({k.n_met}/{k.n}), p50 {p50}, p90 {p90} min"
+                     + (f"; {'; '.join(extra)}" if extra else ""))
+    waits = [(mid, m) for mid, m in card.metrics.items()
+             if m.n_open or m.n_unstopped or m.n_excluded]
+    if waits:
+        lines.append("")
+        lines.append("等待类指标(未完成/不计):" if zh else "Waits (not done / not counted):")
+    for mid, m in waits:
+        v = "—" if m.value is None else f"{m.value:.1f}"
+        extra = []
+        if m.n_unstopped:
+            extra.append(f"{'超时未完成' if zh else 'not done in time'} {m.n_unstopped}")
+        if m.n_open:
+            extra.append(f"{'未到时限不计' if zh else 'open, not counted'} {m.n_open}")
+        if m.n_excluded:
+            extra.append(f"{'无需等待不计' if zh else 'not waited for'} {m.n_excluded}")
+        lines.append(f"  {m.name_zh if zh else m.name_en} [{mid}]: {v} "
+                     f"(n={m.n}; {'; '.join(extra)})")
     for title, items in (("优势" if zh else "Strengths", card.findings.strengths),
                          ("待改进" if zh else "Areas for improvement", card.findings.improvements)):
         lines.append("")
@@ -71,7 +98,7 @@ def render_text(card: Scorecard, lang: str, baseline: Baseline | None = None) ->
 @click.argument("run_dir", type=click.Path(path_type=Path))
 @click.option("--rules", "rules", multiple=True, metavar="PACK",
               help="rule pack file or shipped id (repeatable); default: city-1-10-15, "
-                   "scene-visible-30, report-by-grade")
+                   "incident-control, scene-visible-30, report-by-grade")
 @click.option("--rubric", type=click.Path(path_type=Path), help="rubric YAML (default: shipped)")
 @click.option("--baseline", type=click.Path(path_type=Path), metavar="DIR",
               help="directory of simulated run directories to compare with")
@@ -83,7 +110,8 @@ def score(run_dir: Path, rules: tuple[str, ...], rubric: Path | None, baseline: 
     """Score a drill from RUN_DIR/events.jsonl (评估演练). 按规则包和评分细则给出评分与评级。"""
     import orjson
 
-    from evaluators import percentiles_against, run_region, score_replications, score_run
+    from engine.rundir import open_run
+    from evaluators import percentiles_against, score_replications, score_run
     from evaluators.rubric import load_rubric
     from evaluators.rules import load_packs
     from scenarios.outputs import atomic_write, check_output_file, refuse_input_overwrite
@@ -99,7 +127,7 @@ def score(run_dir: Path, rules: tuple[str, ...], rubric: Path | None, baseline: 
     rub = load_rubric(rubric)
     if rubric is not None:
         rub.check_clocks({c.id for p in packs for c in p.clocks}, str(rubric))
-    region = run_region(run_dir)
+    region = open_run(run_dir).region()  # read once (JSON fast path), shared with the baseline
     card = score_run(run_dir, rules=packs, rubric=rub, region=region)
     base = None
     if baseline is not None:

@@ -2,117 +2,16 @@
 
 RUN_DIR/events.jsonl is the event log; RUN_DIR/inputs/ holds a copy of every input (region,
 scenario, behaviour parameters) and run.json (seed, package version, command), so the run can
-be reproduced and scored later.
+be reproduced and scored later. The layout is written by :mod:`engine.rundir`.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
-
-if TYPE_CHECKING:
-    from engine.eventlog import EventLog
-    from engine.params import BehaviourParams
-    from scenarios.region import Region
-    from scenarios.schema import Scenario
-
-
-def load_scenario_file(path: Path) -> Scenario:
-    """Load a scenario file: a plain scenario YAML/JSON or a sealed file (verified first)."""
-    from scenarios.sealing import load_scenario_file as load
-
-    return load(path)
-
-
-def _is_sealed(path: Path) -> bool:
-    from scenarios.loading import read_yaml
-    from scenarios.sealing import is_sealed_document
-
-    return bool(is_sealed_document(read_yaml(path)))
-
-
-def package_version() -> str:
-    """The installed blinddrill version (or 'unknown')."""
-    try:
-        return version("blinddrill")
-    except PackageNotFoundError:  # pragma: no cover
-        return "unknown"
-
-
-def run_and_save(
-    region: Region,
-    scenario: Scenario,
-    params: BehaviourParams,
-    seed: int,
-    out: Path,
-    sources: dict[str, Path | None],
-    command: list[str],
-    overwrite: bool = False,
-) -> EventLog:
-    """Simulate and write RUN_DIR (events.jsonl + inputs/). ``sources`` maps input names
-    (region/scenario/params) to the files given, ``None`` for built-ins (dumped as YAML).
-
-    A directory that already holds a drill log is never overwritten silently (it may be a live
-    drill's record): ``overwrite=True`` replaces that run (its log, inputs and baseline)."""
-    from engine.simulation import simulate
-    from scenarios.fingerprint import check_scenario_region, region_digest
-    from scenarios.loading import InputError
-    from scenarios.outputs import check_output_dir, refuse_input_overwrite, staged_dir
-    from scenarios.region import ReferenceProblems
-    from ui.errors import UserError
-
-    check_output_dir(out)
-    for src in sources.values():
-        refuse_input_overwrite(out, [src], option="-o")
-    if (out / "events.jsonl").exists() and not overwrite:
-        raise UserError(f"{out}: already holds a drill log (events.jsonl); choose another "
-                        "directory, or pass --force to replace that run")
-    check_scenario_region(scenario, region, str(sources.get("scenario") or scenario.id),
-                          str(sources.get("region") or "the built-in seed city"))
-    try:
-        log = simulate(region, scenario, seed=seed, params=params)
-    except ReferenceProblems as exc:
-        src = sources.get("scenario")
-        raise InputError(str(src) if src else scenario.id, exc.problems) from None
-    # the whole run is built beside RUN_DIR and swapped in at the end: a failure leaves the
-    # old run (or nothing) exactly as it was; a stale baseline of the old run is dropped
-    with staged_dir(out, discard=("events.jsonl", "inputs", "baseline")) as new:
-        inputs = new / "inputs"
-        inputs.mkdir(parents=True, exist_ok=True)
-        dumps = {"region": region.to_yaml, "scenario": scenario.to_yaml,
-                 "params": params.to_yaml}
-        for name, dump in dumps.items():
-            src = sources.get(name)
-            dst = inputs / f"{name}.yaml"
-            if name == "scenario" and src is not None and _is_sealed(src):
-                dst = inputs / "sealed.json"  # the sealed file itself: it verifies on reading
-            if src is not None:
-                shutil.copyfile(src, dst)
-            else:
-                dst.write_text(dump(), encoding="utf-8")
-        run = {"seed": seed, "version": package_version(), "command": command,
-               "scenario": scenario.id, "region": region.name,
-               "commitment": _commitment(sources.get("scenario")),
-               "region_digest": region_digest(region),
-               "inputs": {k: (str(v) if v else "built-in") for k, v in sources.items()}}
-        (inputs / "run.json").write_text(json.dumps(run, ensure_ascii=False, indent=2) + "\n",
-                                         encoding="utf-8")
-        log.write_jsonl(new / "events.jsonl")
-    return log
-
-
-def _commitment(src: Path | None) -> str | None:
-    """The commitment of a sealed scenario file (None for a plain scenario or a built-in)."""
-    if src is None or not _is_sealed(src):
-        return None
-    from scenarios.sealing import read_sealed
-
-    return read_sealed(src).commitment
 
 
 @click.command()
@@ -140,10 +39,17 @@ def simulate(scenario_file: Path, region_file: Path | None, params_file: Path | 
     import sys
 
     from engine.params import load_params
+    from engine.rundir import RunDirExists, Sources, prepare, simulate_run
     from scenarios.region import load_region
-    from ui.commands.demo import format_summary, summarise
+    from scenarios.sealing import read_scenario_file
+    from ui.commands.runsummary import format_summary, summarise
+    from ui.errors import UserError
 
-    scenario = load_scenario_file(scenario_file)
+    try:
+        prepare(out, force)  # refuse early, before anything is loaded or simulated
+    except RunDirExists as exc:
+        raise UserError(f"{out}: {exc.problems[0]}") from None
+    scenario, sealed = read_scenario_file(scenario_file)
     if region_file is not None:
         region = load_region(region_file)
     else:
@@ -151,9 +57,9 @@ def simulate(scenario_file: Path, region_file: Path | None, params_file: Path | 
 
         region = default_region()
     params = load_params(params_file)
-    sources: dict[str, Path | None] = {"region": region_file, "scenario": scenario_file,
-                                       "params": params_file}
-    log = run_and_save(region, scenario, params, seed, out, sources,
+    sources = Sources(region=region_file, scenario=scenario_file, params=params_file,
+                      sealed=sealed)
+    log = simulate_run(out, region, scenario, params, seed, sources,
                        ["blinddrill", *sys.argv[1:]], overwrite=force)
     summary: dict[str, Any] = summarise(log.records, region)
     summary["run_dir"] = str(out)

@@ -189,8 +189,8 @@ def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path
         ("日志记录数" if zh else "Log events", str(card.run.events)),
         ("时长(分钟)" if zh else "Duration (min)", f"{card.run.duration_min:g}"),
         ("规则包" if zh else "Rule packs", ", ".join(card.run.packs)),
-        ("总体评级" if zh else "Overall rating",
-         f"{card.overall.rating or '—'} "
+        ("评估结论(总分)" if zh else "Evaluation conclusion (score)",
+         f"{(card.overall.level_zh if zh else card.overall.level_en) or '—'} "
          f"({'—' if card.overall.score is None else format(card.overall.score, '.1f')})"),
     ]
     content = ReportContent(lg, d, card, region, records, ov, sealed)

@@ -1,0 +1,188 @@
+"""Per-replication summaries and their streaming aggregation (memory flat in the replications).
+
+A :class:`RepSummary` is what one replication leaves behind: flat values (overall and capability
+scores, each clock's compliance and duration statistics, metric values) and per clock the
+instance counts and incident-level durations by township. :class:`Aggregate` folds summaries
+**in replication order** (the batch reorders them), so the result is bit-identical whatever the
+executor, the worker count or the chunking. Per value: mean, 95 % CI (Student t over
+replications, the independent unit), and percentiles of its distribution over replications.
+Per clock, overall and per township: the probability of meeting the limit (pooled instances met
+/ instances), the replication-level compliance with its CI, the share of replications in which
+every instance met it, and percentiles of the pooled durations. Sketches: :mod:`experiments.sketch`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from evaluators.scorecard import Scorecard
+from experiments.sketch import LogHistogram, Moments
+
+BATCH_SCHEMA = "blinddrill.batch/1"
+CLOCK_STATS = ("compliance", "mean", "p50", "p90")
+
+
+@dataclass
+class ClockRep:
+    """One clock in one replication: per township (n, n_met) and incident-level durations."""
+
+    n: int = 0
+    n_met: int = 0
+    by_township: dict[str, tuple[int, int]] = field(default_factory=dict)
+    durations: list[tuple[str, float]] = field(default_factory=list)
+
+
+@dataclass
+class RepSummary:
+    """What a replication leaves behind (small; sent from the workers)."""
+
+    rep: int
+    seed: int
+    alternative: int
+    events: int
+    incidents: int
+    values: dict[str, float | None]
+    clocks: dict[str, ClockRep]
+
+
+def summarise_card(card: Scorecard, rep: int, seed: int, alternative: int = 0) -> RepSummary:
+    """The summary of one scored replication."""
+    values: dict[str, float | None] = {"overall.score": card.overall.score}
+    for cap in card.capabilities:
+        values[f"capability.{cap.id}.score"] = cap.score
+    clocks: dict[str, ClockRep] = {}
+    for cid, c in card.clocks.items():
+        if not c.available:
+            continue
+        for s in CLOCK_STATS:
+            values[f"clock.{cid}.{s}"] = getattr(c, s)
+        clocks[cid] = ClockRep(c.n, c.n_met,
+                               {t: (st.n, st.n_met) for t, st in c.by_township.items()})
+    for mid, m in card.metrics.items():
+        if m.available:
+            values[f"metric.{mid}"] = m.value
+    for inc in card.incidents.values():
+        for cid, ic in inc.clocks.items():
+            if cid in clocks and not ic["censored"]:
+                clocks[cid].durations.append((inc.township, float(ic["value"])))
+    return RepSummary(rep, seed, alternative, card.run.events, card.run.incidents, values,
+                      clocks)
+
+
+class _Group:
+    """A clock over some incidents (all, or one township's) across replications."""
+
+    __slots__ = ("n", "n_met", "reps", "reps_all_met", "compliance", "durations")
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.n_met = 0
+        self.reps = 0
+        self.reps_all_met = 0
+        self.compliance = Moments()
+        self.durations = LogHistogram()
+
+    def add_rep(self, n: int, n_met: int) -> None:
+        if n == 0:
+            return
+        self.n += n
+        self.n_met += n_met
+        self.reps += 1
+        self.reps_all_met += int(n_met == n)
+        self.compliance.add(n_met / n)
+
+    def result(self) -> dict[str, Any]:
+        return {"instances": self.n, "met": self.n_met,
+                "p_meet": _r(self.n_met / self.n) if self.n else None,
+                "compliance": moments_dict(self.compliance),
+                "p_all_met": _r(self.reps_all_met / self.reps) if self.reps else None,
+                "replications": self.reps,
+                "duration_min": self.durations.summary((0.5, 0.9, 0.95))}
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(x, 6)
+
+
+def moments_dict(m: Moments) -> dict[str, Any]:
+    """Mean, sd and 95 % CI of a :class:`Moments`."""
+    ci = m.ci95()
+    return {"n": m.n, "mean": _r(m.mean) if m.n else None, "sd": _r(m.sd),
+            "ci95": [_r(ci[0]), _r(ci[1])] if ci else None}
+
+
+class Aggregate:
+    """Streaming aggregate of one alternative's replications (fold them in order)."""
+
+    def __init__(self) -> None:
+        self.replications = 0
+        self.values: dict[str, tuple[Moments, LogHistogram]] = {}
+        self.clocks: dict[str, tuple[_Group, dict[str, _Group]]] = {}
+
+    def add(self, s: RepSummary) -> None:
+        """Fold one replication in (callers keep replication order)."""
+        self.replications += 1
+        for key, v in s.values.items():
+            if v is None:
+                continue
+            if key not in self.values:
+                self.values[key] = (Moments(), LogHistogram())
+            mo, h = self.values[key]
+            mo.add(float(v))
+            h.add(float(v))
+        for cid, c in s.clocks.items():
+            if cid not in self.clocks:
+                self.clocks[cid] = (_Group(), {})
+            overall, towns = self.clocks[cid]
+            overall.add_rep(c.n, c.n_met)
+            for t, (n, met) in c.by_township.items():
+                if t not in towns:
+                    towns[t] = _Group()
+                towns[t].add_rep(n, met)
+            for t, d in c.durations:
+                overall.durations.add(d)
+                if t in towns:
+                    towns[t].durations.add(d)
+
+    def result(self, limits: dict[str, float] | None = None,
+               names: dict[str, tuple[str, str]] | None = None) -> dict[str, Any]:
+        """JSON-ready statistics (keys sorted; see ``docs/cluster.md`` for the schema);
+        ``limits`` and ``names`` (zh, en) per clock id come from the rule packs."""
+        values = {}
+        for key in sorted(self.values):
+            mo, h = self.values[key]
+            values[key] = {**moments_dict(mo), **h.summary()}
+        clocks = {}
+        for cid in sorted(self.clocks):
+            overall, towns = self.clocks[cid]
+            zh, en = (names or {}).get(cid, (cid, cid))
+            clocks[cid] = {"name_zh": zh, "name_en": en, "limit_min": (limits or {}).get(cid),
+                           **overall.result(),
+                           "by_township": {t: towns[t].result() for t in sorted(towns)}}
+        return {"replications": self.replications, "values": values, "clocks": clocks}
+
+
+class Difference:
+    """Paired differences (alternative − reference) per value, on common random numbers."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Moments] = {}
+
+    def add(self, ref: RepSummary, alt: RepSummary) -> None:
+        """Fold one replication's pair in (same seed for both)."""
+        for key, a in alt.values.items():
+            b = ref.values.get(key)
+            if a is None or b is None:
+                continue
+            self.values.setdefault(key, Moments()).add(float(a) - float(b))
+
+    def result(self) -> dict[str, Any]:
+        """Per value: mean difference, sd, 95 % CI and whether the CI excludes zero."""
+        out = {}
+        for key in sorted(self.values):
+            d = moments_dict(self.values[key])
+            ci = d["ci95"]
+            d["significant"] = bool(ci and (ci[0] > 0 or ci[1] < 0))
+            out[key] = d
+        return out

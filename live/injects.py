@@ -1,0 +1,141 @@
+"""Injects of a live drill: their plan (from the sealed scenario), their state, and the
+records a release writes.
+
+An inject's *content* (message, incident truth) is in the encrypted sealed scenario; the
+store's ``injects`` rows hold only its id, its position in the MSEL and its state
+(``pending`` → ``released`` or ``skipped``), who it is assigned to, a re-timed due time, and
+who did what with which reason. Releasing writes what the engine writes when an inject fires
+(:func:`release_records`): ``inject_released`` and then the incident's truth
+(``incident_occurred``) or the complication (``complication_applied``), so a live log is
+scored like a simulated one.
+
+An inject is *due* when drill time reaches its due time (the re-timed one if any, else the
+MSEL's ``t``). An inject that has been due for more than the grace period and was neither
+released nor skipped — after a restart of the service, or because nobody acted — is *stale*:
+it is listed for the director to confirm (release now), skip or re-time, and is never
+released by itself, neither in a burst nor silently dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from scenarios.schema import ComplicationInject, IncidentInject, Scenario
+
+#: minutes an inject may be overdue before it needs the director's decision.
+STALE_AFTER_MIN = 2.0
+
+
+@dataclass(frozen=True)
+class InjectState:
+    """An ``injects`` row."""
+
+    id: str
+    position: int
+    status: str
+    adhoc: bool
+    retimed_t: float | None
+    controller: str | None
+    done_t: float | None
+    done_by: str | None
+    reason: str | None
+    seq: int | None
+
+
+@dataclass(frozen=True)
+class InjectView:
+    """An inject as a person with the right to see it reads it (MSEL fields)."""
+
+    id: str
+    kind: str
+    planned_t: float
+    due_t: float
+    status: str
+    controller: str | None
+    incident: str | None
+    sender: str
+    recipient: str
+    method: str
+    subject: str
+    message: str
+    expected_action: str
+    capability: str
+    lateness_min: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain dict (for JSON output)."""
+        return dict(self.__dict__)
+
+
+def plan_of(scenario: Scenario) -> list[tuple[str, int]]:
+    """``(inject id, MSEL position)`` of every inject, for the ``injects`` rows."""
+    return [(inj.id, k) for k, inj in enumerate(scenario.injects)]
+
+
+def view(inj: IncidentInject | ComplicationInject, st: InjectState,
+         now_t: float | None = None) -> InjectView:
+    """The readable view of one inject with its state (``lateness_min`` if ``now_t`` given
+    and the inject is pending and due)."""
+    d = inj.delivery
+    due = st.retimed_t if st.retimed_t is not None else float(inj.t)
+    late = None
+    if now_t is not None and st.status == "pending" and now_t >= due:
+        late = round(now_t - due, 6)
+    incident = (inj.incident.id if isinstance(inj, IncidentInject) else inj.complication.incident)
+    return InjectView(id=inj.id, kind=inj.kind, planned_t=float(inj.t), due_t=due,
+                      status=st.status, controller=st.controller, incident=incident,
+                      sender=d.sender, recipient=d.recipient, method=d.method,
+                      subject=d.subject, message=d.message, expected_action=d.expected_action,
+                      capability=d.capability, lateness_min=late)
+
+
+def is_due(v: InjectView, now_t: float) -> bool:
+    """Pending and its due time has come."""
+    return v.status == "pending" and now_t >= v.due_t
+
+
+def is_stale(v: InjectView, now_t: float, grace: float = STALE_AFTER_MIN) -> bool:
+    """Due for longer than ``grace`` minutes without a decision."""
+    return is_due(v, now_t) and now_t - v.due_t > grace
+
+
+def by_id(scenario: Scenario) -> dict[str, IncidentInject | ComplicationInject]:
+    """The scenario's injects by id."""
+    return {inj.id: inj for inj in scenario.injects}
+
+
+Record = tuple[str, dict[str, str | None], dict[str, Any]]
+
+
+def release_records(inj: IncidentInject | ComplicationInject) -> list[Record]:
+    """``(kind, ids, data)`` of the records a release writes, as the engine writes them
+    (``engine.drill.Drill._release_inject``): ``inject_released``, then the incident's truth
+    or the complication."""
+    d = inj.delivery
+    if isinstance(inj, IncidentInject):
+        spec = inj.incident
+        out: list[Record] = [
+            ("inject_released", {"incident": spec.id, "inject": inj.id},
+             {"inject_kind": "incident", "method": d.method, "sender": d.sender,
+              "recipient": d.recipient, "message": d.message}),
+            ("incident_occurred", {"incident": spec.id, "inject": inj.id}, {
+                "category": spec.category, "grade": spec.grade,
+                "township": spec.location.township, "casualties": spec.casualties.model_dump(),
+                "template": spec.template, "lon": spec.location.lon, "lat": spec.location.lat,
+                "site": spec.site, "requires": [r.model_dump() for r in spec.requires],
+                "supplies": dict(spec.supplies), "cascade_of": spec.cascade_of}),
+        ]
+        return out
+    c = inj.complication
+    fields = c.model_dump(mode="json", exclude_none=True,
+                          exclude={"requires", "incident", "unit", "depot"})
+    if c.requires:
+        fields["requires"] = [r.model_dump() for r in c.requires]
+    return [
+        ("inject_released", {"incident": c.incident, "inject": inj.id},
+         {"inject_kind": "complication", "method": d.method, "sender": d.sender,
+          "recipient": d.recipient, "message": d.message}),
+        ("complication_applied", {"inject": inj.id, "incident": c.incident, "unit": c.unit,
+                                  "depot": c.depot}, fields),
+    ]

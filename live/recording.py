@@ -1,0 +1,89 @@
+"""What umpires may record, and how their input becomes log records.
+
+An umpire action is one record of the log schema (``source: umpire``) with the umpire's name
+(``data.author``), their device (``data.device``) and a client-generated action id
+(``data.action_id``, unique per drill: a retry or a double tap records once). Umpires record
+what they see teams do (alarm taken, unit arrived, report submitted, ...); they never write
+the truth or the drill's own bookkeeping (:data:`SYSTEM_KINDS`), which come from the sealed
+scenario and the clock. Observations carry a capability and a P/S/M/U rating; roles the teams
+designate during the drill (commander, safety officer, liaison) are ``role_designated``
+records; a mistake is corrected by a ``record_corrected`` record that names the corrected
+``seq`` — never by editing the log.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from engine.eventlog import EVENT_KINDS
+
+#: kinds written only by the service itself (release, clock, end of play) — never by umpires.
+SYSTEM_KINDS = frozenset({
+    "drill_started", "drill_ended", "drill_held", "drill_resumed", "inject_released",
+    "incident_occurred", "complication_applied", "inject_skipped",
+    "incident_unresolved",
+})
+#: kinds an umpire may record.
+UMPIRE_KINDS: tuple[str, ...] = tuple(k for k in EVENT_KINDS if k not in SYSTEM_KINDS)
+RATINGS = ("P", "S", "M", "U")
+#: roles teams designate during a drill (no pre-assigned roles); others are allowed as text.
+DESIGNATED_ROLES = ("commander", "safety_officer", "liaison", "information_officer",
+                    "logistics", "spokesperson")
+#: keys the service sets on an umpire record; input may not set them itself.
+RESERVED_KEYS = frozenset({"author", "device", "action_id"})
+
+
+class RecordingError(ValueError):
+    """The input cannot be recorded (the message says what to change)."""
+
+
+def new_action_id() -> str:
+    """A fresh client action id (the console and CLI make one per tap, before sending)."""
+    return uuid.uuid4().hex
+
+
+def check_action_id(action_id: str) -> str:
+    """An action id must be 8-64 printable characters without spaces."""
+    if not isinstance(action_id, str) or not 8 <= len(action_id) <= 64 or not all(
+            c.isprintable() and not c.isspace() for c in action_id):
+        raise RecordingError("action id: 8-64 printable characters without spaces")
+    return action_id
+
+
+def umpire_data(kind: str, data: dict[str, Any] | None, author: str, device: str | None,
+                action_id: str) -> dict[str, Any]:
+    """The ``data`` of an umpire record: the input's keys plus author, device and action id."""
+    if kind not in UMPIRE_KINDS:
+        allowed = ", ".join(UMPIRE_KINDS)
+        raise RecordingError(f"kind '{kind}' cannot be recorded by an umpire (allowed: "
+                             f"{allowed})")
+    data = dict(data or {})
+    clash = sorted(RESERVED_KEYS & set(data))
+    if clash:
+        raise RecordingError(f"data: {', '.join(clash)} is set by the service, not the input")
+    if kind == "observation":
+        rating = data.get("rating")
+        if rating is not None and rating not in RATINGS:
+            raise RecordingError(f"rating: '{rating}' is not one of P, S, M, U")
+        if not str(data.get("text", "")).strip():
+            raise RecordingError("observation: the text is empty")
+    data["author"] = author
+    data["device"] = device
+    data["action_id"] = check_action_id(action_id)
+    return data
+
+
+def observation_data(text: str, *, capability: str | None = None,
+                     rating: str | None = None, observed_t: float | None = None
+                     ) -> dict[str, Any]:
+    """The data of an observation (``capability``, ``rating`` P/S/M/U, and the drill time
+    the observed thing happened if it was earlier than when it is entered)."""
+    d: dict[str, Any] = {"text": text}
+    if capability:
+        d["capability"] = capability
+    if rating:
+        d["rating"] = rating
+    if observed_t is not None:
+        d["observed_t"] = round(float(observed_t), 6)
+    return d
