@@ -108,7 +108,7 @@ def batch_goals(n: int) -> None:
 
     t0 = time.perf_counter()
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       dashboard_address=None)
+                                       dashboard_address=":0")
     client = distributed.Client(cluster)
     print(f"  Dask LocalCluster start: {time.perf_counter() - t0:.2f} s (not in the timings)")
     docs: dict[str, Any] = {}

@@ -144,7 +144,7 @@ def main(n_events: int = 1_000_000, repeat: int = 2) -> None:
           f"{', '.join(f'{x:.2f}' for x in defaults)}")
     print(f"ratio score/load {score / load:>10.2f}  (all packs; goal <= 1.0)")
     print(f"ratio score/load {default / load:>10.2f}  (default packs)")
-    print(f"overall          {card.overall.score} {card.overall.rating}")
+    print(f"overall          {card.overall.score} {card.overall.level}")
 
 
 if __name__ == "__main__":

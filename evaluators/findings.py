@@ -84,37 +84,43 @@ def _clock_findings(
             if not len(sel):
                 continue
             lim = res.rule.limit_min
-            seen: list[str] = []
-            items_zh, items_en = [], []
-            for i in sel.tolist():
-                iid = ids[int(res.incident[i])]
-                unit = tab.unit_ids[int(res.unit[i])] if res.unit[i] >= 0 else None
+            items_zh: list[str] = []
+            items_en: list[str] = []
+            known = set(incidents)
+            uids = tab.unit_ids
+            late = cause == "late"
+            vals = (res.value if late else res.elapsed)[sel].tolist()
+            ends, starts = res.end_row[sel].tolist(), res.start_row[sel].tolist()
+            for c, u, v, e, st in zip(res.incident[sel].tolist(), res.unit[sel].tolist(), vals,
+                                      ends, starts, strict=True):
+                iid = ids[c]
+                unit = uids[u] if u >= 0 else None
                 who = f"{iid}/{unit}" if unit else iid
-                if iid not in incidents:
+                if iid not in known:
+                    known.add(iid)
                     incidents.append(iid)
-                if iid not in seen:
-                    seen.append(iid)
-                if cause == "late":
-                    v = float(res.value[i])
+                if late:
                     d: dict[str, Any] = {"incident": iid, "clock": res.rule.id, "value": v,
                                          "limit_min": lim}
-                    items_zh.append(f"{who} {v:.1f}分钟")
-                    items_en.append(f"{who} {v:.1f} min")
-                    rows = [int(res.end_row[i]), int(res.start_row[i])]
+                    if len(items_zh) < TEXT_LIST:
+                        items_zh.append(f"{who} {v:.1f}分钟")
+                        items_en.append(f"{who} {v:.1f} min")
+                    rows = [e, st]
                 else:
-                    v = float(res.elapsed[i])
                     d = {"incident": iid, "clock": res.rule.id, "value": None,
                          "waited_min": v, "limit_min": lim}
-                    items_zh.append(f"{who} 已过{v:.1f}分钟")
-                    items_en.append(f"{who} {v:.1f} min without it")
-                    rows = [int(res.start_row[i])]
+                    if len(items_zh) < TEXT_LIST:
+                        items_zh.append(f"{who} 已过{v:.1f}分钟")
+                        items_en.append(f"{who} {v:.1f} min without it")
+                    rows = [st]
                 if unit:
                     d["unit"] = unit
                 details.append(d)
                 if len(ev) < max_ev:
                     ev.extend(_rows_ev(tab, rows))
-            shown_zh = "、".join(items_zh[:TEXT_LIST]) + _more(items_zh, True)
-            shown_en = ", ".join(items_en[:TEXT_LIST]) + _more(items_en, False)
+            extra = len(sel) - len(items_zh)
+            shown_zh = "、".join(items_zh) + (f"等{len(sel)}次" if extra else "")
+            shown_en = ", ".join(items_en) + (f" and {extra} more" if extra else "")
             if cause == "late":
                 parts_zh.append(f"{res.rule.name_zh}超时{len(sel)}次（时限{lim:g}分钟）：{shown_zh}")
                 parts_en.append(f"{res.rule.name_en}: late {len(sel)}× (limit {lim:g} min): "
@@ -163,9 +169,10 @@ def _metric_finding(
         worst = sorted(o.per_incident.items(), key=lambda kv: kv[1], reverse=not m.higher_is_better)
         bad = [(k, v) for k, v in worst if (v < 1.0 if m.higher_is_better else v > 0)]
         parts_zh, parts_en = [], []
+        unstopped = set(o.unstopped)
         for k, v in bad:
             d: dict[str, Any] = {"incident": k, "value": v}
-            if k in o.unstopped:
+            if k in unstopped:
                 d.update(value=None, not_done=True, limit_min=o.limit_min)
                 parts_zh.append(f"{k} 超过{o.limit_min:g}分钟仍未完成")
                 parts_en.append(f"{k} not done within {o.limit_min:g} min")
@@ -182,11 +189,13 @@ def _metric_finding(
             incidents.append(k)
             details.append(d)
             if len(ev) < max_ev:
-                ev.extend(_seq_ev(tab, o.case_evidence.get(k, [])))
+                rows = o.case_rows.get(k)
+                if rows is not None:
+                    ev.extend(_rows_ev(tab, np.asarray(rows).tolist()))
         if parts_zh:
             zh += "：" + "、".join(parts_zh[:TEXT_LIST]) + _more(parts_zh, True)
             en += ": " + ", ".join(parts_en[:TEXT_LIST]) + _more(parts_en, False)
-    if not ev:
+    if not details:
         ev = _seq_ev(tab, list(o.evidence))
     return Finding(kind=kind, capability=cap.id, metric=mid,
                    cause=mid, text_zh=zh, text_en=en, incidents=incidents, details=details,

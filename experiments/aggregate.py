@@ -64,8 +64,9 @@ def summarise_card(card: Scorecard, rep: int, seed: int, alternative: int = 0) -
             values[f"metric.{mid}"] = m.value
     for inc in card.incidents.values():
         for cid, ic in inc.clocks.items():
-            if cid in clocks and not ic["censored"]:
-                clocks[cid].durations.append((inc.township, float(ic["value"])))
+            v = ic["value"]  # None: the stop event never came (open, or breached unstopped)
+            if cid in clocks and v is not None and ic["status"] != "open":
+                clocks[cid].durations.append((inc.township, float(v)))
     return RepSummary(rep, seed, alternative, card.run.events, card.run.incidents, values,
                       clocks)
 

@@ -27,11 +27,12 @@ import numpy as np
 from engine.params import BehaviourParams
 from engine.simulation import simulate
 from evaluators import score_records
-from evaluators.rubric import Rubric
+from evaluators.rubric import Rubric, load_rubric
 from evaluators.rules import RulePack, load_packs
 from experiments.aggregate import BATCH_SCHEMA, Aggregate, Difference, RepSummary, summarise_card
 from experiments.executors import Executor, SerialExecutor
 from experiments.parquet import SummarySink
+from scenarios.loading import InputError
 from scenarios.region import Region
 from scenarios.schema import Scenario
 from scenarios.templates import TemplateSet, load_templates
@@ -140,9 +141,18 @@ class BatchResult:
 
 def make_spec(scenario: Scenario | ScenarioSource, alternatives: Sequence[Alternative],
               packs: Sequence[RulePack] | None = None, rubric: Rubric | None = None) -> BatchSpec:
-    """A spec with the default rule packs and the shipped report templates loaded once."""
-    return BatchSpec(scenario, tuple(alternatives), tuple(packs or load_packs(None)), rubric,
-                     load_templates())
+    """A spec with the default rule packs, rubric and report templates loaded once (not per
+    replication). The default rubric is passed on only if it fits the packs; otherwise scoring
+    leaves its unmatched items unscored, as ``blinddrill score`` does."""
+    loaded = tuple(packs or load_packs(None))
+    if rubric is None:
+        default = load_rubric()
+        try:
+            default.check_clocks({c.id for p in loaded for c in p.clocks}, "default rubric")
+            rubric = default
+        except InputError:
+            rubric = None
+    return BatchSpec(scenario, tuple(alternatives), loaded, rubric, load_templates())
 
 
 def run_batch(spec: BatchSpec, n: int, seed: int, *, executor: Executor | None = None,

@@ -53,7 +53,7 @@ class Outcome:
     cases; ``open`` lists the incidents (or requests) still waiting within ``limit_min`` (not
     assessable, excluded), ``unstopped`` those whose limit passed without the event (counted
     at the limit), ``excluded`` the ones not waited for at all with the reason (e.g. the
-    command post was already running). ``case_evidence`` gives each case's own event seqs and
+    command post was already running). ``case_rows`` gives each case's own event rows (see :meth:`LogTable.seqs`) and
     ``missing`` the fields a report lacked (completeness metrics).
     """
 
@@ -69,7 +69,7 @@ class Outcome:
     open: list[str] = field(default_factory=list)
     unstopped: list[str] = field(default_factory=list)
     excluded: dict[str, str] = field(default_factory=dict)
-    case_evidence: dict[str, list[int]] = field(default_factory=dict)
+    case_rows: dict[str, IntArray] = field(default_factory=dict)
     missing: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -148,9 +148,9 @@ def per_incident_outcome(
     ev: list[int] = []
     for i in order:
         ev.extend(tab.seqs(evidence_rows[int(i)]))
-    case_ev = {nm: tab.seqs(r) for nm, r in zip(names, evidence_rows, strict=True)}
     return Outcome(value=round(float(np.mean(values)), 6), n=len(values), per_incident=per,
-                   evidence=sorted(set(ev)), case_evidence=case_ev)
+                   evidence=sorted(set(ev)),
+                   case_rows=dict(zip(names, evidence_rows, strict=True)))
 
 
 def wait_outcome(
@@ -181,7 +181,7 @@ def wait_outcome(
     out = Outcome(value=None, n=int(use.sum()), limit_min=limit, excluded=dict(excluded or {}))
     out.open = [labels[i] for i in np.flatnonzero(~use).tolist()]
     out.unstopped = [labels[i] for i in np.flatnonzero(late).tolist()]
-    out.case_evidence = {labels[i]: tab.seqs(evidence_rows[i]) for i in range(len(labels))}
+    out.case_rows = dict(zip(labels, evidence_rows, strict=True))
     if not use.any():
         return out
     sel = np.flatnonzero(use)
@@ -190,7 +190,7 @@ def wait_outcome(
     order = sel[np.argsort(-vals[sel], kind="stable")[:worst]]
     ev: list[int] = []
     for i in order.tolist():
-        ev.extend(out.case_evidence[labels[i]])
+        ev.extend(tab.seqs(evidence_rows[i]))
     out.evidence = sorted(set(ev))
     return out
 

@@ -124,7 +124,8 @@ def over_dispatch(ctx: Context) -> Outcome:
     req = np.array([incs.required_units(c) if incs.known[c] and incs.requires[c] else d
                     for c, d in zip(codes, distinct, strict=True)], dtype=np.int64)
     excess = (total - distinct) + np.maximum(distinct - req, 0)
-    per = {tab.incident_ids[c]: float(x) for c, x in zip(codes, excess, strict=True) if x}
+    per = {tab.incident_ids[c]: round(float(x / t), 6)  # the incident's own share
+           for c, x, t in zip(codes, excess, total, strict=True) if x}
     bad = np.isin(inc, codes[excess > 0])
     return Outcome(value=round(float(excess.sum() / total.sum()), 6), n=int(total.sum()),
                    per_incident=per, evidence=tab.seqs(rows[bad][:20]))
@@ -226,23 +227,40 @@ def post_activation(ctx: Context) -> Outcome:
     """Alarm taken → the incident's township command post activated, per incident; incidents
     whose post was already running are excluded ("already active")."""
     tab, incs = ctx.tab, ctx.tab.incidents
-    town_of_post = {p.id: p.township for p in ctx.region.command_posts} if ctx.region else {}
-    by_town: dict[str, list[int]] = {}
-    for c in (int(x) for x in np.flatnonzero(incs.known)):
-        by_town.setdefault(incs.township[c], []).append(int(c))
-    e_rows: list[int] = []
-    e_keys: list[int] = []
-    for r in tab.of_kind("command_post_activated").tolist():
-        c, post = int(tab.incident[r]), tab.records[r]["post"]
-        targets = set(by_town.get(town_of_post.get(post, ""), []))
-        if c >= 0:
-            targets.add(c)
-        e_rows.extend([int(r)] * len(targets))
-        e_keys.extend(sorted(targets))
+    posts_of_town: dict[str, list[str]] = {}
+    for cp in (ctx.region.command_posts if ctx.region else []):
+        posts_of_town.setdefault(cp.township, []).append(cp.id)
+    # activation times (log order = time order) per post and per incident named on the event
+    act = tab.of_kind("command_post_activated").tolist()
+    t_all = tab.t
+    first_of_post: dict[str, int] = {}  # a post runs from its first activation on
+    by_inc: dict[int, list[int]] = {}
+    for r in act:
+        first_of_post.setdefault(str(tab.records[r]["post"]), r)
+        if tab.incident[r] >= 0:
+            by_inc.setdefault(int(tab.incident[r]), []).append(r)
     s_key, s_row = _first_by_incident(tab, "alarm_taken")
-    rows, keys = np.array(e_rows, dtype=np.int64), np.array(e_keys, dtype=np.int64)
-    _, already = _first_after(tab, s_key, tab.t[s_row], rows, keys, before_is_zero=True)
+    end_row = np.full(len(s_key), -1, dtype=np.int64)
+    already = np.zeros(len(s_key), dtype=bool)
+    for i, (c, r0) in enumerate(zip(s_key.tolist(), s_row.tolist(), strict=True)):
+        rows = list(by_inc.get(c, ()))
+        if incs.known[c]:
+            for p in posts_of_town.get(incs.township[c], ()):
+                if p in first_of_post:
+                    rows.append(first_of_post[p])
+        if not rows:
+            continue
+        t0 = t_all[r0] - 1e-9
+        ts = t_all[rows]
+        if (ts < t0).any():
+            already[i] = True
+            continue
+        end_row[i] = rows[int(np.argmin(ts))]
     mid = "coord.post_activation"
-    out = _wait(ctx, mid, (s_key[~already], s_row[~already]), rows, keys)
+    keep = ~already
+    t_start = t_all[s_row[keep]]
+    ev = [np.array([s] + ([e] if e >= 0 else []), dtype=np.int64)
+          for s, e in zip(s_row[keep].tolist(), end_row[keep].tolist(), strict=True)]
+    out = wait_outcome(ctx, mid, s_key[keep], t_start, end_row[keep], ev)
     out.excluded = {tab.incident_ids[c]: "already_active" for c in s_key[already].tolist()}
     return out

@@ -15,7 +15,9 @@ Definitions (``docs/scoring.md``):
 * ``report.first_completeness`` / ``report.final_completeness`` — per incident, the share of the
   template's fields required at that stage present in its first / last final report (0 if none);
   ``missing`` lists the fields each incident's report lacked (all of them if no report).
-  Final completeness is judged only for incidents whose final report is due: a final report
+  An incident without a first report is judged (0) only once the first-report wait limit
+  passed (it is open before);
+  final completeness is judged only for incidents whose final report is due: a final report
   was made, or the incident was closed (``incident_closed``) before the censoring time; others
   are open.
 """
@@ -168,7 +170,7 @@ def _completeness(ctx: Context, stage: str) -> Outcome:
     ev = []
     missing: dict[str, list[str]] = {}
     open_: list[str] = []
-    due = _final_due(tab) if stage == "final" else None
+    due = _final_due(tab) if stage == "final" else _first_due(ctx)
     for c in np.flatnonzero(incs.known).tolist():
         template = incs.template[c]
         if template not in tpl.by_id:
@@ -193,6 +195,17 @@ def _completeness(ctx: Context, stage: str) -> Outcome:
                                higher_is_better=True)
     out.missing, out.open = missing, open_
     return out
+
+
+def _first_due(ctx: Context) -> set[int]:
+    """Incident codes whose first report is due: the first-report wait limit (rubric
+    ``wait_limits``) passed before the censoring time (none without a limit)."""
+    tab, incs = ctx.tab, ctx.tab.incidents
+    limit = ctx.wait_limits.get("report.first_delay")
+    if limit is None:
+        return set()
+    late = (tab.censor_time - incs.t_occurred) > limit + 1e-9
+    return set(np.flatnonzero(incs.known & late).tolist())
 
 
 def _final_due(tab: LogTable) -> set[int]:

@@ -209,3 +209,21 @@ def test_cutting_the_log_never_turns_met_into_breached(seed: int, n: int, cut: f
             v = inc.clocks.get(cid)
             if v is not None and v["value"] is not None:
                 assert v["value"] <= cut + 1e-6  # no duration beyond "now"
+
+
+def test_report_completeness_names_missing_fields_and_waits_for_the_report() -> None:
+    from scenarios.templates import load_templates
+
+    recs = build(known_drill())
+    need = list(load_templates().required("flood", "first"))
+    full = score_records(recs)
+    f = next(f for f in full.findings.improvements if f.metric == "report.first_completeness")
+    b = next(d for d in f.details if d["incident"] == "B")
+    assert b["missing"] == [x for x in need if x not in ("time", "place")]
+    assert f.incidents == ["B"]
+    assert all(recs[s]["incident"] == "B" and recs[s]["kind"] == "report_submitted"
+               for s in f.evidence)
+    # at 40 B (occurred at 10) has not reported yet and its 60-min wait has not passed: open
+    live = score_records(recs, as_of=40.0)
+    m = live.metrics["report.first_completeness"]
+    assert m.open == ["B"] and m.n == 1 and m.value == 1.0

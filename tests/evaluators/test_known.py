@@ -262,3 +262,17 @@ def test_indexing_only_needed_kinds_changes_nothing(tmp_path) -> None:  # type: 
     assert fast.values() == full.values()
     assert fast.incidents == full.incidents
     assert fast.incidents["A"].clocks["work_start"]["value"] == 1.5  # 4.0 - 2.5
+
+
+def test_cumulative_1_10_15_reading() -> None:
+    """Every limit from the call (first alarm_raised): A raised 2, B raised 12."""
+    from evaluators.rules import load_packs
+    from scenarios.loading import InputError
+
+    c = score_records(build(known_drill()), rules=["city-1-10-15-cumulative"])
+    assert clock(c, "arrive") == (2, 1, 0.5, 8.5, 12.9, 0)  # A 5 - 2 = 3, B 26 - 12 = 14
+    assert clock(c, "handle") == (2, 1, 0.5, 21.5, 30.7, 0)  # A 12 - 2 = 10, B 45 - 12 = 33
+    assert "city-1-10-15-cumulative" not in builtin_packs()  # an alternative reading
+    assert "city-1-10-15-cumulative" in builtin_packs(alternatives=True)
+    with pytest.raises(InputError, match="take_alarm"):
+        load_packs(["city-1-10-15", "city-1-10-15-cumulative"])

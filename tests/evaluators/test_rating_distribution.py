@@ -19,6 +19,7 @@ SEEDS = range(10)
 @pytest.mark.slow
 def test_normal_drills_spread_over_ratings() -> None:
     from engine.params import load_params
+    from experiments.calibration import calibrator
     from scenarios.catalogue import load_catalogue
     from scenarios.generator import generate
     from scenarios.plan import load_plan
@@ -26,11 +27,12 @@ def test_normal_drills_spread_over_ratings() -> None:
 
     region, cat, params = default_region(), load_catalogue(), load_params()
     plan = load_plan(ROOT / "scenarios/plans/default.yaml")
+    calibrate = calibrator()
     ratings: Counter[str] = Counter()
     per_cap: dict[str, Counter[str]] = {}
     levels: Counter[str] = Counter()
     for seed in SEEDS:
-        scen = generate(region, cat, plan, seed, difficulty="normal")
+        scen = generate(region, cat, plan, seed, difficulty="normal", calibrator=calibrate)
         recs = list(simulation.simulate(region, scen, seed=seed, params=params).records)
         card = score_records(recs, region=region)
         levels[str(card.overall.level)] += 1

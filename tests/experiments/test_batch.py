@@ -71,7 +71,7 @@ def test_dask_local_cluster_gives_identical_aggregates(spec: Any,
     from experiments.executors import DaskExecutor
 
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
+                                  dashboard_address=":0") as cluster, \
             distributed.Client(cluster) as client:
         ex = DaskExecutor(client=client)
         assert ex.workers == 2 and ex.describe().startswith("dask tcp://")
@@ -107,7 +107,7 @@ def test_aggregation_equals_direct_computation(serial: tuple[Any, Path]) -> None
         assert clock["p_all_met"] == pytest.approx(float((comp == 1).mean()), abs=1e-6)
         durations = sorted(ic["value"] for c in cards for ic in
                            (i.clocks[cid] for i in c.incidents.values() if cid in i.clocks)
-                           if not ic["censored"])
+                           if ic["value"] is not None and ic["status"] != "open")
         exact = float(np.quantile(durations, 0.9, method="lower"))
         assert clock["duration_min"]["p90"] == pytest.approx(exact, rel=0.006)
         for town, g in clock["by_township"].items():

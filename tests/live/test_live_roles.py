@@ -159,3 +159,16 @@ def test_evaluator_cannot_release_and_forged_principals_are_refused(live):
         svc.msel(Principal("umpire1", "director"), live.drill)
     with pytest.raises(AuthError):
         svc.login("umpire1", "wrong password")
+
+
+def test_every_public_function_takes_a_principal_or_returns_nothing_secret(live):
+    import inspect
+
+    no_who = {n for n, f in inspect.getmembers(LiveService, inspect.isfunction)
+              if not n.startswith("_") and "who" not in inspect.signature(f).parameters}
+    # login/init make principals; the rest return only what every role's status shows
+    assert no_who == {"close", "login", "init_director", "drill_time", "is_unlocked", "region"}
+    live.svc.start(live.director, live.drill)
+    live.clock.advance(600)
+    assert live.svc.drill_time(live.drill) == live.svc.status(live.observer, live.drill).drill_min
+    assert live.svc.region(live.drill).name  # the region is not secret (stored in plain text)

@@ -3,7 +3,9 @@
 One row per incident; x is minutes after the incident occurred (log events only). Markers are
 every ``report_submitted`` (▲ first, ■ follow-up, ● final; hollow = phone, filled = written);
 a stage never reported is listed at the right. Short red bars are the limits of the
-``report-by-grade`` pack clocks that apply to the incident's worst grade (rule-pack data).
+``report-by-grade`` pack clocks that apply to the incident's worst grade (rule-pack data); with
+the scorecard (``card``), each bar is at the clock's own deadline — a grade clock starts when the
+incident reached the grade (its escalation), not at the occurrence.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from evaluators.rules import RulePack, load_pack
+from evaluators.scorecard import Scorecard
 from scenarios.region import Region
 from ui.charts.fonts import new_figure
 from ui.charts.labels import Lang, grade_name, place_name, stage_name, tr
@@ -30,7 +33,8 @@ def _worst(grades: list[str]) -> str | None:
 
 
 def timeliness_chart(records: Sequence[dict[str, Any]] | LogView, region: Region | None = None,
-                     *, lang: Lang = "zh", pack: RulePack | None = None) -> Figure:
+                     *, lang: Lang = "zh", pack: RulePack | None = None,
+                     card: Scorecard | None = None) -> Figure:
     """Reports per incident against the grade's reporting limits (see module docstring)."""
     view = records if isinstance(records, LogView) else view_log(records)
     pack = pack or load_pack("report-by-grade")
@@ -46,14 +50,22 @@ def timeliness_chart(records: Sequence[dict[str, Any]] | LogView, region: Region
     for y, trk in enumerate(tracks):
         occ = float(trk.occurred or 0.0)
         worst = _worst(trk.grades)
+        inc_clocks = card.incidents[trk.incident].clocks \
+            if card is not None and trk.incident in card.incidents else None
         for c in pack.clocks:
-            if c.scope == "incident" and (not c.where.grade or worst in c.where.grade):
-                ax.plot([c.limit_min, c.limit_min], [y - 0.35, y + 0.35], color="#b22222",
-                        lw=2)
-                ax.annotate(f"{c.limit_min:g}", (c.limit_min, y - 0.35), xytext=(0, 1),
-                            textcoords="offset points", fontsize=6.5, color="#b22222",
-                            ha="center", va="bottom")
-                xmax = max(xmax, c.limit_min)
+            if inc_clocks is not None:  # the scorecard's own instance and deadline
+                if c.id not in inc_clocks:
+                    continue
+                at = float(inc_clocks[c.id]["deadline"]) - occ
+            elif c.scope == "incident" and (not c.where.grade or worst in c.where.grade):
+                at = c.limit_min
+            else:
+                continue
+            ax.plot([at, at], [y - 0.35, y + 0.35], color="#b22222", lw=2)
+            ax.annotate(f"{c.limit_min:g}", (at, y - 0.35), xytext=(0, 1),
+                        textcoords="offset points", fontsize=6.5, color="#b22222",
+                        ha="center", va="bottom")
+            xmax = max(xmax, at)
         for r in trk.reports:
             dt = r.t - occ
             xmax = max(xmax, dt)

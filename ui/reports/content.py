@@ -203,7 +203,7 @@ def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path
         ("compliance", "按乡镇/队伍类型达标率" if zh else "Compliance by township and unit kind",
          compliance.compliance_chart(card, region, lang=lg)),
         ("timeliness", "信息报送及时性" if zh else "Report timeliness",
-         timeliness.timeliness_chart(view, region, lang=lg)),
+         timeliness.timeliness_chart(view, region, lang=lg, card=card)),
     ]
     base_dir = Path(baseline_dir) if baseline_dir else (d / "baseline")
     if base_dir.is_dir() and (baseline_dir is not None or replication_dirs(base_dir)):

@@ -1,0 +1,212 @@
+"""The inject operations of the live service: who may read which injects, and releasing,
+skipping, re-timing and ad-hoc injects (each write one transaction; release first-writer-wins).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from live import events, injects
+from live.accounts import Principal
+from live.audit import audit
+from live.base import DIRECTOR, RELEASED, Forbidden, LiveError, Released, ServiceBase
+
+
+class InjectOps(ServiceBase):
+    """Reading and deciding injects: MSEL, due, stale and released injects; assign, release
+    (first writer wins), skip, re-time, ad-hoc."""
+
+    def msel(self, who: Principal, drill: str) -> list[injects.InjectView]:
+        """Every inject with its content and state — the director only, once unlocked."""
+        self._check(who, DIRECTOR, "read the MSEL")
+        conn = self._conn()
+        row = self._drill(drill)
+        out = self._views(conn, drill, self._now_t(conn, row, self.clock.now()))
+        self._read(who, drill, "read_msel", f"{len(out)} injects")
+        return out
+
+    def due_injects(self, who: Principal, drill: str) -> list[injects.InjectView]:
+        """Pending injects whose time has come: all of them for the director, those assigned
+        to the caller for a controller. The drill must be unlocked and started."""
+        self._check(who, ("director", "controller"), "read due injects")
+        self._scenario(drill)  # locked: say so, even before the start
+        conn = self._conn()
+        row = self._drill(drill)
+        if row["started_wall"] is None or row["status"] == "ended":
+            return []
+        now_t = self._now_t(conn, row, self.clock.now())
+        out = [v for v in self._views(conn, drill, now_t) if injects.is_due(v, now_t)
+               and (who.role == "director" or v.controller == who.name)]
+        self._read(who, drill, "read_due", ",".join(v.id for v in out))
+        return out
+
+    def stale_injects(self, who: Principal, drill: str) -> list[injects.InjectView]:
+        """Injects due for longer than the grace period with no decision (after a restart
+        or a long wait): the director confirms (releases), skips or re-times each."""
+        self._check(who, DIRECTOR, "read stale injects")
+        self._scenario(drill)  # locked: say so, even before the start
+        conn = self._conn()
+        row = self._drill(drill)
+        if row["started_wall"] is None or row["status"] == "ended":
+            return []
+        now_t = self._now_t(conn, row, self.clock.now())
+        out = [v for v in self._views(conn, drill, now_t) if injects.is_stale(v, now_t)]
+        self._read(who, drill, "read_stale", ",".join(v.id for v in out))
+        return out
+
+    def released_injects(self, who: Principal, drill: str) -> list[dict[str, Any]]:
+        """The ``inject_released`` records so far (what the players were told), for the
+        director, controllers, evaluators and trainers. Needs no key."""
+        self._check(who, RELEASED, "read released injects")
+        recs = [r for r in events.read_records(self._conn(), drill)
+                if r["kind"] == "inject_released"]
+        self._read(who, drill, "read_released", f"{len(recs)} injects")
+        return recs
+
+    def assign(self, who: Principal, drill: str, inject: str, controller: str) -> None:
+        """Assign a pending inject to a controller (director)."""
+        self._check(who, DIRECTOR, "assign injects")
+        conn = self._conn()
+        with self.store.tx():
+            r = conn.execute("SELECT role FROM users WHERE name = ?", (controller,)).fetchone()
+            if r is None or r["role"] != "controller":
+                raise LiveError(f"'{controller}' is not a controller account")
+            cur = conn.execute("UPDATE injects SET controller = ? WHERE drill = ? AND id = ? "
+                               "AND status = 'pending'", (controller, drill, inject))
+            if cur.rowcount == 0:
+                raise LiveError(f"inject '{inject}': no such pending inject in '{drill}'")
+            audit(conn, who, "inject_assigned", f"{inject}:{controller}", drill,
+                  self.clock.now())
+
+    def release(self, who: Principal, drill: str, inject: str, *, reason: str = ""
+                ) -> Released:
+        """Release an inject now: the first writer wins (``UPDATE … WHERE status =
+        'pending'``); a second release says who was first and writes nothing. Writes
+        ``inject_released`` and the incident's truth (or the complication) at the current
+        drill time. A director may release any pending inject (early, or a stale one to
+        confirm it); a controller only a due, non-stale inject assigned to them."""
+        self._check(who, ("director", "controller"), "release injects")
+        plan = injects.by_id(self._scenario(drill))
+        if inject not in plan:
+            raise LiveError(f"inject '{inject}': not in drill '{drill}'")
+        conn = self._conn()
+        wall = self.clock.now()
+        with self.store.tx():
+            row = self._drill(drill)
+            if row["status"] != "running":
+                raise LiveError(f"drill '{drill}' is not running ({row['status']}): "
+                                "injects are released only during play")
+            t = self._now_t(conn, row, wall)
+            st = next(s for s in self._states(conn, drill) if s.id == inject)
+            if who.role == "controller":
+                v = injects.view(plan[inject], st, t)
+                if st.status == "pending" and (st.controller != who.name
+                                               or not injects.is_due(v, t)
+                                               or injects.is_stale(v, t)):
+                    raise Forbidden(f"{who.name} may release only due injects assigned to "
+                                    "them (a stale inject needs the director)")
+            cur = conn.execute(
+                "UPDATE injects SET status = 'released', done_t = ?, done_wall = ?, "
+                "done_by = ?, reason = ? WHERE drill = ? AND id = ? AND status = 'pending'",
+                (t, wall, who.name, reason, drill, inject))
+            if cur.rowcount == 0:
+                return Released(inject, False, _already(st))
+            first: int | None = None
+            for kind, ids, data in injects.release_records(plan[inject]):
+                if kind == "inject_released":
+                    data = {**data, "author": who.name, **({"reason": reason} if reason else {})}
+                a = events.append_event(conn, drill, kind, t, wall=wall, source="system",
+                                        ids=ids, data=data, author=who.name)
+                first = a.record["seq"] if first is None else first
+            conn.execute("UPDATE injects SET seq = ? WHERE drill = ? AND id = ?",
+                         (first, drill, inject))
+            audit(conn, who, "inject_released", inject, drill, wall)
+        return Released(inject, True, f"inject {inject} released at t={t:.2f}", first)
+
+    def skip(self, who: Principal, drill: str, inject: str, reason: str) -> Released:
+        """Skip a pending inject (director, with a reason): ``inject_skipped``."""
+        self._check(who, DIRECTOR, "skip injects")
+        if not reason.strip():
+            raise LiveError("skip: give a reason")
+        conn = self._conn()
+        wall = self.clock.now()
+        with self.store.tx():
+            row = self._drill(drill)
+            t = self._now_t(conn, row, wall)
+            states = {s.id: s for s in self._states(conn, drill)}
+            if inject not in states:
+                raise LiveError(f"inject '{inject}': not in drill '{drill}'")
+            cur = conn.execute(
+                "UPDATE injects SET status = 'skipped', done_t = ?, done_wall = ?, "
+                "done_by = ?, reason = ? WHERE drill = ? AND id = ? AND status = 'pending'",
+                (t, wall, who.name, reason, drill, inject))
+            if cur.rowcount == 0:
+                return Released(inject, False, _already(states[inject]))
+            seq: int | None = None
+            if row["started_wall"] is not None and row["status"] != "ended":
+                a = events.append_event(conn, drill, "inject_skipped", t, wall=wall,
+                                        source="system", ids={"inject": inject},
+                                        data={"reason": reason, "author": who.name},
+                                        author=who.name)
+                seq = a.record["seq"]
+            audit(conn, who, "inject_skipped", f"{inject}: {reason}", drill, wall)
+        return Released(inject, True, f"inject {inject} skipped", seq)
+
+    def retime(self, who: Principal, drill: str, inject: str, t_new: float,
+               reason: str) -> None:
+        """Move a pending inject's due time to drill time ``t_new`` (director, with a
+        reason). Kept in the inject's row and the audit, not in the log (the schedule stays
+        secret from the log's readers)."""
+        self._check(who, DIRECTOR, "re-time injects")
+        if not reason.strip():
+            raise LiveError("re-time: give a reason")
+        if not 0 <= t_new <= 7 * 24 * 60:
+            raise LiveError("re-time: the new time must be between 0 and 10080 minutes")
+        conn = self._conn()
+        with self.store.tx():
+            cur = conn.execute("UPDATE injects SET retimed_t = ?, reason = ? WHERE drill = ? "
+                               "AND id = ? AND status = 'pending'",
+                               (float(t_new), reason, drill, inject))
+            if cur.rowcount == 0:
+                raise LiveError(f"inject '{inject}': no such pending inject in '{drill}'")
+            audit(conn, who, "inject_retimed", f"{inject}: t={t_new} ({reason})", drill,
+                  self.clock.now())
+
+    def adhoc(self, who: Principal, drill: str, message: str, *, recipient: str,
+              reason: str, sender: str = "", method: str = "phone",
+              incident: str | None = None) -> Released:
+        """Release an ad-hoc inject written during the drill (director, with a reason)."""
+        self._check(who, DIRECTOR, "release ad-hoc injects")
+        if not message.strip() or not reason.strip():
+            raise LiveError("ad-hoc inject: give a message and a reason")
+        conn = self._conn()
+        wall = self.clock.now()
+        with self.store.tx():
+            row = self._drill(drill)
+            if row["status"] != "running":
+                raise LiveError(f"drill '{drill}' is not running ({row['status']})")
+            t = self._now_t(conn, row, wall)
+            n = conn.execute("SELECT count(*) FROM injects WHERE drill = ? AND adhoc = 1",
+                             (drill,)).fetchone()[0]
+            iid = f"ADHOC-{n + 1:03d}"
+            a = events.append_event(conn, drill, "inject_released", t, wall=wall,
+                                    source="system", author=who.name,
+                                    ids={"inject": iid, "incident": incident},
+                                    data={"inject_kind": "adhoc", "method": method,
+                                          "sender": sender, "recipient": recipient,
+                                          "message": message, "reason": reason,
+                                          "author": who.name})
+            conn.execute("INSERT INTO injects(drill, id, position, status, adhoc, done_t, "
+                         "done_wall, done_by, reason, seq) VALUES (?, ?, ?, 'released', 1, ?, "
+                         "?, ?, ?, ?)", (drill, iid, 100000 + n, t, wall, who.name, reason,
+                                         a.record["seq"]))
+            audit(conn, who, "inject_adhoc", iid, drill, wall)
+        return Released(iid, True, f"ad-hoc inject {iid} released at t={t:.2f}",
+                        a.record["seq"])
+
+
+def _already(st: injects.InjectState) -> str:
+    if st.status == "pending":
+        return f"inject {st.id} is pending"
+    t = f" at t={st.done_t:.2f}" if st.done_t is not None else ""
+    return f"inject {st.id} was already {st.status} by {st.done_by}{t}; nothing was written"
