@@ -16,10 +16,11 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from engine.rng import Draws
+from scenarios import limits
 from scenarios.loading import StrictModel
 
-NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Pos = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+NonNeg = Annotated[float, Field(ge=0, le=limits.MAX_TURNOUT_MIN, allow_inf_nan=False)]
+Pos = Annotated[float, Field(gt=0, le=limits.MAX_TURNOUT_MIN, allow_inf_nan=False)]
 
 
 class Fixed(StrictModel):

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -29,7 +30,9 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from scenarios.fingerprint import check_scenario_region, region_digest
 from scenarios.loading import InputError, read_yaml
+from scenarios.outputs import check_output_dir, staged_dir
 from scenarios.region import Region, region_from_data
 
 if TYPE_CHECKING:
@@ -75,17 +78,21 @@ def read_data(path: str | Path) -> Any:
 
 
 def prepare(out: Path, overwrite: bool = False) -> None:
-    """Make ``out`` ready for a new run: refuse (``RunDirExists``) if it holds a drill log,
-    unless ``overwrite``, which removes that run's log, inputs and baseline."""
-    if (out / EVENTS).exists():
-        if not overwrite:
-            raise RunDirExists(str(out), [
-                "already holds a drill log (events.jsonl); choose another directory, or pass "
-                "--force to replace that run"])
-        (out / EVENTS).unlink()
-        for sub in (INPUTS, BASELINE):
-            if (out / sub).is_dir():
-                shutil.rmtree(out / sub)
+    """Check that ``out`` can take a new run: refuse (``RunDirExists``) if it holds a drill
+    log, unless ``overwrite``; refuse a path that cannot be a directory. Nothing is removed
+    here: the new run is built beside ``out`` and swapped in whole (:func:`_staged`), so a
+    failure leaves the old run exactly as it was."""
+    check_output_dir(out)
+    if (out / EVENTS).exists() and not overwrite:
+        raise RunDirExists(str(out), [
+            "already holds a drill log (events.jsonl); choose another directory, or pass "
+            "--force to replace that run"])
+
+
+def _staged(out: Path) -> AbstractContextManager[Path]:
+    """The new run directory, swapped in for ``out`` on success; other files of ``out`` are
+    kept, the old run's log, inputs and (stale) baseline are dropped."""
+    return staged_dir(out, discard=(EVENTS, INPUTS, BASELINE))
 
 
 @dataclass(frozen=True)
@@ -138,15 +145,23 @@ def simulate_run(out: Path, region: Region, scenario: Scenario, params: Behaviou
     from scenarios.region import ReferenceProblems
 
     prepare(out, overwrite)
+    check_scenario_region(scenario, region, str(sources.scenario or scenario.id),
+                          str(sources.region or "the built-in seed city"))
     try:
         log = simulate(region, scenario, seed=seed, params=params)
     except ReferenceProblems as exc:
         raise InputError(str(sources.scenario) if sources.scenario else scenario.id,
                          exc.problems) from None
     run = {"seed": seed, "version": package_version(), "command": command,
-           "scenario": scenario.id, "region": region.name}
-    write_inputs(out, region, scenario, params, sources, run)
-    log.write_jsonl(out / EVENTS)
+           "scenario": scenario.id, "region": region.name,
+           "region_digest": region_digest(region)}
+    if sources.sealed and sources.scenario is not None:
+        from scenarios.sealing import read_sealed
+
+        run["commitment"] = read_sealed(sources.scenario).commitment
+    with _staged(out) as new:
+        write_inputs(new, region, scenario, params, sources, run)
+        log.write_jsonl(new / EVENTS)
     return log
 
 
@@ -159,9 +174,11 @@ def write_run(out: Path, records: Iterable[dict[str, Any]], region: Region, scen
     from engine.eventlog import write_jsonl
 
     prepare(out, overwrite)
-    write_inputs(out, region, scenario, params, sources,
-                 {"version": package_version(), **run})
-    write_jsonl(records, out / EVENTS)
+    with _staged(out) as new:
+        write_inputs(new, region, scenario, params, sources,
+                     {"version": package_version(), "region_digest": region_digest(region),
+                      **run})
+        write_jsonl(records, new / EVENTS)
 
 
 def replication_dir(root: Path, k: int) -> Path:

@@ -46,8 +46,8 @@ class RubricItem(StrictModel):
 
     metric: Annotated[str, Field(min_length=1, max_length=200)]
     weight: Annotated[float, Field(gt=0)] = 1.0
-    best: float
-    worst: float
+    best: Annotated[float, Field(allow_inf_nan=False)]
+    worst: Annotated[float, Field(allow_inf_nan=False)]
     optional: bool = Field(default=False, description="no error if its clock is not loaded")
 
     @model_validator(mode="after")
@@ -141,7 +141,12 @@ class Rubric(StrictModel):
             if cap.id in seen:
                 problems.append(f"capabilities[{i}].id: duplicate capability '{cap.id}'")
             seen.add(cap.id)
+            metrics: set[str] = set()
             for k, item in enumerate(cap.items):
+                if item.metric in metrics:
+                    problems.append(f"capabilities[{i}].items[{k}].metric: '{item.metric}' is "
+                                    "already an item of this capability (use weight instead)")
+                metrics.add(item.metric)
                 if not item.metric.startswith("clock.") and item.metric not in known:
                     problems.append(
                         f"capabilities[{i}].items[{k}].metric: unknown metric '{item.metric}' "

@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from engine.eventlog import final_hash_of, read_records
+from engine.eventlog import final_hash_of
+from engine.logcheck import read_checked, run_identity
 from evaluators.clocks import (
     BREACHED,
     OPEN,
@@ -48,6 +49,7 @@ from evaluators.scorecard import (
     UnitCard,
 )
 from evaluators.table import LogTable
+from scenarios.fingerprint import check_same_scenario
 from scenarios.loading import InputError
 from scenarios.region import Region, load_region
 from scenarios.templates import TemplateSet, load_templates
@@ -68,14 +70,17 @@ def score_run(
     as_of: float | None = None,
 ) -> Scorecard:
     """Score ``RUN_DIR/events.jsonl``; the region is ``region`` if given, else the run's own
-    ``RUN_DIR/inputs/region.yaml`` when present. ``as_of``: see :func:`score_records`."""
+    ``RUN_DIR/inputs/region.yaml`` when present. ``as_of``: see :func:`score_records`. The log
+    is checked first (:func:`engine.logcheck.read_checked`): a bad line, a gap or an
+    out-of-order event is an :class:`InputError` naming ``file:line``, never a silently
+    re-sorted score."""
     d = Path(run_dir)
     log = d / "events.jsonl"
     if not log.is_file():
         raise InputError(str(d), ["no events.jsonl here (is this a run directory?)"])
     if region is None:
         region = run_region(d)
-    records = read_records(log)
+    records = read_checked(log, region=region)
     return score_records(records, region=region, templates=templates, rules=rules,
                          rubric=rubric, source=str(log), as_of=as_of)
 
@@ -90,16 +95,21 @@ def replication_dirs(root: str | Path) -> list[Path]:
 
 def score_replications(
     root: str | Path, *, rules: RulesArg = None, rubric: RubricArg = None,
-    region: Region | None = None,
+    region: Region | None = None, of: str | Path | None = None,
 ) -> list[Scorecard]:
     """Score every replication run inside ``root`` (a baseline of simulated runs).
 
     Replications of one scenario share its region: pass the drill's ``region`` so it is not
-    re-read from each replication (replications may then omit ``inputs/``).
+    re-read from each replication (replications may then omit ``inputs/``). With ``of`` (the
+    drill's run directory) a replication of another scenario or region is refused.
     """
     dirs = replication_dirs(root)
     if not dirs:
         raise InputError(str(root), ["no run directories (with events.jsonl) inside"])
+    if of is not None:
+        drill = run_identity(of)
+        for d in dirs:
+            check_same_scenario(drill, run_identity(d), str(of), str(d))
     packs = _packs(rules)
     rub = rubric if isinstance(rubric, Rubric) or rubric is None else load_rubric(rubric)
     return [score_run(d, rules=packs, rubric=rub, region=region) for d in dirs]

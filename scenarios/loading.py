@@ -10,8 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, TypeVar
 
+import orjson
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
+
+from scenarios.limits import MAX_INPUT_BYTES
 
 # libyaml is much faster for the 10,000-record seed city; same safe semantics.
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -72,6 +75,9 @@ def read_yaml(path: str | Path) -> Any:
     """Read a YAML/JSON file safely; raise :class:`InputError` for missing, non-UTF-8 or bad YAML."""
     p = Path(path)
     try:
+        if p.stat().st_size > MAX_INPUT_BYTES:
+            raise InputError(str(p), [f"file is larger than {MAX_INPUT_BYTES // 2**20} MB "
+                                      "(the limit for an input file)"])
         raw = p.read_bytes()
     except FileNotFoundError:
         raise InputError(str(p), ["file not found"]) from None
@@ -83,6 +89,12 @@ def read_yaml(path: str | Path) -> Any:
         raise InputError(
             str(p), [f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"]
         ) from None
+    head = text.lstrip()[:1]
+    if head in ("{", "["):  # JSON (a subset of YAML) parses ~100x faster with orjson
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass  # not strict JSON: let the YAML parser read it and name the line
     return parse_yaml_text(text, str(p))
 
 
@@ -95,6 +107,33 @@ def parse_yaml_text(text: str, source: str) -> Any:
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise InputError(source, [f"{where}malformed YAML: {problem}"]) from None
+    except (ValueError, OverflowError) as exc:  # e.g. an unquoted impossible date 2026-02-30
+        raise InputError(source, [f"{_bad_scalar(text)}{exc} (a date must exist; quote text "
+                                  "that only looks like a date)"]) from None
+
+
+def _bad_scalar(text: str) -> str:
+    """``line L, column C: 'value': `` of the first scalar YAML cannot construct, or ``""``."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return ""
+    ctor = yaml.constructor.SafeConstructor()
+    todo = [root] if root is not None else []
+    while todo:
+        node = todo.pop(0)
+        if isinstance(node, yaml.MappingNode):
+            todo.extend(v for kv in node.value for v in kv)
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend(node.value)
+        elif isinstance(node, yaml.ScalarNode) and node.tag.endswith((":timestamp", ":int",
+                                                                         ":float")):
+            try:
+                ctor.construct_object(node, deep=True)
+            except (ValueError, OverflowError):
+                m = node.start_mark
+                return f"line {m.line + 1}, column {m.column + 1}: '{node.value}': "
+    return ""
 
 
 def validate_data(data: Any, model: type[ModelT], source: str) -> ModelT:

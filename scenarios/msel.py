@@ -14,11 +14,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from scenarios.limits import MAX_DURATION_MIN, MAX_INPUT_BYTES
 from scenarios.loading import InputError
+from scenarios.outputs import atomic_write
 from scenarios.schema import Scenario, scenario_from_data
 
 COLUMNS = ["no", "planned", "story", "type", "from", "to", "method", "message", "expected",
@@ -47,13 +50,33 @@ def clock(t: float) -> str:
 
 
 def parse_clock(text: str) -> float:
-    """Minutes from HH:MM:SS or HH:MM drill-clock text."""
-    parts = [int(p) for p in str(text).strip().split(":")]
-    if len(parts) == 2:
-        parts.append(0)
-    if len(parts) != 3 or any(p < 0 for p in parts):
-        raise ValueError(text)
-    return round((parts[0] * 3600 + parts[1] * 60 + parts[2]) / 60, 4)
+    """Minutes from HH:MM:SS or HH:MM drill-clock text (hours 0-168, minutes and seconds 0-59).
+
+    Raises ``ValueError`` with a plain reason for anything else (``00:75:00``, ``25:99:00``)."""
+    raw = str(text).strip()
+    pieces = raw.split(":")
+    if len(pieces) == 2:
+        pieces.append("0")
+    if len(pieces) != 3 or not all(p.strip().isdigit() for p in pieces):
+        raise ValueError("is not HH:MM:SS")
+    h, m, sec = (int(p) for p in pieces)
+    if m > 59:
+        raise ValueError(f"has {m} minutes (at most 59)")
+    if sec > 59:
+        raise ValueError(f"has {sec} seconds (at most 59)")
+    if h * 60 + m + sec / 60 > MAX_DURATION_MIN:
+        raise ValueError(f"is after the longest drill ({MAX_DURATION_MIN // 60} hours)")
+    return round((h * 3600 + m * 60 + sec) / 60, 4)
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index (0 -> A, 26 -> AA)."""
+    out = ""
+    n = index + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(ord("A") + r) + out
+    return out
 
 
 def rows(scenario: Scenario, lang: str = "zh") -> list[list[str]]:
@@ -75,7 +98,7 @@ def write_csv(scenario: Scenario, path: str | Path, lang: str = "zh") -> None:
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow([*HEADERS[lang], ID_HEADER])
     w.writerows(rows(scenario, lang))
-    Path(path).write_bytes(b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8"))
+    atomic_write(path, b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8"))
 
 
 def write_xlsx(scenario: Scenario, sealed_document: dict[str, Any], path: str | Path,
@@ -105,7 +128,9 @@ def write_xlsx(scenario: Scenario, sealed_document: dict[str, Any], path: str | 
     for k in range(0, len(text), 30000):  # a cell holds at most 32,767 characters
         hidden.append([text[k:k + 30000]])
     hidden.sheet_state = "hidden"
-    wb.save(str(path))
+    out = io.BytesIO()
+    wb.save(out)
+    atomic_write(path, out.getvalue())
 
 
 def import_xlsx(path: str | Path) -> tuple[Scenario, dict[str, Any]]:
@@ -117,7 +142,12 @@ def import_xlsx(path: str | Path) -> tuple[Scenario, dict[str, Any]]:
 
     src = str(path)
     try:
+        if Path(src).stat().st_size > MAX_INPUT_BYTES:
+            raise InputError(src, [f"file is larger than {MAX_INPUT_BYTES // 2**20} MB (the "
+                                   "limit for an input file)"])
         wb = load_workbook(src, read_only=True, data_only=True)
+    except InputError:
+        raise
     except FileNotFoundError:
         raise InputError(src, ["file not found"]) from None
     except Exception as exc:  # openpyxl raises many types for a non-xlsx file
@@ -141,46 +171,80 @@ def import_xlsx(path: str | Path) -> tuple[Scenario, dict[str, Any]]:
     methods = {v: k for k, v in METHODS[lang].items()}
     by_id = {inj.id: inj for inj in base.injects}
     id_col = header.index(ID_HEADER)
+    col = {name: f"column {column_letter(k)} ({HEADERS[lang][k]})"
+           for k, name in enumerate(COLUMNS)}
     problems: list[str] = []
-    kept: list[dict[str, Any]] = []
+    kept: list[tuple[dict[str, Any], int]] = []
+    seen: dict[str, int] = {}
     for rn, raw in enumerate(table[1:], start=2):
         vals = ["" if v is None else str(v) for v in raw] + [""] * len(header)
         if not any(v.strip() for v in vals[:len(header)]):
             continue
-        inj = by_id.get(vals[id_col].strip())
+        at = f"sheet MSEL row {rn}"
+        inj_id = vals[id_col].strip()
+        inj = by_id.get(inj_id)
         if inj is None:
-            problems.append(f"MSEL row {rn}: no known inject id in column {ID_HEADER}; new rows "
-                            "cannot be added here (add injects in the scenario file)")
+            problems.append(f"{at}, column {column_letter(id_col)} ({ID_HEADER}): no known "
+                            "inject id; new rows cannot be added here (add injects in the "
+                            "scenario file)")
             continue
+        if inj_id in seen:
+            problems.append(f"{at}: inject {inj_id} is already on row {seen[inj_id]} (a row "
+                            "was copied; delete one of them)")
+            continue
+        seen[inj_id] = rn
         cell = dict(zip(COLUMNS, vals[:len(COLUMNS)], strict=True))
         data = inj.model_dump(mode="json", by_alias=True, exclude_none=True)
         try:
             t = parse_clock(cell["planned"])
-        except ValueError:
-            problems.append(f"MSEL row {rn}, {HEADERS[lang][1]}: '{cell['planned']}' is not "
-                            "HH:MM:SS")
+        except ValueError as exc:
+            problems.append(f"{at}, {col['planned']}: '{cell['planned']}' {exc}")
             continue
         if abs(t - inj.t) < 1e-6 and base.start and cell["story"].strip():
             try:
                 story = datetime.strptime(cell["story"].strip()[:19], STORY_FMT)
-                t = round((story - base.start).total_seconds() / 60, 4)
             except ValueError:
-                problems.append(f"MSEL row {rn}, {HEADERS[lang][2]}: '{cell['story']}' is not "
-                                "YYYY-MM-DD HH:MM:SS")
+                problems.append(f"{at}, {col['story']}: '{cell['story']}' is not a date and "
+                                "time YYYY-MM-DD HH:MM:SS")
+                continue
+            t = round((story - base.start).total_seconds() / 60, 4)
+            if t < 0:
+                problems.append(f"{at}, {col['story']}: '{cell['story']}' is before the drill "
+                                f"starts ({base.start.strftime(STORY_FMT)})")
                 continue
         data["t"] = inj.t if abs(t - inj.t) < 1e-6 else t
+        if data["t"] > base.duration_min:
+            problems.append(f"{at}, {col['planned']}: {clock(data['t'])} is after the drill "
+                            f"ends ({clock(base.duration_min)})")
+            continue
         method = methods.get(cell["method"].strip())
         if method is None:
-            problems.append(f"MSEL row {rn}, {HEADERS[lang][6]}: '{cell['method']}' is not one "
-                            f"of {sorted(methods)}")
+            problems.append(f"{at}, {col['method']}: '{cell['method']}' is not one of "
+                            f"{sorted(methods)}")
             continue
         data["delivery"].update(sender=cell["from"], recipient=cell["to"], method=method,
                                 message=cell["message"], expected_action=cell["expected"],
                                 capability=cell["capability"], umpire=cell["umpire"])
-        kept.append(data)
+        kept.append((data, rn))
     if problems:
         raise InputError(src, problems)
-    kept.sort(key=lambda d: d["t"])  # stable: equal times keep the sheet's order
+    if not kept:
+        raise InputError(src, ["sheet MSEL: every inject row was deleted; a drill needs at "
+                               "least one inject (re-export the MSEL to start again)"])
+    kept.sort(key=lambda d: d[0]["t"])  # stable: equal times keep the sheet's order
     new = base.model_dump(mode="json", by_alias=True, exclude_none=True)
-    new["injects"] = kept
-    return scenario_from_data(new, f"{src} (after applying the sheet's edits)"), doc
+    new["injects"] = [d for d, _ in kept]
+    where = f"{src} (after applying the sheet's edits)"
+    try:
+        return scenario_from_data(new, where), doc
+    except InputError as exc:  # name the sheet row of each inject a problem is about
+        raise InputError(where, [_with_row(p, [rn for _, rn in kept]) for p in exc.problems]) \
+            from None
+
+
+def _with_row(problem: str, rows_of: list[int]) -> str:
+    """Prefix ``injects[k]...`` problems with the sheet row inject ``k`` came from."""
+    m = re.match(r"injects\[(\d+)\]", problem)
+    if m and int(m.group(1)) < len(rows_of):
+        return f"sheet MSEL row {rows_of[int(m.group(1))]}: {problem}"
+    return problem

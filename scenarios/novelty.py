@@ -113,8 +113,8 @@ def load_history(path: str | Path) -> list[Scenario]:
     return _scenarios_in(data, str(p))
 
 
-def append_history(path: str | Path, document: dict[str, Any]) -> int:
-    """Append a sealed document to a history file (a JSON list); returns the new length."""
+def history_with(path: str | Path, document: dict[str, Any]) -> bytes:
+    """The bytes of the history file at ``path`` with ``document`` appended (not written)."""
     p = Path(path)
     items: list[Any] = []
     if p.exists():
@@ -124,5 +124,14 @@ def append_history(path: str | Path, document: dict[str, Any]) -> int:
                 raise InputError(str(p), ["a history file to append to must be a list"])
             items = data
     items.append(document)
-    p.write_text(json.dumps(items, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return len(items)
+    return (json.dumps(items, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def append_history(path: str | Path, document: dict[str, Any]) -> int:
+    """Append a sealed document to a history file (a JSON list), atomically; returns the new
+    length."""
+    from scenarios.outputs import atomic_write
+
+    data = history_with(path, document)
+    atomic_write(path, data)
+    return len(json.loads(data))

@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal, get_args
 import numpy as np
 from pydantic import Field, model_validator
 
+from scenarios import limits
 from scenarios.loading import StrictModel, dump_yaml, load_model, validate_data
 from scenarios.travel import Terrain, TravelModel, TravelParams
 
@@ -67,6 +68,15 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 Count = Annotated[int, Field(ge=0)]
 
 
+#: limits on the number of records per list of a region (scenarios/limits.py).
+REGION_CAPS: dict[str, int] = {
+    "jurisdictions": limits.MAX_JURISDICTIONS, "units": limits.MAX_UNITS,
+    "depots": limits.MAX_DEPOTS, "command_posts": limits.MAX_COMMAND_POSTS,
+    "hazard_sites": limits.MAX_HAZARD_SITES, "experts": limits.MAX_EXPERTS,
+    "info_officers": limits.MAX_INFO_OFFICERS,
+}
+
+
 class ReferenceProblems(ValueError):
     """Raised by cross-reference checks; carries one ``path: message`` string per problem."""
 
@@ -94,7 +104,7 @@ class Jurisdiction(StrictModel):
     parent: Id | None = None
     lon: Lon
     lat: Lat
-    population: Count
+    population: Annotated[int, Field(ge=0, le=limits.MAX_POPULATION)]
     terrain: Terrain = "plain"
 
 
@@ -125,7 +135,7 @@ class Depot(StrictModel):
     jurisdiction: Id
     lon: Lon
     lat: Lat
-    stock: dict[Id, Count]
+    stock: dict[Id, Annotated[int, Field(ge=0, le=limits.MAX_QUANTITY)]]
 
 
 class CommandPost(StrictModel):
@@ -184,15 +194,26 @@ class Region(StrictModel):
     capabilities: list[Vocabulary]
     items: list[Vocabulary]
     travel: TravelParams = Field(default_factory=TravelParams)
-    jurisdictions: list[Jurisdiction]
-    units: list[Unit]
-    depots: list[Depot] = Field(default_factory=list)
-    command_posts: list[CommandPost] = Field(default_factory=list)
-    hazard_sites: list[HazardSite] = Field(default_factory=list)
-    experts: list[Expert] = Field(default_factory=list)
-    info_officers: list[InfoOfficer] = Field(default_factory=list)
+    jurisdictions: list[Jurisdiction] = Field(max_length=limits.MAX_JURISDICTIONS)
+    units: list[Unit] = Field(max_length=limits.MAX_UNITS)
+    depots: list[Depot] = Field(default_factory=list, max_length=limits.MAX_DEPOTS)
+    command_posts: list[CommandPost] = Field(default_factory=list,
+                                             max_length=limits.MAX_COMMAND_POSTS)
+    hazard_sites: list[HazardSite] = Field(default_factory=list,
+                                           max_length=limits.MAX_HAZARD_SITES)
+    experts: list[Expert] = Field(default_factory=list, max_length=limits.MAX_EXPERTS)
+    info_officers: list[InfoOfficer] = Field(default_factory=list,
+                                             max_length=limits.MAX_INFO_OFFICERS)
 
     model_config = StrictModel.model_config | {"populate_by_name": True}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _check_sizes(cls, data: Any) -> Any:
+        problems = limits.too_many(data, REGION_CAPS)
+        if problems:
+            raise ReferenceProblems(problems)
+        return data
 
     @model_validator(mode="after")
     def _check_references(self) -> Region:

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
+from scenarios import limits
 from scenarios.loading import StrictModel, dump_yaml, load_model, validate_data
 from scenarios.region import Id, Lat, Lon, ReferenceProblems, Region
 
@@ -44,11 +45,11 @@ ComplicationType = Literal[
 class Casualties(StrictModel):
     """Hidden truth about people: dead, injured, trapped, missing, evacuated."""
 
-    dead: Annotated[int, Field(ge=0)] = 0
-    injured: Annotated[int, Field(ge=0)] = 0
-    trapped: Annotated[int, Field(ge=0)] = 0
-    missing: Annotated[int, Field(ge=0)] = 0
-    evacuated: Annotated[int, Field(ge=0)] = 0
+    dead: Annotated[int, Field(ge=0, le=limits.MAX_CASUALTIES)] = 0
+    injured: Annotated[int, Field(ge=0, le=limits.MAX_CASUALTIES)] = 0
+    trapped: Annotated[int, Field(ge=0, le=limits.MAX_CASUALTIES)] = 0
+    missing: Annotated[int, Field(ge=0, le=limits.MAX_CASUALTIES)] = 0
+    evacuated: Annotated[int, Field(ge=0, le=limits.MAX_EVACUATED)] = 0
 
 
 class Requirement(StrictModel):
@@ -105,7 +106,8 @@ class IncidentSpec(StrictModel):
     #: when the first team on scene has done it. None: not distinguished, the milestone is
     #: reached when the first team's requirement is done (or the incident is controlled).
     initial_effort: Annotated[float, Field(gt=0, le=1_000_000)] | None = None
-    supplies: dict[Id, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
+    supplies: dict[Id, Annotated[int, Field(ge=1, le=limits.MAX_QUANTITY)]] = Field(
+        default_factory=dict)
     casualties: Casualties = Field(default_factory=Casualties)
     template: Id
     caller: Caller = Field(default_factory=Caller)
@@ -137,7 +139,7 @@ class Complication(StrictModel):
     unit: Id | None = None
     depot: Id | None = None
     item: Id | None = None
-    qty: Annotated[int, Field(ge=0)] | None = None
+    qty: Annotated[int, Field(ge=0, le=limits.MAX_QUANTITY)] | None = None
     factor: Annotated[float, Field(ge=1)] | None = None
     duration_min: Minutes | None = None
     grade: Grade | None = None
@@ -224,7 +226,7 @@ class Scenario(StrictModel):
     duration_min: Annotated[float, Field(gt=0, le=7 * 24 * 60)] = 240.0
     conditions: Conditions = Field(default_factory=Conditions)
     participants: list[Id] = Field(default_factory=list)  # unit ids; empty = every unit
-    injects: list[Inject]
+    injects: list[Inject] = Field(max_length=limits.MAX_INJECTS)
     meta: dict[str, Any] = Field(default_factory=dict)  # generator provenance, novelty, etc.
 
     model_config = StrictModel.model_config | {"populate_by_name": True}

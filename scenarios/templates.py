@@ -63,11 +63,18 @@ class TemplateSet(StrictModel):
                 problems.append(f"templates[{i}].id: duplicate template '{t.id}'")
             seen.add(t.id)
             common = {f.id for f in self.common_fields}
+            own: set[str] = set()
             for k, f in enumerate(t.fields):
                 if f.id in common:
                     problems.append(
                         f"templates[{i}].fields[{k}].id: '{f.id}' is already a common field"
                     )
+                elif f.id in own:
+                    problems.append(f"templates[{i}].fields[{k}].id: duplicate field '{f.id}'")
+                own.add(f.id)
+        ids = [f.id for f in self.common_fields]
+        problems += [f"common_fields[{k}].id: duplicate field '{f}'"
+                     for k, f in enumerate(ids) if f in ids[:k]]
         if problems:
             raise ReferenceProblems(problems)
         return self

@@ -20,6 +20,7 @@ SUBCOMMANDS: dict[str, str] = {
     "simulate": "ui.commands.simulate:simulate",
     "generate": "ui.commands.generate:generate",
     "verify": "ui.commands.verify:verify",
+    "checklog": "ui.commands.checklog:checklog",
     "msel": "ui.commands.msel:msel",
     "score": "ui.commands.score:score",
     "report": "ui.commands.report:report",

@@ -33,7 +33,18 @@ def run_cli(cli: click.Group, argv: list[str] | None) -> int:
     except InputError as exc:
         click.echo(f"Error: {exc}", err=True)
         return EXIT_INPUT
+    except OSError as exc:  # a file problem no loader or writer turned into an InputError
+        click.echo(f"Error: {os_error_line(exc)}", err=True)
+        return EXIT_INPUT
     return 0
+
+
+def os_error_line(exc: OSError) -> str:
+    """One line for an ``OSError``: the path(s) and a plain reason, no errno or class name."""
+    from scenarios.outputs import os_reason
+
+    where = " -> ".join(str(f) for f in (exc.filename, exc.filename2) if f is not None)
+    return f"{where}: {os_reason(exc)}" if where else os_reason(exc)
 
 
 def fail(message: str) -> None:

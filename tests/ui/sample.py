@@ -49,7 +49,7 @@ def sample_rows() -> list[Row]:
     """The events, not yet in time order."""
     rows: list[Row] = [
         (0.0, "drill_started", dict(scenario="S-TEST", start="2024-06-12T09:00:00",
-                                    region="青溪县", seed=7, mode="sim", commitment="ab" * 32)),
+                                    region="青溪县 Qingxi County (example)", seed=7, mode="sim", commitment="ab" * 32)),
         # INC-1: hazmat leak in 河口镇 (T02), grade III
         (5.0, "inject_released", dict(inject="J-INC-1", inject_kind="incident", method="phone",
                                       sender="导调组", recipient="T02", message="储罐泄漏")),

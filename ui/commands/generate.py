@@ -59,25 +59,39 @@ def generate(region_file: Path | None, catalogue_file: Path | None, plan_file: P
     """Generate a surprise scenario and write it SEALED; print only its commitment."""
     import numpy as np
 
-    from scenarios.catalogue import load_catalogue
+    from scenarios.catalogue import load_catalogue, require_compatible
+    from scenarios.fingerprint import region_stamp
     from scenarios.generator import generate as gen
-    from scenarios.novelty import append_history, load_history
+    from scenarios.novelty import history_with, load_history
+    from scenarios.outputs import atomic_write_many, check_output_file, refuse_input_overwrite
     from scenarios.plan import load_plan
     from scenarios.region import load_region
-    from scenarios.sealing import seal, write_sealed
+    from scenarios.sealing import seal
     from scenarios.seed_city import default_region
 
     band = _parse_band(band_text)
+    if seed is not None and seed < 0:
+        raise UserError("--seed: must be >= 0")
+    inputs = [region_file, catalogue_file, plan_file, history_path, params_file]
+    # check every output before any work: nothing is written unless all of it can be
+    refuse_input_overwrite(output, inputs, option="-o")
+    check_output_file(output)
+    if record is not None:
+        refuse_input_overwrite(record, [region_file, catalogue_file, plan_file],
+                               option="--record-history")
+        refuse_input_overwrite(record, [output], option="--record-history")
+        check_output_file(record, create_parents=False)
     region = load_region(region_file) if region_file else default_region()
     catalogue = load_catalogue(catalogue_file)
     plan = load_plan(plan_file)
+    require_compatible(catalogue, region,
+                       f"{catalogue_file or 'the shipped catalogue'} (catalogue vs region "
+                       f"{region_file or 'seed city'})")
     if lang:
         plan = plan.model_copy(update={"language": lang})
     history = load_history(history_path) if history_path else []
     if seed is None:
         seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
-    if seed < 0:
-        raise UserError("--seed: must be >= 0")
     cal = None
     if difficulty or band:
         from engine.params import load_params
@@ -87,11 +101,15 @@ def generate(region_file: Path | None, catalogue_file: Path | None, plan_file: P
         cal = calibrator(load_params(params_file), make_executor(workers))
     scenario = gen(region, catalogue, plan, seed, history=history,
                    difficulty=difficulty, band=band,  # type: ignore[arg-type]
-                   source=str(plan_file or "default plan"), calibrator=cal)
+                   source=str(plan_file or "the shipped plan"), calibrator=cal)
+    scenario = scenario.model_copy(update={"meta": {**scenario.meta,
+                                                    "region": region_stamp(region)}})
     sealed = seal(scenario)
-    write_sealed(sealed, output)
-    if record:
-        append_history(record, sealed.document)
+    files: list[tuple[Path, bytes]] = []
+    if record is not None:  # the history first: the sealed file is not written without it
+        files.append((record, history_with(record, sealed.document)))
+    files.append((output, sealed.to_bytes()))
+    atomic_write_many(files)  # all temporary files on disk first, then renamed into place
     nov = scenario.meta["novelty"]
     out = {"commitment": sealed.commitment, "output": str(output),
            "window": scenario.meta["window"],

@@ -28,7 +28,11 @@ def msel(sealed_file: Path | None, output: Path, import_file: Path | None, lang:
          as_json: bool) -> None:
     """Export SEALED's MSEL (organiser only: it reveals the scenario) or import an edited one."""
     from scenarios.msel import import_xlsx, write_csv, write_xlsx
-    from scenarios.sealing import commitment_of, read_sealed, scenario_data, seal, write_sealed
+    from scenarios.outputs import atomic_write, check_output_file, refuse_input_overwrite
+    from scenarios.sealing import commitment_of, read_sealed, scenario_data, seal
+
+    refuse_input_overwrite(output, [sealed_file, import_file], option="-o")
+    check_output_file(output)
 
     if import_file is not None:
         if sealed_file is not None:
@@ -45,7 +49,7 @@ def msel(sealed_file: Path | None, output: Path, import_file: Path | None, lang:
         salt = doc["salt"] if same else hashlib.sha256(
             (doc["salt"] + ":").encode() + canonical(scenario_data(scenario))).hexdigest()[:32]
         sealed = seal(scenario, salt)
-        write_sealed(sealed, output)
+        atomic_write(output, sealed.to_bytes())
         out = {"commitment": sealed.commitment, "output": str(output), "changed": not same,
                "previous": doc["commitment"], "injects": len(scenario.injects)}
         if as_json:

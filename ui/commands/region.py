@@ -16,15 +16,16 @@ def region() -> None:
 @region.command("default")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="YAML file to write.")
-@click.option("--seed", type=int, default=None,
+@click.option("--seed", type=click.IntRange(min=0, max=2**64 - 1), default=None,
               help="Generate a different seed city (default: the built-in seed 2024).")
 def default_cmd(output: Path, seed: int | None) -> None:
     """Write the built-in "seed city" region (1 city, 10 counties, 223 townships …) as YAML."""
+    from scenarios.outputs import atomic_write, check_output_file
     from scenarios.seed_city import DEFAULT_SEED, build_seed_city, default_region
 
+    check_output_file(output)
     r = default_region() if seed is None or seed == DEFAULT_SEED else build_seed_city(seed)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(r.to_yaml(), encoding="utf-8")
+    atomic_write(output, r.to_yaml())
     c = r.counts()
     click.echo(f"wrote {output}: {c['counties']} counties, {c['townships']} townships, "
                f"{c['villages']} villages, {c['units']} units, {sum(c['depots'].values())} depots")

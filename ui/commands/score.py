@@ -114,10 +114,15 @@ def score(run_dir: Path, rules: tuple[str, ...], rubric: Path | None, baseline: 
     from evaluators import percentiles_against, score_replications, score_run
     from evaluators.rubric import load_rubric
     from evaluators.rules import load_packs
+    from scenarios.outputs import atomic_write, check_output_file, refuse_input_overwrite
     from ui.errors import UserError
 
     if not run_dir.is_dir():
         raise UserError(f"{run_dir}: not a directory (give a run directory with events.jsonl)")
+    if out is not None:
+        refuse_input_overwrite(out, [run_dir / "events.jsonl", rubric, *map(Path, rules)],
+                               option="--out")
+        check_output_file(out)
     packs = load_packs(list(rules) or None)
     rub = load_rubric(rubric)
     if rubric is not None:
@@ -126,14 +131,14 @@ def score(run_dir: Path, rules: tuple[str, ...], rubric: Path | None, baseline: 
     card = score_run(run_dir, rules=packs, rubric=rub, region=region)
     base = None
     if baseline is not None:
-        reps = score_replications(baseline, rules=packs, rubric=rub, region=region)
+        reps = score_replications(baseline, rules=packs, rubric=rub, region=region,
+                                  of=run_dir)
         base = percentiles_against(card, reps)
     doc = card.model_dump(mode="json", by_alias=True)
     if base is not None:
         doc["baseline"] = base.model_dump(mode="json")
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(orjson.dumps(doc, option=orjson.OPT_INDENT_2))
+        atomic_write(out, orjson.dumps(doc, option=orjson.OPT_INDENT_2))
     if as_json:
         click.echo(orjson.dumps(doc).decode())
     else:

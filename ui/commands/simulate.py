@@ -21,7 +21,8 @@ import click
               help="Region file (default: the built-in seed city).")
 @click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Behaviour-parameter file (default: engine/data/behaviour.yaml).")
-@click.option("--seed", type=click.IntRange(min=0), required=True, help="Random seed (>= 0).")
+@click.option("--seed", type=click.IntRange(min=0, max=2**64 - 1), required=True,
+              help="Random seed (0 .. 2^64-1).")
 @click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path),
               required=True, help="Run directory to write.")
 @click.option("--force", is_flag=True,

@@ -145,8 +145,8 @@ def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path
     inputs = d / "inputs"
     if region is None:
         region = run_region(d)
+    card = score_run(d, region=region)  # checks the log first (engine.logcheck)
     records = read_records(d / "events.jsonl")
-    card = score_run(d, region=region)
     scen = _scenario_summary(inputs)
     zh = lg == "zh"
     run_json = inputs / "run.json"
@@ -169,7 +169,7 @@ def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path
     ]
     base_dir = Path(baseline_dir) if baseline_dir else (d / "baseline")
     if base_dir.is_dir() and (baseline_dir is not None or replication_dirs(base_dir)):
-        reps = score_replications(base_dir, region=region)
+        reps = score_replications(base_dir, region=region, of=d)
         if reps:
             base = content.baseline = percentiles_against(card, reps)
             figs.append(("montecarlo", "与模拟基线比较" if zh else "Against the simulated baseline",

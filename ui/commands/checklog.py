@@ -1,0 +1,52 @@
+"""``blinddrill checklog``: check an event log line by line; recover the intact part of a log
+whose last line was cut off by a crash."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ui.errors import UserError
+
+
+@click.command()
+@click.argument("log", type=click.Path(path_type=Path))
+@click.option("--region", "region_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Region file to check unit/depot/post references against "
+                   "(default: RUN_DIR/inputs/region.yaml when LOG is a run directory).")
+@click.option("--scenario", "scenario_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Scenario or sealed file to check inject references against.")
+@click.option("--recover", "recover", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the intact lines of a log whose LAST line was cut off to this file.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def checklog(log: Path, region_file: Path | None, scenario_file: Path | None,
+             recover: Path | None, as_json: bool) -> None:
+    """Check LOG (events.jsonl or a run directory): lines, order, seq, references (检查日志)."""
+    from engine.logcheck import check_log, write_prefix
+    from scenarios.region import load_region
+    from scenarios.sealing import load_scenario_file
+
+    path = log / "events.jsonl" if log.is_dir() else log
+    if region_file is None and log.is_dir() and (log / "inputs" / "region.yaml").is_file():
+        region_file = log / "inputs" / "region.yaml"
+    region = load_region(region_file) if region_file else None
+    scenario = load_scenario_file(scenario_file) if scenario_file else None
+    if recover is not None:
+        kept = write_prefix(path, recover)
+        click.echo(f"{path}: the last line was cut off; wrote the {kept} intact event(s) to "
+                   f"{recover} (the original is unchanged)")
+        return
+    res = check_log(path, region=region, scenario=scenario)
+    if as_json:
+        click.echo(json.dumps({"ok": res.ok, "events": len(res.records), "lines": res.lines,
+                               "truncated": res.truncated, "problems": res.messages()},
+                              ensure_ascii=False))
+        if not res.ok:
+            raise click.exceptions.Exit(2)
+        return
+    if res.ok:
+        click.echo(f"OK {path}: {len(res.records)} events")
+        return
+    raise UserError("\n".join(res.messages()))
