@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from scenarios.catalogue import GRADES, Category
-from scenarios.draw import draw_grade, draw_requirements
+from scenarios.draw import draw_grade, draw_requirements, possible_in
 from scenarios.messages import fill, pick
 from scenarios.travel import haversine_km
 
@@ -32,6 +32,8 @@ def add_cascades(b: Builder, parent: Drawn, rng: np.random.Generator) -> None:
         if t >= b.latest:
             continue
         child = b.catalogue.by_id[spec.category]
+        if not possible_in(child, b.conditions.weather):
+            continue  # conditions come first: no flood cascade on a dry, windy day
         place = b.area.draw_place(child, rng, near=(parent.lon, parent.lat, spec.radius_km))
         if place is None:
             continue
@@ -141,7 +143,7 @@ def _second_alarm(b: Builder, parent: Drawn, cat: Category, t: float,
     caps = {r.capability for r in parent.requires}
     options = [c for c in b.catalogue.categories if c.id != cat.id
                and caps & {r.capability for r in c.requires if r.from_grade == "IV"}
-               and b.area.can_host(c)]
+               and b.area.can_host(c) and possible_in(c, b.conditions.weather)]
     if not options:
         return
     w = np.array([c.annual_rate for c in options])

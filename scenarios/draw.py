@@ -89,6 +89,11 @@ def draw_onsets(plan: DrillPlan, rng: np.random.Generator, rate_factor: float = 
     return [round(t, 1) for t in out]
 
 
+def possible_in(c: Category, weather: str) -> bool:
+    """Whether category ``c`` can happen in ``weather`` (its ``weather_only``, if any)."""
+    return not c.weather_only or weather in c.weather_only
+
+
 def category_rates(catalogue: HazardCatalogue, when: datetime, weather: str,
                    mix: dict[str, float] | None = None) -> dict[str, float]:
     """Relative rate of each category at story time ``when`` in ``weather``::
@@ -102,7 +107,7 @@ def category_rates(catalogue: HazardCatalogue, when: datetime, weather: str,
         r *= c.hours[when.hour] / (sum(c.hours) / 24)
         r *= {str(k): v for k, v in c.weather_factor.items()}.get(weather, 1.0)
         r *= (mix or {}).get(c.id, 1.0)
-        if c.weather_only and weather not in c.weather_only:
+        if not possible_in(c, weather):
             r = 0.0  # cannot happen in this weather (conditions are drawn first)
         out[c.id] = r
     return out

@@ -92,3 +92,16 @@ def test_catalogue_rejects_casualties_that_contradict_the_grade(
     flood["casualties"]["II"]["injured"] = [5, 30]
     with pytest.raises(ValidationError, match=r"casualties\.II: the fewest casualties"):
         HazardCatalogue.model_validate(data)
+
+
+@pytest.mark.parametrize("seed", [31, 66, 113, 206, 290, 342, 399])
+def test_second_alarms_and_cascades_respect_the_weather(
+        seed: int, county: Region, catalogue: HazardCatalogue, plan: DrillPlan) -> None:
+    # these seeds once drew a flood on a clear day as a second alarm, or a flood cascading
+    # from a windstorm: conditions are drawn first and bind every incident, not only primaries
+    s = generate(county, catalogue, plan, seed)
+    weather = s.conditions.weather
+    for inj in s.injects:
+        if isinstance(inj, IncidentInject):
+            cat = catalogue.by_id[inj.incident.category]
+            assert not cat.weather_only or weather in cat.weather_only, (inj.id, cat.id, weather)
