@@ -195,7 +195,7 @@ def _metric_finding(
         if parts_zh:
             zh += "：" + "、".join(parts_zh[:TEXT_LIST]) + _more(parts_zh, True)
             en += ": " + ", ".join(parts_en[:TEXT_LIST]) + _more(parts_en, False)
-    if not details:
+    if not ev:  # no per-case rows (e.g. over-dispatch): the metric's own evidence records
         ev = _seq_ev(tab, list(o.evidence))
     return Finding(kind=kind, capability=cap.id, metric=mid,
                    cause=mid, text_zh=zh, text_en=en, incidents=incidents, details=details,

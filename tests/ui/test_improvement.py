@@ -74,10 +74,12 @@ def test_demo_plan_owners_and_actions(tmp_path: Path) -> None:
             assert all(o.startswith("U-") for o in row.owners)
         if role == "desk" and row.owners:
             assert all(o.startswith("DESK-") for o in row.owners)
-    arrive = next(r for r in plan if r.cause == "clock.arrive")
-    # the late first arrivals' units own the arrival row
-    late = {records[s]["unit"] for s in arrive.evidence if records[s]["kind"] == "unit_arrived"}
-    assert set(arrive.owners) <= late
+    assert all(r.owners for r in plan), "every row's owner comes from its evidence"
+    # rows owned by teams (late arrivals, reports, ...) name only the teams in their evidence
+    for row in (r for r in plan if r.owner_role in ("unit", "sender")):
+        named = {records[s]["unit"] for s in row.evidence if records[s].get("unit")}
+        assert set(row.owners) <= named | {records[s]["data"].get("sender")
+                                           for s in row.evidence}
 
 
 def test_owner_role_falls_back_to_dispatch_records() -> None:
