@@ -76,14 +76,17 @@ def compliance_from_records(
     records: list[dict[str, Any]], clocks: list[tuple[str, ClockRule]]
 ) -> tuple[int, int]:
     """(clock instances, instances met) of ``clocks`` in plain event records, computed by the
-    evaluators' clock code (an instance whose clock never stopped is not met)."""
+    evaluators' clock code. Open instances (not stopped, limit not yet passed at the end of the
+    simulated drill) are not assessable and are left out, as the scorecard's compliance does;
+    a breached one counts as not met."""
     kinds = {k for _, c in clocks for k in (c.start.kind, c.end.kind)} | {"incident_occurred"}
     tab = LogTable.from_records(records, "<calibration>", kinds=kinds)
     n = ok = 0
     for pack, rule in clocks:
         res = compute_clock(tab, rule, pack)
-        n += len(res.met)
-        ok += int(res.met.sum())
+        keep = res.assessable
+        n += int(keep.sum())
+        ok += int(res.met[keep].sum())
     return n, ok
 
 
