@@ -60,7 +60,8 @@ def _page(browser: Any, width: int = 1366) -> Any:
 
 
 def _tap(page: Any, key: str) -> None:
-    page.locator(f".st-key-{key} button").click()
+    # during a rerun Streamlit may show the faded (stale) copy of an element beside the new one
+    page.locator(f".st-key-{key}:not([data-stale='true']) button").first.click()
 
 
 def _wait_count(page: Any, n: int) -> None:
@@ -119,7 +120,7 @@ def test_director_starts_evaluator_records_arrival_director_scoreboard_changes(
     assert "●" not in board.inner_text()
     e.get_by_role("combobox", name="队伍").click()
     e.get_by_role("option").nth(1).click()  # the first team (0 is "no particular team")
-    e.locator(".st-key-tap_unit_arrived button:not([disabled])").wait_for()
+    e.locator(".st-key-tap_unit_arrived button:not([disabled])").first.wait_for()
     _tap(e, "tap_unit_arrived")
     _wait_count(e, 2)
     e.get_by_text("已记录:到场").wait_for()
@@ -142,7 +143,7 @@ def test_eight_contexts_tapping_at_once_lose_and_duplicate_nothing(
     for n in names:
         p = _page(browser, 768)
         login(p, server.url, n, f"pw-{n}-secret", "本人已记录 0 条")
-        p.locator(".st-key-tap_alarm_taken button").wait_for()
+        p.locator(".st-key-tap_alarm_taken button").first.wait_for()
         pages.append(p)
     taps = 4
     for k in range(1, taps + 1):

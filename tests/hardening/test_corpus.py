@@ -36,6 +36,10 @@ ACCEPTED: dict[str, str] = {
     "plan:truncated": "a YAML file cut at a line boundary is a valid shorter document and the "
                       "plan's later keys have documented defaults (see docs/security.md: "
                       "files are protected by seals and run copies, not by parsing)",
+    "region:truncated": "cut at a line boundary the county region is a smaller valid region "
+                        "(county-only regions without a city are valid, issue #12); "
+                        "`region show` lists exactly what it holds and a run copies it "
+                        "into inputs/ with its hash (docs/security.md, threat model)",
     "rubric:truncated": "cut at a line boundary the rubric is a valid rubric with fewer "
                         "capabilities (see docs/security.md, threat model)",
     "*].lon:zero": "WGS-84 longitude 0 is in range; the region's extent is not declared",
