@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from scenarios.fingerprint import check_scenario_region, region_digest
-from scenarios.loading import InputError, read_yaml
+from scenarios.loading import InputError, read_input_bytes, read_yaml
 from scenarios.outputs import check_output_dir, staged_dir
 from scenarios.region import Region, region_from_data
 
@@ -62,12 +62,7 @@ def read_data(path: str | Path) -> Any:
     """Parse a JSON or YAML input file once: JSON (a file starting with ``{`` or ``[``) with
     orjson, anything else with the YAML loader. Errors are :class:`InputError`."""
     p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(str(p), ["file not found"]) from None
-    except OSError as exc:
-        raise InputError(str(p), [f"cannot read file: {exc.strerror}"]) from None
+    raw = read_input_bytes(p)
     head = raw.lstrip()[:1]
     if head in (b"{", b"["):
         try:

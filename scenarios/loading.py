@@ -71,18 +71,25 @@ def validation_problems(err: ValidationError) -> list[str]:
     return problems
 
 
-def read_yaml(path: str | Path) -> Any:
-    """Read a YAML/JSON file safely; raise :class:`InputError` for missing, non-UTF-8 or bad YAML."""
+def read_input_bytes(path: str | Path) -> bytes:
+    """The bytes of an input file; :class:`InputError` when it is missing, unreadable or
+    larger than the input-file limit (``MAX_INPUT_BYTES``)."""
     p = Path(path)
     try:
         if p.stat().st_size > MAX_INPUT_BYTES:
             raise InputError(str(p), [f"file is larger than {MAX_INPUT_BYTES // 2**20} MB "
                                       "(the limit for an input file)"])
-        raw = p.read_bytes()
+        return p.read_bytes()
     except FileNotFoundError:
         raise InputError(str(p), ["file not found"]) from None
     except OSError as exc:
         raise InputError(str(p), [f"cannot read file: {exc.strerror}"]) from None
+
+
+def read_yaml(path: str | Path) -> Any:
+    """Read a YAML/JSON file safely; raise :class:`InputError` for missing, non-UTF-8 or bad YAML."""
+    p = Path(path)
+    raw = read_input_bytes(p)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

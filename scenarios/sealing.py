@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import orjson
 
-from scenarios.loading import InputError, read_yaml
+from scenarios.loading import InputError, read_input_bytes, read_yaml
 from scenarios.schema import Scenario, scenario_from_data
 
 SEALED_SCHEMA = "blinddrill.sealed/1"
@@ -166,12 +166,7 @@ def read_scenario_file(path: str | Path) -> tuple[Scenario, bool]:
     The file is parsed once: JSON (a sealed file, or a scenario starting with ``{``) with
     orjson, anything else with the YAML loader."""
     p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(str(p), ["file not found"]) from None
-    except OSError as exc:
-        raise InputError(str(p), [f"cannot read file: {exc.strerror}"]) from None
+    raw = read_input_bytes(p)
     data: Any = None
     parsed = False
     if raw.lstrip()[:1] == b"{":
