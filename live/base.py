@@ -142,6 +142,25 @@ class ServiceBase:
             raise LiveError(f"no drill '{drill}' in this store")
         return row  # type: ignore[no-any-return]
 
+    def _running(self, conn: sqlite3.Connection, drill: str, wall: float,
+                 why: str = "") -> tuple[sqlite3.Row, float]:
+        """The drill's row and its drill time at ``wall``; :class:`LiveError` unless it is
+        running (``why`` is added to the message). Call inside the write transaction."""
+        row = self._drill(drill)
+        if row["status"] != "running":
+            raise LiveError(f"drill '{drill}' is not running ({row['status']}){why}")
+        return row, self._now_t(conn, row, wall)
+
+    def _due_views(self, conn: sqlite3.Connection, drill: str
+                   ) -> tuple[list[injects.InjectView], float] | None:
+        """Every inject's view at the drill time now, or None before the start / after the
+        end (nothing is due then)."""
+        row = self._drill(drill)
+        if row["started_wall"] is None or row["status"] == "ended":
+            return None
+        now_t = self._now_t(conn, row, self.clock.now())
+        return self._views(conn, drill, now_t), now_t
+
     def _scenario(self, drill: str) -> Scenario:
         if self.keyring.get(drill) is None:
             raise LiveError(f"drill '{drill}' is locked: the director must unlock it "

@@ -79,10 +79,7 @@ class ClockOps(ServiceBase):
         conn = self._conn()
         wall = self.clock.now()
         with self.store.tx():
-            row = self._drill(drill)
-            if row["status"] != "running":
-                raise LiveError(f"drill '{drill}' is not running ({row['status']})")
-            t = self._now_t(conn, row, wall)
+            row, t = self._running(conn, drill, wall)
             conn.execute("INSERT INTO pauses(drill, start_wall, reason, author) "
                          "VALUES (?, ?, ?, ?)", (drill, wall, reason, who.name))
             conn.execute("UPDATE drills SET status = 'held' WHERE id = ?", (drill,))

@@ -30,12 +30,11 @@ class InjectOps(ServiceBase):
         to the caller for a controller. The drill must be unlocked and started."""
         self._check(who, ("director", "controller"), "read due injects")
         self._scenario(drill)  # locked: say so, even before the start
-        conn = self._conn()
-        row = self._drill(drill)
-        if row["started_wall"] is None or row["status"] == "ended":
+        got = self._due_views(self._conn(), drill)
+        if got is None:
             return []
-        now_t = self._now_t(conn, row, self.clock.now())
-        out = [v for v in self._views(conn, drill, now_t) if injects.is_due(v, now_t)
+        views, now_t = got
+        out = [v for v in views if injects.is_due(v, now_t)
                and (who.role == "director" or v.controller == who.name)]
         self._read(who, drill, "read_due", ",".join(v.id for v in out))
         return out
@@ -45,12 +44,11 @@ class InjectOps(ServiceBase):
         or a long wait): the director confirms (releases), skips or re-times each."""
         self._check(who, DIRECTOR, "read stale injects")
         self._scenario(drill)  # locked: say so, even before the start
-        conn = self._conn()
-        row = self._drill(drill)
-        if row["started_wall"] is None or row["status"] == "ended":
+        got = self._due_views(self._conn(), drill)
+        if got is None:
             return []
-        now_t = self._now_t(conn, row, self.clock.now())
-        out = [v for v in self._views(conn, drill, now_t) if injects.is_stale(v, now_t)]
+        views, now_t = got
+        out = [v for v in views if injects.is_stale(v, now_t)]
         self._read(who, drill, "read_stale", ",".join(v.id for v in out))
         return out
 
@@ -92,11 +90,7 @@ class InjectOps(ServiceBase):
         conn = self._conn()
         wall = self.clock.now()
         with self.store.tx():
-            row = self._drill(drill)
-            if row["status"] != "running":
-                raise LiveError(f"drill '{drill}' is not running ({row['status']}): "
-                                "injects are released only during play")
-            t = self._now_t(conn, row, wall)
+            row, t = self._running(conn, drill, wall, ": injects are released only during play")
             st = next(s for s in self._states(conn, drill) if s.id == inject)
             if who.role == "controller":
                 v = injects.view(plan[inject], st, t)
@@ -182,10 +176,7 @@ class InjectOps(ServiceBase):
         conn = self._conn()
         wall = self.clock.now()
         with self.store.tx():
-            row = self._drill(drill)
-            if row["status"] != "running":
-                raise LiveError(f"drill '{drill}' is not running ({row['status']})")
-            t = self._now_t(conn, row, wall)
+            row, t = self._running(conn, drill, wall)
             n = conn.execute("SELECT count(*) FROM injects WHERE drill = ? AND adhoc = 1",
                              (drill,)).fetchone()[0]
             iid = f"ADHOC-{n + 1:03d}"

@@ -45,19 +45,11 @@ clocks:
 
 
 def mmc_region() -> Region:
-    """c identical units at the incidents' own location (zero travel)."""
-    units = [{"id": f"U{i}", "name": f"队{i}", "kind": "fire_rescue", "tier": "county",
-              "jurisdiction": "T", "lon": LON, "lat": LAT, "headcount": 10,
-              "capabilities": {"x": 1}} for i in range(C)]
-    return Region.model_validate({
-        "name": "mmc", "capabilities": [{"id": "x", "name_zh": "x", "name_en": "x"}], "items": [],
-        "jurisdictions": [
-            {"id": "C", "name": "c", "level": "city", "lon": LON, "lat": LAT, "population": 1},
-            {"id": "K", "name": "k", "level": "county", "parent": "C", "lon": LON, "lat": LAT,
-             "population": 1},
-            {"id": "T", "name": "t", "level": "township", "parent": "K", "lon": LON, "lat": LAT,
-             "population": 1}],
-        "units": units})
+    """c identical units at the incidents' own location (zero travel): the engine tests' own
+    M/M/c region with this module's c."""
+    from tests.engine.test_mmc import mmc_region as engine_mmc_region
+
+    return engine_mmc_region(C)
 
 
 def poisson_scenario(seed: int) -> Scenario:
