@@ -171,18 +171,21 @@ def run_batch(spec: BatchSpec, n: int, seed: int, *, executor: Executor | None =
     buffer: dict[int, list[RepSummary]] = {}
     nxt = 0  # next replication to fold
 
+    def fold(row: list[RepSummary]) -> None:
+        nonlocal done
+        for k, s in enumerate(row):
+            aggs[k].add(s)
+            if k:
+                diffs[k - 1].add(row[0], s)
+        if sink is not None:
+            sink.add(row)
+        done += 1
+
     def fold_ready() -> None:
-        nonlocal nxt, done
+        nonlocal nxt
         while nxt in buffer:
-            row = buffer.pop(nxt)
-            for k, s in enumerate(row):
-                aggs[k].add(s)
-                if k:
-                    diffs[k - 1].add(row[0], s)
-            if sink is not None:
-                sink.add(row)
+            fold(buffer.pop(nxt))
             nxt += 1
-            done += 1
             if progress is not None:
                 progress(done, n)
 
@@ -212,14 +215,7 @@ def run_batch(spec: BatchSpec, n: int, seed: int, *, executor: Executor | None =
         # keep every finished replication: the contiguous ones are folded; fold the rest in
         # replication order too
         for r in sorted(buffer):
-            row = buffer.pop(r)
-            for k, s in enumerate(row):
-                aggs[k].add(s)
-                if k:
-                    diffs[k - 1].add(row[0], s)
-            if sink is not None:
-                sink.add(row)
-            done += 1
+            fold(buffer.pop(r))
     finally:
         if sink is not None:
             sink.close()
