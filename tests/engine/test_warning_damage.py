@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from functools import cache
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from engine.simulation import simulate
 from scenarios.region import Region, load_region
 from tests.engine.conftest import COUNTY, fixed_params, incident, scenario
@@ -150,3 +153,23 @@ def test_who_reports_and_which_incidents_are_natural_disasters():
     assert damage(run_damage(20.0, township="T03")) == []
     # a building fire is not a natural disaster
     assert damage(run_damage(20.0, template="building_fire")) == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(known=st.floats(0.0, 200.0), limit=st.floats(1.0, 120.0), late=st.booleans(),
+       night=st.booleans())
+def test_damage_report_timing_property(known: float, limit: float, late: bool, night: bool):
+    """Whatever the delay, the limit and the conditions: exactly one first report, at the facts'
+    time when they come within the limit or the officer is late, else at the limit with a
+    follow-up when the facts are in; night stretches the delay by the report factor."""
+    p = fixed_params({"officers.damage_report": {"dist": "fixed", "value": known},
+                      "officers.damage_report_limit_min": limit,
+                      "officers.damage_report_late": 1.0 if late else 0.0,
+                      "conditions": {"night": {"report": 1.5}}})
+    sc = scenario([disaster()], duration=600.0, conditions={"night": night})
+    got = [(d[2], d[5], d[6]) for d in damage(simulate_county(sc, p))]
+    k = known * (1.5 if night else 1.0)
+    if k <= limit or late:
+        assert got == [("first", True, round(k, 4))]
+    else:
+        assert got == [("first", False, round(limit, 4)), ("followup", True, round(k, 4))]
