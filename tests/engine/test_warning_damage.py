@@ -173,3 +173,13 @@ def test_damage_report_timing_property(known: float, limit: float, late: bool, n
         assert got == [("first", True, round(k, 4))]
     else:
         assert got == [("first", False, round(limit, 4)), ("followup", True, round(k, 4))]
+
+
+def test_warned_weathers_are_the_scenario_schemas():
+    """The parameters' weather keys are exactly the weathers a scenario can have."""
+    from typing import get_args
+
+    from engine.params import Weather
+    from scenarios.schema import Conditions
+
+    assert set(get_args(Weather)) == set(get_args(Conditions.model_fields["weather"].annotation))
