@@ -43,8 +43,6 @@ class EarlyWarning:
         kinds = set(op.warned_sites.get(weather, ()))
         if not kinds:
             return
-        region = ctx.region
-        villages = Counter(j.parent for j in region.jurisdictions if j.level == "village")
         dr = ctx.dr["warning"]
         for township, sites in ctx.ix.sites_by_township().items():
             warned = [s for s in sites if s.kind in kinds]
@@ -66,7 +64,7 @@ class EarlyWarning:
                     unpatrolled.append(s.id)
             delay = op.warning_relay.sample(dr) * ctx.f.report
             ctx.call_in(delay, self._relayed, township, weather, routes, unpatrolled,
-                        villages.get(township, 0), delay)
+                        ctx.ix.villages_in(township), delay)
 
     def _relayed(self, township: str, weather: str, routes: dict[str, list[str]],
                  unpatrolled: list[str], villages: int, delay: float) -> None:

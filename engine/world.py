@@ -7,7 +7,7 @@ the simulation itself. Nothing here changes during a run; per-run state lives in
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -54,6 +54,7 @@ class RegionIndex:
     _county_code: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
     _officers_by: dict[str, list[InfoOfficer]] | None = None
     _sites_by: dict[str, list[HazardSite]] | None = None
+    _villages: dict[str, int] | None = None
 
     def scope(self, level: str, jurisdiction: str) -> BoolArray:
         """Units a desk of ``level`` at ``jurisdiction`` commands directly."""
@@ -123,6 +124,13 @@ class RegionIndex:
                             by.setdefault(t, []).append(o)
             self._officers_by = by
         return self._officers_by.get(township, [])
+
+    def villages_in(self, township: str) -> int:
+        """How many villages (communities) ``township`` has."""
+        if self._villages is None:
+            self._villages = dict(Counter(
+                j.parent for j in self.region.jurisdictions if j.level == "village" and j.parent))
+        return self._villages.get(township, 0)
 
     def sites_by_township(self) -> dict[str, list[HazardSite]]:
         """Hazard sites grouped by the township containing them (file order; townships in
