@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from engine.comms import Comms
     from engine.desks import Desks
     from engine.dispatcher import Dispatcher
+    from engine.early_warning import EarlyWarning
     from engine.officers import Officers
     from engine.scene import Scene
     from engine.units import Units
@@ -111,6 +112,7 @@ class DrillContext:
     comms: Comms = field(init=False)
     waking: Waking = field(init=False)
     officers: Officers = field(init=False)
+    warning: EarlyWarning = field(init=False)
 
     def __post_init__(self) -> None:
         self.log_add: LogAdd = self.log.add

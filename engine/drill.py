@@ -17,7 +17,10 @@ on it, then plays the inject timeline and appends everything that happens to an
 6. reports, supplies, complications and comms outages (:mod:`engine.reporting`,
    :mod:`engine.supplies`, :mod:`engine.complications`, :mod:`engine.comms`);
 7. wake-up calls at night and alarms phoned upward on receipt (:mod:`engine.waking`);
-8. information officers acting first and experts consulted (:mod:`engine.officers`).
+8. information officers acting first, reporting damage, experts consulted
+   (:mod:`engine.officers`);
+9. a weather warning in force: relayed to villages, hazard points patrolled
+   (:mod:`engine.early_warning`).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from engine.desks import Desks
 from engine.dispatch import DispatchPolicy
 from engine.dispatch_queue import QueueOrder
 from engine.dispatcher import Dispatcher
+from engine.early_warning import EarlyWarning
 from engine.eventlog import EventLog
 from engine.officers import Officers
 from engine.params import BehaviourParams
@@ -66,6 +70,7 @@ class Drill:
         ctx.comms = Comms(ctx)
         ctx.waking = Waking(ctx)
         ctx.officers = Officers(ctx)
+        ctx.warning = EarlyWarning(ctx)
 
     @property
     def log(self) -> EventLog:
@@ -81,6 +86,7 @@ class Drill:
             "scenario": sc.id, "commitment": sc.meta.get("commitment"),
             "start": sc.start.isoformat() if sc.start else None, "region": ctx.region.name,
             "seed": self.seed, "mode": "sim", "conditions": sc.conditions.model_dump(mode="json")})
+        ctx.warning.start()
         self._injects_from(0)
         env, end = ctx.env, sc.duration_min
         if end > env.now:
@@ -139,3 +145,4 @@ class Drill:
             "requires": [r.model_dump() for r in spec.requires], "supplies": dict(spec.supplies),
             "cascade_of": spec.cascade_of})
         ctx.desks.alarm(inc)
+        ctx.officers.occurred(inc)

@@ -78,6 +78,9 @@ EventKind = Literal[
     "wakeup_call",
     "alarm_reported",
     "expert_consulted",
+    "warning_relayed",
+    "patrol_completed",
+    "damage_reported",
 ]
 EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 Source = Literal["sim", "umpire", "system"]
@@ -117,6 +120,7 @@ REQUIRED_IDS: dict[str, tuple[str, ...]] = {
     "wakeup_call": ("incident",),
     "alarm_reported": ("incident",),
     "expert_consulted": ("incident",),
+    "damage_reported": ("incident",),
 }
 REQUIRED_DATA: dict[str, tuple[str, ...]] = {
     "drill_started": ("scenario",),
@@ -147,6 +151,9 @@ REQUIRED_DATA: dict[str, tuple[str, ...]] = {
     "wakeup_call": ("callee", "attempt", "answered"),
     "alarm_reported": ("to", "level"),
     "expert_consulted": ("expert", "field"),
+    "warning_relayed": ("township", "weather"),
+    "patrol_completed": ("officer", "sites"),
+    "damage_reported": ("stage", "officer", "to"),
 }
 
 _ID_FIELDS = ("incident", "unit", "inject", "depot", "post")

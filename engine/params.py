@@ -19,7 +19,7 @@ from pydantic import Field, model_validator
 
 from engine.distributions import Dist, Probability
 from scenarios.loading import StrictModel, dump_yaml, load_model
-from scenarios.region import ExpertField, ReferenceProblems, UnitKind
+from scenarios.region import ExpertField, OfficerRole, ReferenceProblems, SiteKind, UnitKind
 from scenarios.schema import AlarmSource, Grade
 
 BEHAVIOUR_SCHEMA = "blinddrill.behaviour/1"
@@ -177,11 +177,30 @@ class WakingParams(StrictModel):
     team_chain: list[str] = Field(min_length=1)  # who is called for a unit's off-duty team
 
 
+Weather = Literal["clear", "rain", "storm", "snow", "fog", "wind", "heat"]
+
+
 class OfficerParams(StrictModel):
-    """Information officers' first actions before any team arrives (grade IV, small effort)."""
+    """Information officers (灾害信息员): first actions before any team arrives (grade IV, small
+    effort); warnings relayed to villages and patrols of hazard points while a weather warning
+    is in force (预警叫应, 巡查); damage reports upward after a natural disaster (灾情报告)."""
 
     first_action: Dist  # alarm → the officer's early-stage handling is done
     max_effort: Annotated[float, Field(ge=0, le=10_000)]  # person-minutes one officer can do
+    #: weather of the scenario's conditions → hazard-site kinds under a warning (none: no
+    #: warning in force, nothing is relayed or patrolled)
+    warned_sites: dict[Weather, list[SiteKind]] = Field(default_factory=dict)
+    #: hazard-site kind → officer roles that patrol it, in order of preference
+    patrol_roles: dict[SiteKind, list[OfficerRole]] = Field(default_factory=dict)
+    warning_relay: Dist  # play start → the township has called its responsible persons
+    patrol: Dist  # one patrol round of an officer's warned points
+    patrol_interval: Annotated[float, Field(gt=0, le=7 * 24 * 60)]  # a round starts this often
+    #: report templates of natural disasters (自然灾害情况统计调查制度's scope)
+    damage_templates: list[str] = Field(default_factory=list)
+    damage_report: Dist  # incident occurred → the reporting officer has the first facts
+    #: 初报 limit for the township (minutes after the disaster): see docs/engine.md
+    damage_report_limit_min: Annotated[float, Field(gt=0, le=7 * 24 * 60)]
+    damage_report_late: Probability  # P(the officer misses the limit: reports when known)
 
 
 class ExpertParams(StrictModel):

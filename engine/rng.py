@@ -22,6 +22,8 @@ PURPOSES: tuple[str, ...] = (
     "waking",  # night wake-up calls (叫应叫醒) and the rest of a team's turn-out
     "receipt",  # alarms phoned upward on receipt (接报即报)
     "officers",  # information officers' first actions, expert consultations
+    "warning",  # warnings relayed to villages (预警叫应), patrols of hazard points (巡查)
+    "damage",  # information officers' damage reports (灾情报告)
 )
 
 

@@ -7,13 +7,13 @@ the simulation itself. Nothing here changes during a run; per-run state lives in
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
-from scenarios.region import CommandPost, Depot, Region, Unit
+from scenarios.region import CommandPost, Depot, HazardSite, InfoOfficer, Region, Unit
 from scenarios.travel import (
     RoadBlocks,
     TravelModel,
@@ -52,6 +52,9 @@ class RegionIndex:
     _codes: dict[str, int] = field(default_factory=dict)
     _serving_code: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
     _county_code: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
+    _officers_by: dict[str, list[InfoOfficer]] | None = None
+    _sites_by: dict[str, list[HazardSite]] | None = None
+    _villages: dict[str, int] | None = None
 
     def scope(self, level: str, jurisdiction: str) -> BoolArray:
         """Units a desk of ``level`` at ``jurisdiction`` commands directly."""
@@ -106,6 +109,41 @@ class RegionIndex:
             got += self._depots_by.get(county, []) + self._depots_by.get("*city*", [])
             self._depot_cache[township] = got
         return got
+
+    def officers_in(self, township: str) -> list[InfoOfficer]:
+        """Information officers of ``township``: its villages' officers first, then the
+        township's own (file order within each)."""
+        if self._officers_by is None:
+            by: dict[str, list[InfoOfficer]] = {}
+            r = self.region
+            for lv in ("village", "township"):
+                for o in r.info_officers:
+                    if o.level == lv:
+                        t = r.township_of(o.jurisdiction)
+                        if t is not None:
+                            by.setdefault(t, []).append(o)
+            self._officers_by = by
+        return self._officers_by.get(township, [])
+
+    def villages_in(self, township: str) -> int:
+        """How many villages (communities) ``township`` has."""
+        if self._villages is None:
+            self._villages = dict(Counter(
+                j.parent for j in self.region.jurisdictions if j.level == "village" and j.parent))
+        return self._villages.get(township, 0)
+
+    def sites_by_township(self) -> dict[str, list[HazardSite]]:
+        """Hazard sites grouped by the township containing them (file order; townships in
+        order of their first site)."""
+        if self._sites_by is None:
+            by: dict[str, list[HazardSite]] = {}
+            r = self.region
+            for s in r.hazard_sites:
+                t = r.township_of(s.jurisdiction)
+                if t is not None:
+                    by.setdefault(t, []).append(s)
+            self._sites_by = by
+        return self._sites_by
 
     def post_for(self, township: str) -> CommandPost | None:
         """The township's command post, if it has one."""

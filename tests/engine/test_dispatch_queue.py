@@ -72,3 +72,25 @@ def test_same_grade_waits_in_order_of_request_through_escalations():
     got = run([(f"I{k}", float(k), "IV") for k in range(5)])
     disp = [(i, t) for k, i, t in got if k == "unit_dispatched"]
     assert disp == [("I0", 0.0), ("I1", 2.0), ("I2", 4.0), ("I3", 6.0), ("I4", 8.0)]
+
+
+def test_escalation_case_with_the_shipped_escalation_delays():
+    """The issue's case again with the shipped (random, log-normal) county and city escalation
+    delays, over several seeds: whatever the delays draw, B is dispatched when the unit is
+    freed at 2 and C at 4 — the escalation in flight never decides who is served."""
+    from engine.params import load_params
+
+    shipped = {k: v.model_dump(mode="json")
+               for k, v in load_params().dispatch.escalate_delay.items()}
+    p = fixed_params({"on_scene.work_time": {"dist": "fixed", "value": 2.0},
+                      "dispatch.escalate_delay": shipped})
+    injects = [{"id": f"J{iid}", "t": t, "kind": "incident", "incident": {
+        "id": iid, "category": "q", "grade": "IV",
+        "location": {"township": "T", "lon": LON, "lat": LAT},
+        "requires": [{"capability": "x", "effort": 1.0}], "template": "building_fire"}}
+        for iid, t in (("A", 0.0), ("B", 1.0), ("C", 3.0))]
+    sc = scenario_from_data({"id": "q", "duration_min": 60.0, "injects": injects})
+    for seed in range(5):
+        log = simulate(mmc_region(1), sc, seed=seed, params=p)
+        assert [(r["incident"], r["t"]) for r in log if r["kind"] == "unit_dispatched"] == [
+            ("A", 0.0), ("B", 2.0), ("C", 4.0)], seed

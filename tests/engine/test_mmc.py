@@ -130,6 +130,49 @@ def test_mmc_waits_equal_fifo_recursion(c: int, lam: float, shipped_delays: bool
         assert abs(start - disp[f"I{i}"]) < 1e-5, f"customer {i}"
 
 
+def test_fifo_recursion_with_every_shipped_parameter():
+    """The same exact check with the *shipped* behaviour throughout (only the on-scene work
+    replaced by exponential work for a queue): the county desk's two duty officers take each
+    alarm in a log-normal time, the shipped escalation delays run, fire crews turn out in their
+    shipped time and the commander hands over before the last unit is released. The queue's
+    arrivals are then the ``alarm_taken`` times (the desk is a queue of its own, so the queue is
+    no longer M/M/c and Erlang C does not apply), its service ``unit_released −
+    unit_dispatched``; a c-server first-come-first-served recursion over those reproduces
+    every dispatch: no idle unit while a requirement waits, no overtaking during an escalation,
+    whatever delays the shipped parameters add around the queue."""
+    import heapq
+
+    c, lam = 3, 0.45  # service ≈ turn-out 1.5 + work 1 + handover 3 min: ρ ≈ 0.8
+    shipped = load_params().model_dump(mode="json", by_alias=True, exclude_none=True)
+    shipped["on_scene"]["work_time"] = {"dist": "exponential", "mean": 1 / MU}
+    params = type(load_params()).model_validate(shipped)
+    assert params.alarm.take_alarm["county"].median > 0  # type: ignore[union-attr]
+    arrivals = np.cumsum(np.random.default_rng([7, 99]).exponential(1 / lam, size=N))
+    injects = [{"id": f"J{i}", "t": float(t), "kind": "incident", "incident": {
+        "id": f"I{i}", "category": "q", "grade": "IV",
+        "location": {"township": "T", "lon": LON, "lat": LAT},
+        "requires": [{"capability": "x", "effort": 1.0}], "template": "building_fire"}}
+        for i, t in enumerate(arrivals)]
+    sc = scenario_from_data({"id": "mmc", "duration_min": float(arrivals[-1]) + 120,
+                             "injects": injects})
+    log = simulate(mmc_region(c), sc, seed=7, params=params)
+    assert sum(r["kind"] == "mutual_aid_requested" for r in log) > 50  # escalations ran
+    taken = {r["incident"]: r["t"] for r in log if r["kind"] == "alarm_taken"}
+    raised = {r["incident"]: r["t"] for r in log if r["kind"] == "alarm_raised"}
+    assert sum(taken[i] - raised[i] for i in taken) / N > 0.3  # the desk added real delay
+    disp = {r["incident"]: r["t"] for r in log if r["kind"] == "unit_dispatched"}
+    rel = {r["incident"]: r["t"] for r in log if r["kind"] == "unit_released"}
+    assert len(disp) == N
+    free, waited = [0.0] * c, 0
+    for i in sorted(taken, key=lambda k: (taken[k], int(k[1:]))):
+        a, s = taken[i], rel[i] - disp[i]
+        start = max(a, heapq.heappop(free))
+        heapq.heappush(free, start + s)
+        assert abs(start - disp[i]) < 1e-5, f"customer {i}"
+        waited += start > a + 1e-9
+    assert waited > 100, "the units were busy often enough for a queue to form"
+
+
 def test_erlang_c_formula():
     # textbook value: c = 2, a = 1 → P(wait) = 1/3, Wq = 1/3 with μ = 1
     p, w = erlang_c(2, 1.0, 1.0)

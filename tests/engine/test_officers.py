@@ -9,10 +9,12 @@ from tests.engine.test_turnout_waking import params
 LON, LAT = 117.301, 31.671
 
 
-def officer_alarm(effort: float, grade: str = "IV", category: str = "test"):
+def officer_alarm(effort: float, grade: str = "IV", category: str = "test",
+                  template: str = "building_fire"):
     return scenario([incident("F1", 2.0, "T02", LON, LAT,
                               [{"capability": "fire_suppression", "effort": 320.0}],
-                              grade=grade, category=category, initial_effort=effort,
+                              grade=grade, category=category, template=template,
+                              initial_effort=effort,
                               caller={"source": "info_officer", "id": "IO-V0201"})],
                     duration=120)
 
@@ -39,9 +41,11 @@ def test_a_larger_early_stage_waits_for_the_team(county):
 
 
 def test_expert_consulted_for_hazmat(county):
+    """Keyed by the report template: a hand-written category (``hazmat_leak``) with the hazmat
+    template is a hazmat incident too; a building fire needs no expert."""
     p = params(duty=1.0, **{"experts.consult": {"dist": "fixed", "value": 10.0},
                             "alarm.take_alarm.township": {"dist": "fixed", "value": 0.5}})
-    log = simulate(county, officer_alarm(60.0, category="hazmat"), seed=1, params=p)
+    log = simulate(county, officer_alarm(60.0, category="hazmat_leak", template="hazmat"), seed=1, params=p)
     taken = next(r["t"] for r in log if r["kind"] == "alarm_taken")
     got = [(r["t"], r["data"]["expert"], r["data"]["field"]) for r in log
            if r["kind"] == "expert_consulted"]
