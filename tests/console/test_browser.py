@@ -83,8 +83,10 @@ def test_director_starts_evaluator_records_arrival_director_scoreboard_changes(
     login(e, server.url, "umpire1", "demo-umpire1", "本人已记录 0 条")
     _tap(e, "tap_alarm_taken")
     _wait_count(e, 1)
-    d.get_by_text("○").first.wait_for()  # the 10 minutes to arrive are running
-    assert "●" not in board.inner_text()
+    # the alarm rang at the release: taken now, it is met (●); the 10 minutes to arrive run (○)
+    d.get_by_text("○").first.wait_for()
+    d.get_by_text("●").first.wait_for(timeout=30_000)
+    assert board.inner_text().count("●") == 1
     e.get_by_role("combobox", name="队伍").click()
     e.get_by_role("option").nth(1).click()  # the first team (0 is "no particular team")
     e.locator(".st-key-tap_unit_arrived button:not([disabled])").first.wait_for()
@@ -92,7 +94,9 @@ def test_director_starts_evaluator_records_arrival_director_scoreboard_changes(
     _wait_count(e, 2)
     e.get_by_text("已记录:到场").wait_for()
     # the director did nothing: the scoreboard's fragment refreshes by itself
-    d.get_by_text("●").first.wait_for(timeout=30_000)
+    d.wait_for_function("() => [...document.querySelectorAll(\"[data-testid='stTable']\")]"
+                        ".some(e => (e.innerText.match(/●/g) || []).length >= 2)",
+                        timeout=30_000)
     assert "达标" in board.inner_text()
     svc = _service(server.db)
     boss = svc.login("director", PASSWORDS["director"])
