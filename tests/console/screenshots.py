@@ -73,13 +73,25 @@ def prepare(db: Path) -> None:
 
 
 def shoot(page: Any, name: str, width: int, cap: int = MAX_HEIGHT) -> Path:
-    """Screenshot the whole page (viewport grown to the content, capped)."""
+    """Screenshot the whole page (viewport grown to the content, capped), once no element is
+    still a placeholder of a rerun."""
     time.sleep(1.5)
-    h = page.evaluate("() => Math.max(...[...document.querySelectorAll("
-                      "'[data-testid=stMain], [data-testid=stAppViewContainer], body')]"
-                      ".map(e => e.scrollHeight))")
+    settled = ("() => !document.querySelector(\"[data-testid='stSkeleton'], "
+               "[data-stale='true'], [data-testid='stStatusWidget']\")")
+    page.wait_for_function(settled, timeout=60_000)
+    height = ("() => Math.max(...[...document.querySelectorAll("
+              "'[data-testid=stMain], [data-testid=stAppViewContainer], body')]"
+              ".map(e => e.scrollHeight))")
+    h = page.evaluate(height)
+    for _ in range(10):  # until the page has stopped growing (a rerun may still add content)
+        time.sleep(0.7)
+        h2 = page.evaluate(height)
+        if h2 == h:
+            break
+        h = h2
     page.set_viewport_size({"width": width, "height": min(int(h) + 40, cap)})
     time.sleep(1.0)
+    page.wait_for_function(settled, timeout=60_000)
     path = OUT / f"{name}.png"
     page.screenshot(path=str(path))
     page.set_viewport_size({"width": width, "height": 1000})

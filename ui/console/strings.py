@@ -159,6 +159,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "delivered_hint": ("对方接听、话术讲完后点“已送达”:该时刻即报警时间,随后显示对方可能追问的问题和答法。",
                        "Tap “Delivered” when the call is answered and the script is read: that "
                        "is the alarm time. The likely questions and answers appear next."),
+    "delivered_hint_cx": ("信息传达完毕后点“已送达”:该时刻记入演练记录,随后显示对方可能追问的问题和答法。",
+                          "Tap “Delivered” once the message is passed on: that time is logged. "
+                          "The likely questions and answers appear next."),
+    "qa_title": ("对方可能追问", "Likely questions"),
     "on_call": ("已送达 · 对方追问时这样回答", "Delivered · answer follow-up questions like this"),
     "delivered_at": ("送达时间", "Delivered at"),
     "qa_question": ("可能追问", "Likely question"),

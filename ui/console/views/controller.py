@@ -49,7 +49,7 @@ def due_card(s: Any, card: Any) -> None:
         if v.expected_action:
             st.markdown(f"**{t('expected')}**")
             st.text(v.expected_action)
-        st.caption(t("delivered_hint"))
+        st.caption(t("delivered_hint" if v.kind == "incident" else "delivered_hint_cx"))
         if st.button(t("delivered"), key=f"delivered_{v.id}", type="primary",
                      width="stretch"):
             res = service().release(user(), s.id, v.id)
@@ -65,7 +65,7 @@ def delivered_card(card: Any, first: bool) -> None:
     with st.expander(f"{v.id} · {subject_of(v)} · {t('delivered_at')} {when}",
                      expanded=first):
         _who(card)
-        st.markdown(f"**{t('on_call')}**")
+        st.markdown(f"**{t('qa_title')}**")
         st.table([{t("qa_question"): q.question, t("qa_answer"): q.answer}
                   for q in card.script.qa])
 
