@@ -237,3 +237,35 @@ def test_call_cards_show_answers_only_to_the_assigned_controller_once_released(
             r["user"] == "controller1"][-1] == ",".join(
         f"{c.view.id}{'+qa' if c.script.qa else ''}" for c in cards)
     svc.close()
+
+
+# --- the MSEL carries the cards ---------------------------------------------------------
+
+
+def test_the_msel_prints_the_questions_and_answers_and_import_ignores_them(tmp_path, county):
+    from openpyxl import load_workbook
+
+    from scenarios.msel import ID_HEADER, QA_HEADER, import_xlsx, qa_text, write_csv, write_xlsx
+    from scenarios.sealing import seal
+
+    sealed = seal(_scenario(county, 4, "zh"))
+    sc = sealed.scenario
+    x = tmp_path / "msel.xlsx"
+    write_xlsx(sc, sealed.document, x, "zh")
+    ws = load_workbook(x)["MSEL"]
+    header = [c.value for c in ws[1]]
+    assert header[-2:] == [ID_HEADER, QA_HEADER["zh"]]
+    by_id = {i.id: i for i in sc.injects}
+    for row in ws.iter_rows(min_row=2, values_only=True):
+        inj = by_id[row[-2]]
+        want = call_script(inj, "zh").qa
+        assert row[-1] == qa_text(inj, "zh") and row[-1].count("\n") == len(want) - 1
+        assert all(f"问:{q.question} 答:{q.answer}" in row[-1] for q in want)
+    ws.cell(row=2, column=len(header)).value = "改过的答法"  # a derived column: ignored
+    ws.parent.save(x)
+    back, _ = import_xlsx(x)
+    assert back == sc
+    c = tmp_path / "msel.csv"
+    write_csv(sc, c, "en")
+    text = c.read_text(encoding="utf-8-sig")
+    assert QA_HEADER["en"] in text.splitlines()[0] and "Q: Where exactly is it? A: " in text
