@@ -114,8 +114,8 @@ class InjectOps(ServiceBase):
         'pending'``); a second release says who was first and writes nothing. Writes
         ``inject_released`` and the incident's truth (or the complication) at the current
         drill time — for an incident also its ``alarm_raised`` at the caller's duty desk (the
-        delivery is the alarm call). A director may release any pending inject (early, or a stale one to
-        confirm it); a controller only a due, non-stale inject assigned to them."""
+        delivery is the alarm call). A director may release any pending inject (early, or a
+        stale one to confirm it); a controller only a due, non-stale inject assigned to them."""
         self._check(who, ("director", "controller"), "release injects")
         plan = injects.by_id(self._scenario(drill))
         if inject not in plan:
@@ -220,6 +220,8 @@ class InjectOps(ServiceBase):
                                (drill, action_id)).fetchone()
             if old is not None:  # a retry (also after the end): the same answer, nothing new
                 rec = orjson.loads(old[0])
+                if rec["kind"] != "inject_released" or not rec["inject"]:
+                    raise LiveError(f"action id {action_id}: already used for another action")
                 return Released(str(rec["inject"]), False,
                                 f"ad-hoc inject {rec['inject']} was already released at "
                                 f"t={rec['t']:.2f}; nothing was written", int(rec["seq"]))

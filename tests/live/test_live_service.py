@@ -199,6 +199,9 @@ def test_an_adhoc_inject_retried_with_its_action_id_is_released_once(live):
     new = svc.adhoc(d, live.drill, "Reporters at the gate", recipient="post",
                     reason="media pressure", action_id=new_action_id())
     assert new.done and new.inject == "ADHOC-002"
+    svc.observe(live.evaluator, live.drill, "note", action_id="obs-id-0001")
+    with pytest.raises(LiveError, match="already used"):  # an umpire's id is not an ad-hoc's
+        svc.adhoc(d, live.drill, "x", recipient="post", reason="r", action_id="obs-id-0001")
     svc.end(d, live.drill, "done")
     late = svc.adhoc(d, live.drill, "Reporters at the gate", recipient="post",
                      reason="media pressure", action_id=aid)
@@ -212,6 +215,7 @@ def test_an_adhoc_inject_retried_with_its_action_id_is_released_once(live):
     assert svc.verify(d, live.drill).ok
     with pytest.raises(ValueError, match="action id"):
         svc.adhoc(d, live.drill, "x", recipient="post", reason="r", action_id="short")
+
 
 
 def test_refreshing_a_read_writes_no_audit_row_actions_always_do(live):
