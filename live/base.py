@@ -97,6 +97,7 @@ class _Cache:
     lock: threading.Lock = field(default_factory=threading.Lock)
     scenarios: dict[str, Scenario] = field(default_factory=dict)
     regions: dict[str, Any] = field(default_factory=dict)
+    params: Any = None
 
 
 
@@ -110,6 +111,8 @@ class ServiceBase:
         self.clock: Clock = clock or SystemClock()
         self.keyring = keyring or KeyRing()
         self._sessions: dict[str, tuple[str, str]] = {}
+        #: (login token, drill, read action) → the target of that session's last audited read
+        self._last_read: dict[tuple[str, str, str], str] = {}
         self._lock = threading.Lock()
         self._cache = _Cache()
 
@@ -205,9 +208,31 @@ class ServiceBase:
                 if not s.adhoc and s.id in plan]
 
     def _read(self, who: Principal, drill: str, action: str, target: str) -> None:
+        """Audit a read of ``target`` — unless this login session's last read of this kind
+        on this drill was the same (a page's refresh re-reading what it already showed is not
+        a new action: the audit trail keeps the first read and every read of something new)."""
+        key = (who.token, drill, action)
+        with self._lock:
+            if self._last_read.get(key) == target:
+                return
         conn = self._conn()
         with self.store.tx():
             audit(conn, who, action, target, drill, self.clock.now())
+        with self._lock:
+            self._last_read[key] = target
+
+    def _params(self) -> Any:
+        """The behaviour parameters a live drill is read with (the built-in ones: the export's
+        ``params.yaml``): they name the duty desk each caller phones."""
+        with self._cache.lock:
+            p = self._cache.params
+        if p is None:
+            from engine.params import load_params
+
+            p = load_params()
+            with self._cache.lock:
+                self._cache.params = p
+        return p
 
     def region(self, drill: str) -> Any:
         """The drill's region (the one given at import, else the built-in seed city)."""

@@ -4,12 +4,18 @@ skipping, re-timing and ad-hoc injects (each write one transaction; release firs
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
+
+import orjson
 
 from live import events, injects
 from live.accounts import Principal
 from live.audit import audit
 from live.base import DIRECTOR, RELEASED, Forbidden, LiveError, Released, ServiceBase
+from live.injects import CallCard
+from live.recording import check_action_id
+from scenarios.callscript import Lang, call_script
 
 
 class InjectOps(ServiceBase):
@@ -52,6 +58,32 @@ class InjectOps(ServiceBase):
         self._read(who, drill, "read_stale", ",".join(v.id for v in out))
         return out
 
+    def call_cards(self, who: Principal, drill: str, lang: str = "zh") -> list[CallCard]:
+        """A controller's call cards (:mod:`scenarios.callscript`): the injects assigned to
+        them that are due (who to call, whom they play, the number, the script) and, once
+        released — the controller tapped "delivered", or the director released it — the
+        likely questions with the answers that caller gives. Answers come from the incident's
+        truth, so they are read only for released injects assigned to the caller; due cards
+        carry no answers. Newest release first, after the due ones. Controllers only."""
+        self._check(who, ("controller",), "read call cards")
+        plan = injects.by_id(self._scenario(drill))
+        conn = self._conn()
+        got = self._due_views(conn, drill)
+        if got is None:
+            return []
+        views, now_t = got
+        states = {s.id: s for s in self._states(conn, drill)}
+        lg: Lang = "en" if lang == "en" else "zh"
+        due = [injects.CallCard(v, replace(call_script(plan[v.id], lg), qa=()))
+               for v in views if injects.is_due(v, now_t) and v.controller == who.name]
+        done = sorted((v for v in views if v.status == "released"
+                       and v.controller == who.name), key=lambda v: -(states[v.id].done_t or 0))
+        out = due + [injects.CallCard(v, call_script(plan[v.id], lg), states[v.id].done_t)
+                     for v in done]
+        self._read(who, drill, "read_calls", ",".join(
+            f"{c.view.id}{'+qa' if c.script.qa else ''}" for c in out))
+        return out
+
     def released_injects(self, who: Principal, drill: str) -> list[dict[str, Any]]:
         """The ``inject_released`` records so far (what the players were told), for the
         director, controllers, evaluators and trainers. Needs no key."""
@@ -81,8 +113,9 @@ class InjectOps(ServiceBase):
         """Release an inject now: the first writer wins (``UPDATE … WHERE status =
         'pending'``); a second release says who was first and writes nothing. Writes
         ``inject_released`` and the incident's truth (or the complication) at the current
-        drill time. A director may release any pending inject (early, or a stale one to
-        confirm it); a controller only a due, non-stale inject assigned to them."""
+        drill time — for an incident also its ``alarm_raised`` at the caller's duty desk (the
+        delivery is the alarm call). A director may release any pending inject (early, or a
+        stale one to confirm it); a controller only a due, non-stale inject assigned to them."""
         self._check(who, ("director", "controller"), "release injects")
         plan = injects.by_id(self._scenario(drill))
         if inject not in plan:
@@ -106,9 +139,12 @@ class InjectOps(ServiceBase):
             if cur.rowcount == 0:
                 return Released(inject, False, _already(st))
             first: int | None = None
-            for kind, ids, data in injects.release_records(plan[inject]):
-                if kind == "inject_released":
-                    data = {**data, "author": who.name, **({"reason": reason} if reason else {})}
+            for kind, ids, data in injects.release_records(plan[inject], self.region(drill),
+                                                           self._params()):
+                if kind in ("inject_released", "alarm_raised"):
+                    data = {**data, "author": who.name}
+                if kind == "inject_released" and reason:
+                    data["reason"] = reason
                 a = events.append_event(conn, drill, kind, t, wall=wall, source="system",
                                         ids=ids, data=data, author=who.name)
                 first = a.record["seq"] if first is None else first
@@ -167,26 +203,39 @@ class InjectOps(ServiceBase):
                   self.clock.now())
 
     def adhoc(self, who: Principal, drill: str, message: str, *, recipient: str,
-              reason: str, sender: str = "", method: str = "phone",
+              reason: str, action_id: str, sender: str = "", method: str = "phone",
               incident: str | None = None) -> Released:
-        """Release an ad-hoc inject written during the drill (director, with a reason)."""
+        """Release an ad-hoc inject written during the drill (director, with a reason).
+        ``action_id`` (client-generated, as for umpire actions) makes it idempotent: the same
+        id again — a retried click — writes nothing and returns the first release with
+        ``done=False``."""
         self._check(who, DIRECTOR, "release ad-hoc injects")
         if not message.strip() or not reason.strip():
             raise LiveError("ad-hoc inject: give a message and a reason")
+        check_action_id(action_id)
         conn = self._conn()
         wall = self.clock.now()
         with self.store.tx():
+            old = conn.execute("SELECT line FROM events WHERE drill = ? AND action_id = ?",
+                               (drill, action_id)).fetchone()
+            if old is not None:  # a retry (also after the end): the same answer, nothing new
+                rec = orjson.loads(old[0])
+                if rec["kind"] != "inject_released" or not rec["inject"]:
+                    raise LiveError(f"action id {action_id}: already used for another action")
+                return Released(str(rec["inject"]), False,
+                                f"ad-hoc inject {rec['inject']} was already released at "
+                                f"t={rec['t']:.2f}; nothing was written", int(rec["seq"]))
             row, t = self._running(conn, drill, wall)
             n = conn.execute("SELECT count(*) FROM injects WHERE drill = ? AND adhoc = 1",
                              (drill,)).fetchone()[0]
             iid = f"ADHOC-{n + 1:03d}"
             a = events.append_event(conn, drill, "inject_released", t, wall=wall,
-                                    source="system", author=who.name,
+                                    source="system", author=who.name, action_id=action_id,
                                     ids={"inject": iid, "incident": incident},
                                     data={"inject_kind": "adhoc", "method": method,
                                           "sender": sender, "recipient": recipient,
                                           "message": message, "reason": reason,
-                                          "author": who.name})
+                                          "author": who.name, "action_id": action_id})
             conn.execute("INSERT INTO injects(drill, id, position, status, adhoc, done_t, "
                          "done_wall, done_by, reason, seq) VALUES (?, ?, ?, 'released', 1, ?, "
                          "?, ?, ?, ?)", (drill, iid, 100000 + n, t, wall, who.name, reason,

@@ -6,7 +6,9 @@ store's ``injects`` rows hold only its id, its position in the MSEL and its stat
 (``pending`` → ``released`` or ``skipped``), who it is assigned to, a re-timed due time, and
 who did what with which reason. Releasing writes what the engine writes when an inject fires
 (:func:`release_records`): ``inject_released`` and then the incident's truth
-(``incident_occurred``) or the complication (``complication_applied``), so a live log is
+(``incident_occurred``) and its alarm (``alarm_raised`` at the caller's duty desk: delivering
+an incident inject *is* the alarm call, so the take-the-alarm clock starts at the actual
+delivery, as in the engine), or the complication (``complication_applied``), so a live log is
 scored like a simulated one.
 
 An inject is *due* when drill time reaches its due time (the re-timed one if any, else the
@@ -21,7 +23,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from scenarios.schema import ComplicationInject, IncidentInject, Scenario
+from engine.context import desk_id
+from engine.params import BehaviourParams
+from scenarios.callscript import CallScript
+from scenarios.region import Region
+from scenarios.schema import ComplicationInject, IncidentInject, IncidentSpec, Scenario
 
 #: minutes an inject may be overdue before it needs the director's decision.
 STALE_AFTER_MIN = 2.0
@@ -68,6 +74,16 @@ class InjectView:
         return dict(self.__dict__)
 
 
+@dataclass(frozen=True)
+class CallCard:
+    """A controller's card of one inject: its view, the call script (likely questions and
+    answers only once released) and when it was delivered (released; None while due)."""
+
+    view: InjectView
+    script: CallScript
+    delivered_t: float | None = None
+
+
 def plan_of(scenario: Scenario) -> list[tuple[str, int]]:
     """``(inject id, MSEL position)`` of every inject, for the ``injects`` rows."""
     return [(inj.id, k) for k, inj in enumerate(scenario.injects)]
@@ -108,10 +124,40 @@ def by_id(scenario: Scenario) -> dict[str, IncidentInject | ComplicationInject]:
 Record = tuple[str, dict[str, str | None], dict[str, Any]]
 
 
-def release_records(inj: IncidentInject | ComplicationInject) -> list[Record]:
+def alarm_desk(spec: IncidentSpec, region: Region, params: BehaviourParams) -> tuple[str, str]:
+    """``(level, jurisdiction id)`` of the duty desk the incident's caller phones — the
+    engine's rule (``engine.desks.Desks.desk_for``): an information officer calls the desk of
+    their own level (a village officer the township's), others per
+    ``alarm.desk_for_source``; a region without that level: the highest desk it has."""
+    caller = spec.caller
+    level: str = params.alarm.desk_for_source[caller.source]
+    if caller.source == "info_officer" and caller.id is not None:
+        olevel = next((o.level for o in region.info_officers if o.id == caller.id), None)
+        if olevel is not None:
+            level = "township" if olevel in ("village", "township") else olevel
+    township = spec.location.township
+    j = region.ancestor(township, level)  # type: ignore[arg-type]
+    while j is None and level != "township":
+        level = "county" if level == "city" else "township"
+        j = region.ancestor(township, level)  # type: ignore[arg-type]
+    return level, (j.id if j is not None else township)
+
+
+def alarm_record(spec: IncidentSpec, region: Region, params: BehaviourParams) -> Record:
+    """The ``alarm_raised`` a delivered incident inject makes: the caller's phone rings at
+    the duty desk at the moment of delivery (the engine writes it right after the truth)."""
+    level, jid = alarm_desk(spec, region, params)
+    c = spec.caller
+    return ("alarm_raised", {"incident": spec.id},
+            {"level": level, "caller_source": c.source, "caller": c.id or c.name or None,
+             "desk": desk_id(jid)})
+
+
+def release_records(inj: IncidentInject | ComplicationInject, region: Region,
+                    params: BehaviourParams) -> list[Record]:
     """``(kind, ids, data)`` of the records a release writes, as the engine writes them
     (``engine.drill.Drill._release_inject``): ``inject_released``, then the incident's truth
-    or the complication."""
+    and its alarm at the caller's duty desk, or the complication."""
     d = inj.delivery
     if isinstance(inj, IncidentInject):
         spec = inj.incident
@@ -125,6 +171,7 @@ def release_records(inj: IncidentInject | ComplicationInject) -> list[Record]:
                 "template": spec.template, "lon": spec.location.lon, "lat": spec.location.lat,
                 "site": spec.site, "requires": [r.model_dump() for r in spec.requires],
                 "supplies": dict(spec.supplies), "cascade_of": spec.cascade_of}),
+            alarm_record(spec, region, params),
         ]
         return out
     c = inj.complication

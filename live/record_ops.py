@@ -33,7 +33,9 @@ class RecordingOps(ServiceBase):
                data: dict[str, Any] | None = None, device: str | None = None) -> Recorded:
         """Record one umpire action at the current drill time (director or evaluator). The
         ``action_id`` (client-generated, see :func:`live.recording.new_action_id`) makes it
-        idempotent: the same id again returns the stored record with ``created=False``."""
+        idempotent: the same id again returns the stored record with ``created=False``. An
+        incident has one alarm: ``alarm_raised`` for an incident whose alarm is in the log
+        (written when its inject was delivered) returns that record, ``created=False``."""
         self._check(who, RECORDERS, "record actions")
         payload = umpire_data(kind, data, who.name, device, action_id)
         conn = self._conn()
@@ -46,6 +48,10 @@ class RecordingOps(ServiceBase):
                 if old is not None:  # a retry arriving after the end: still the same answer
                     return Recorded(orjson.loads(old[0]), False)
                 raise LiveError(f"drill '{drill}' is not in play ({row['status']})")
+            if kind == "alarm_raised" and incident is not None:
+                known = _alarm_of(conn, drill, incident)
+                if known is not None:  # the delivery wrote it (or another umpire did)
+                    return Recorded(known, False)
             t = self._now_t(conn, row, wall)
             a = events.append_event(conn, drill, kind, t, wall=wall, source="umpire",
                                     ids={"incident": incident, "unit": unit, "inject": inject,
@@ -113,3 +119,14 @@ class RecordingOps(ServiceBase):
             raise RecordingError("correction: give a reason")
         return self.record(who, drill, "record_corrected", action_id=action_id, device=device,
                            data={"corrects": int(seq), "reason": reason})
+
+
+def _alarm_of(conn: Any, drill: str, incident: str) -> dict[str, Any] | None:
+    """The incident's alarm in the log (its first ``alarm_raised`` not withdrawn by a
+    ``record_corrected``), or None."""
+    rows = [orjson.loads(r[0]) for r in conn.execute(
+        "SELECT line FROM events WHERE drill = ? AND kind IN ('alarm_raised', "
+        "'record_corrected') ORDER BY seq", (drill,))]
+    withdrawn = {r["data"]["corrects"] for r in rows if r["kind"] == "record_corrected"}
+    return next((r for r in rows if r["kind"] == "alarm_raised" and r["incident"] == incident
+                 and r["seq"] not in withdrawn), None)

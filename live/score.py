@@ -71,6 +71,9 @@ def score_now(records: list[dict[str, Any]], now_min: float, *, region: Region |
               ended: bool = False, rules: Any = None, rubric: Any = None) -> LiveScore:
     """Score ``records`` as of drill time ``now_min`` (the drill's end if ``ended``)."""
     t0 = time.perf_counter()
+    # the log's times are rounded to 1e-6 (up, sometimes): a record written just now must not
+    # fall after "now" and be left out of the score
+    now_min = max([round(now_min, 6)] + [float(r["t"]) for r in records[-1:]])
     packs, templates = _defaults()
     card = score_records(records, region=region, rules=rules or packs, rubric=rubric,
                          templates=templates, source="live log",

@@ -76,6 +76,8 @@ class LiveService(ClockOps, InjectOps, RecordingOps):
         """End a principal's session."""
         with self._lock:
             self._sessions.pop(who.token, None)
+            for key in [k for k in self._last_read if k[0] == who.token]:
+                del self._last_read[key]
 
     def add_user(self, who: Principal, name: str, role: str, password: str) -> Principal:
         """A director adds an account."""
@@ -195,7 +197,9 @@ class LiveService(ClockOps, InjectOps, RecordingOps):
         row = self._drill(drill)
         now_t = self._now_t(conn, row, self.clock.now())
         recs = events.read_records(conn, drill)
-        self._read(who, drill, "read_score", f"{len(recs)} records")
+        # the score is the log's, already audited when read; this records that the caller
+        # looks at the scoreboard (once per login: its refreshes are not actions)
+        self._read(who, drill, "read_score", "live score")
         return score_now(recs, now_t, region=self.region(drill),
                          ended=row["status"] == "ended")
 
@@ -222,5 +226,6 @@ class LiveService(ClockOps, InjectOps, RecordingOps):
                                    "commitment": row["commitment"],
                                    "command": command or []},
                              overwrite=overwrite)
-        self._read(who, drill, "exported", str(out))
+        with self.store.tx():  # an action, not a read: audited every time
+            audit(conn, who, "exported", str(out), drill, self.clock.now())
         return path

@@ -6,7 +6,10 @@ responsible umpire, status; headers in Chinese or English. The xlsx has a hidden
 the inject id and a hidden sheet ``scenario`` holding the sealed document, so
 :func:`import_xlsx` can rebuild the exact scenario and apply what organisers edited in the
 visible columns (times, from/to, method, message, expected action, capability, umpire; a deleted
-row drops its inject). The CSV (UTF-8 with BOM, for Excel/WPS) is for reading and printing.
+row drops its inject). After the id column, both formats carry the controller's likely
+questions and answers of each inject (:mod:`scenarios.callscript`): derived from the inject,
+for printing, ignored on import. The CSV (UTF-8 with BOM, for Excel/WPS) is for reading and
+printing.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from scenarios.callscript import call_script
 from scenarios.limits import MAX_DURATION_MIN, MAX_INPUT_BYTES
 from scenarios.loading import InputError
 from scenarios.outputs import atomic_write
@@ -40,6 +44,8 @@ TYPES = {"zh": {"incident": "事件(接警)", "complication": "情况变化"},
          "en": {"incident": "Event (alarm)", "complication": "Contingency"}}
 STATUS = {"zh": "待发", "en": "Pending"}
 ID_HEADER = "inject_id"
+#: the derived column after the id: what the duty officer may ask and what the caller answers
+QA_HEADER = {"zh": "可能追问及答法(控制员用)", "en": "Likely questions and answers (controllers)"}
 STORY_FMT = "%Y-%m-%d %H:%M:%S"
 
 
@@ -79,8 +85,16 @@ def column_letter(index: int) -> str:
     return out
 
 
+def qa_text(inj: Any, lang: str = "zh") -> str:
+    """An inject's likely questions and answers as lines ``问:… 答:…`` / ``Q: … A: …``."""
+    card = call_script(inj, "en" if lang == "en" else "zh")
+    q, a = ("问:", "答:") if lang == "zh" else ("Q: ", "A: ")
+    return "\n".join(f"{q}{x.question} {a}{x.answer}" for x in card.qa)
+
+
 def rows(scenario: Scenario, lang: str = "zh") -> list[list[str]]:
-    """The MSEL rows (visible columns, in order) plus the inject id as the last value."""
+    """The MSEL rows (visible columns, in order), the inject id, then the derived likely
+    questions and answers."""
     out = []
     for n, inj in enumerate(scenario.injects, start=1):
         d = inj.delivery
@@ -88,7 +102,7 @@ def rows(scenario: Scenario, lang: str = "zh") -> list[list[str]]:
             if scenario.start else ""
         out.append([str(n), clock(inj.t), story, TYPES[lang][inj.kind], d.sender, d.recipient,
                     METHODS[lang][d.method], d.message, d.expected_action, d.capability,
-                    d.umpire, STATUS[lang], inj.id])
+                    d.umpire, STATUS[lang], inj.id, qa_text(inj, lang)])
     return out
 
 
@@ -96,7 +110,7 @@ def write_csv(scenario: Scenario, path: str | Path, lang: str = "zh") -> None:
     """Write the MSEL as CSV, UTF-8 with a BOM so Excel and WPS show Chinese correctly."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([*HEADERS[lang], ID_HEADER])
+    w.writerow([*HEADERS[lang], ID_HEADER, QA_HEADER.get(lang, QA_HEADER["en"])])
     w.writerows(rows(scenario, lang))
     atomic_write(path, b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8"))
 
@@ -110,17 +124,17 @@ def write_xlsx(scenario: Scenario, sealed_document: dict[str, Any], path: str | 
     wb = Workbook()
     ws = wb.active
     ws.title = "MSEL"
-    ws.append([*HEADERS[lang], ID_HEADER])
+    ws.append([*HEADERS[lang], ID_HEADER, QA_HEADER.get(lang, QA_HEADER["en"])])
     for r in rows(scenario, lang):
         ws.append(r)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    widths = [6, 11, 20, 12, 22, 22, 10, 70, 50, 24, 12, 8, 10]
+    widths = [6, 11, 20, 12, 22, 22, 10, 70, 50, 24, 12, 8, 10, 80]
     for k, wdt in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + k)].width = wdt
     ws.column_dimensions["M"].hidden = True
     for row in ws.iter_rows(min_row=2):
-        for cell in row[7:9]:
+        for cell in (*row[7:9], row[13]):
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A2"
     hidden = wb.create_sheet("scenario")

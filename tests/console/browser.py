@@ -99,3 +99,44 @@ def login(page: object, url: str, name: str, password: str, landing: str) -> Non
     page.get_by_label("密码").fill(password)  # type: ignore[attr-defined]
     page.get_by_role("button", name="登录").click()  # type: ignore[attr-defined]
     page.get_by_text(landing).first.wait_for()  # type: ignore[attr-defined]
+
+
+#: ms for one wait: a loaded 2-core machine (the full suite beside it) is slow
+TIMEOUT = 180_000
+
+
+def new_page(browser: object, width: int = 1366) -> object:
+    """A page in a new browser context (its own cookies and session: another user)."""
+    ctx = browser.new_context(  # type: ignore[attr-defined]
+        viewport={"width": width, "height": 1000}, locale="zh-CN", accept_downloads=True)
+    ctx.set_default_timeout(TIMEOUT)
+    return ctx.new_page()
+
+
+def tap(page: object, key: str) -> None:
+    """Click the button of widget ``key``. During a rerun Streamlit may show the faded
+    (stale) copy of an element beside the new one: the live copy is the one clicked."""
+    page.locator(  # type: ignore[attr-defined]
+        f".st-key-{key}:not([data-stale='true']) button").first.click()
+
+
+def wait_count(page: object, n: int) -> None:
+    """Wait until the evaluator page says this umpire has ``n`` records."""
+    page.get_by_text(f"本人已记录 {n} 条").wait_for()  # type: ignore[attr-defined]
+
+
+def tap_until_confirmed(page: object, key: str, n: int, tries: int = 3) -> int:
+    """Tap ``key`` and wait until the page confirms record ``n``; tap again when it does not
+    (Streamlit drops a click that lands on a rerunning page, and an umpire taps again). The
+    action id stays the same until a write is confirmed, so a retry never duplicates.
+    Returns the number of taps it took."""
+    for k in range(1, tries + 1):
+        tap(page, key)
+        try:
+            page.get_by_text(f"本人已记录 {n} 条").wait_for(  # type: ignore[attr-defined]
+                timeout=45_000)
+            return k
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError: tap again
+            if k == tries:
+                raise
+    return tries

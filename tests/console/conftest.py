@@ -13,12 +13,16 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from consolehelp import Console  # noqa: E402
+
+if TYPE_CHECKING:
+    from browser import Server
 
 
 @pytest.fixture(scope="session")
@@ -52,3 +56,27 @@ def console(demo_template: Path, tmp_path: Path,
     st.cache_resource.clear()
 
 
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian chromium through Playwright, one per test module (browser tests only)."""
+    from browser import launch
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def server(demo_template: Path, tmp_path: Path) -> Iterator[Server]:
+    """``blinddrill console`` on a copy of the demo store (browser tests only)."""
+    from browser import start_server
+
+    db = tmp_path / "drill.db"
+    shutil.copy(demo_template, db)
+    srv = start_server(db, tmp_path / "console.log")
+    yield srv
+    srv.stop()

@@ -3,7 +3,9 @@
 
 It plays a short demo drill on a scratch store through the service (start, three releases,
 a few umpire records, an observation, one inject due for the controller), photographs the
-pages in play, runs the simulation lab, ends the drill and photographs the review. The PNGs
+pages in play, runs the simulation lab, ends the drill and photographs the review. Arguments:
+``late`` (only the lab and the review) or page ids (only those pages in play, e.g.
+``controller evaluator``). The PNGs
 are reduced to 256 colours to keep the folder small. Not a test (pytest does not collect it).
 """
 
@@ -54,8 +56,7 @@ def prepare(db: Path) -> None:
     region = svc.region("DEMO")
     unit = region.units[0].id
     first = incs[0].incident
-    steps: list[tuple[str, dict[str, Any]]] = [
-        ("alarm_raised", {"data": {"level": "township"}}),
+    steps: list[tuple[str, dict[str, Any]]] = [  # (each release wrote its alarm_raised)
         ("alarm_taken", {"data": {"level": "township"}}),
         ("unit_dispatched", {"unit": unit, "data": {"level": "township", "eta_min": 8.0}}),
         ("unit_arrived", {"unit": unit}),
@@ -64,9 +65,6 @@ def prepare(db: Path) -> None:
     ]
     for k, (kind, kw) in enumerate(steps):
         svc.record(ump, "DEMO", kind, action_id=f"shot-{k:04d}", incident=first, **kw)
-    for inc in (incs[1].incident, incs[2].incident):
-        svc.record(ump, "DEMO", "alarm_raised", action_id=f"shot-r-{inc}", incident=inc,
-                   data={"level": "county"})
     svc.observe(ump, "DEMO", "首报要素齐全,但未报告人员伤亡。", action_id="shot-obs-1",
                 capability="information", rating="S", inject=incs[0].id, incident=first)
     pending = [v for v in msel if v.status == "pending" and v.id not in {i.id for i in incs}]
@@ -75,13 +73,25 @@ def prepare(db: Path) -> None:
 
 
 def shoot(page: Any, name: str, width: int, cap: int = MAX_HEIGHT) -> Path:
-    """Screenshot the whole page (viewport grown to the content, capped)."""
+    """Screenshot the whole page (viewport grown to the content, capped), once no element is
+    still a placeholder of a rerun."""
     time.sleep(1.5)
-    h = page.evaluate("() => Math.max(...[...document.querySelectorAll("
-                      "'[data-testid=stMain], [data-testid=stAppViewContainer], body')]"
-                      ".map(e => e.scrollHeight))")
+    settled = ("() => !document.querySelector(\"[data-testid='stSkeleton'], "
+               "[data-stale='true'], [data-testid='stStatusWidget']\")")
+    page.wait_for_function(settled, timeout=60_000)
+    height = ("() => Math.max(...[...document.querySelectorAll("
+              "'[data-testid=stMain], [data-testid=stAppViewContainer], body')]"
+              ".map(e => e.scrollHeight))")
+    h = page.evaluate(height)
+    for _ in range(10):  # until the page has stopped growing (a rerun may still add content)
+        time.sleep(0.7)
+        h2 = page.evaluate(height)
+        if h2 == h:
+            break
+        h = h2
     page.set_viewport_size({"width": width, "height": min(int(h) + 40, cap)})
     time.sleep(1.0)
+    page.wait_for_function(settled, timeout=60_000)
     path = OUT / f"{name}.png"
     page.screenshot(path=str(path))
     page.set_viewport_size({"width": width, "height": 1000})
@@ -103,8 +113,9 @@ def switch_lang(page: Any, lang: str) -> None:
     time.sleep(1.5)
 
 
-def main(only_late: bool = False) -> None:
-    """Make every screenshot (``only_late``: only the lab and the review)."""
+def main(only_late: bool = False, pages: set[str] | None = None) -> None:
+    """Make every screenshot (``only_late``: only the lab and the review; ``pages``: only
+    these pages in play)."""
     from playwright.sync_api import sync_playwright
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -122,12 +133,14 @@ def main(only_late: bool = False) -> None:
                     page = ctx.new_page()
                     page.goto(srv.url)
                     page.get_by_label("用户名").wait_for()
-                    for lang in ("zh", "en"):
+                    for lang in () if pages else ("zh", "en"):
                         if lang == "en":
                             switch_lang(page, "en")
                         shoot(page, f"login-{lang}-{tag}", width)
                     switch_lang(page, "zh")
                     for page_id, (who, link, ready) in IN_PLAY.items():
+                        if pages and page_id not in pages:
+                            continue
                         login(page, srv.url, who, PW[who], "退出登录")
                         if page.get_by_role("link", name=link).count():
                             page.get_by_role("link", name=link).first.click()
@@ -139,7 +152,8 @@ def main(only_late: bool = False) -> None:
                         page.get_by_role("button", name="退出登录").click()
                         page.get_by_label("用户名").wait_for()
                     ctx.close()
-                lab_and_review(b, srv.url, db)
+                if not pages:
+                    lab_and_review(b, srv.url, db)
                 b.close()
         finally:
             srv.stop()
@@ -193,4 +207,5 @@ def lab_and_review(b: Any, url: str, db: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(only_late="late" in sys.argv[1:])
+    args = set(sys.argv[1:])
+    main(only_late="late" in args, pages=(args & set(IN_PLAY)) or None)

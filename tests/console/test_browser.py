@@ -12,76 +12,27 @@ import shutil
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import BLINDDRILL, CHROMIUM, Server, free_port, launch, login, start_server
+from browser import BLINDDRILL, CHROMIUM, Server, free_port, login, start_server
+from browser import new_page as _page
+from browser import tap as _tap
+from browser import tap_until_confirmed as _tap_until_confirmed
+from browser import wait_count as _wait_count
 from consolehelp import PASSWORDS
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium (make browser-deps)"),
 ]
-TIMEOUT = 180_000  # a loaded 2-core machine (the full suite beside it) is slow
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def server(demo_template: Path, tmp_path: Path) -> Iterator[Server]:
-    """``blinddrill console`` on a copy of the demo store."""
-    db = tmp_path / "drill.db"
-    shutil.copy(demo_template, db)
-    srv = start_server(db, tmp_path / "console.log")
-    yield srv
-    srv.stop()
 
 
 def _service(db: Path) -> Any:
     from live.service import LiveService
 
     return LiveService(db, create=False)
-
-
-def _page(browser: Any, width: int = 1366) -> Any:
-    ctx = browser.new_context(viewport={"width": width, "height": 1000}, locale="zh-CN")
-    ctx.set_default_timeout(TIMEOUT)
-    return ctx.new_page()
-
-
-def _tap(page: Any, key: str) -> None:
-    # during a rerun Streamlit may show the faded (stale) copy of an element beside the new one
-    page.locator(f".st-key-{key}:not([data-stale='true']) button").first.click()
-
-
-def _wait_count(page: Any, n: int) -> None:
-    page.get_by_text(f"本人已记录 {n} 条").wait_for()
-
-
-def _tap_until_confirmed(page: Any, key: str, n: int, tries: int = 3) -> int:
-    """Tap ``key`` and wait until the page confirms record ``n``; tap again when it does not
-    (Streamlit drops a click that lands on a rerunning page, and an umpire taps again). The
-    action id stays the same until a write is confirmed, so a retry never duplicates.
-    Returns the number of taps it took."""
-    for k in range(1, tries + 1):
-        _tap(page, key)
-        try:
-            page.get_by_text(f"本人已记录 {n} 条").wait_for(timeout=45_000)
-            return k
-        except Exception:  # noqa: BLE001 - playwright's TimeoutError: tap again
-            if k == tries:
-                raise
-    return tries
 
 
 def _start_in_service(db: Path) -> tuple[Any, Any, Any]:
@@ -132,8 +83,10 @@ def test_director_starts_evaluator_records_arrival_director_scoreboard_changes(
     login(e, server.url, "umpire1", "demo-umpire1", "本人已记录 0 条")
     _tap(e, "tap_alarm_taken")
     _wait_count(e, 1)
-    d.get_by_text("○").first.wait_for()  # the 10 minutes to arrive are running
-    assert "●" not in board.inner_text()
+    # the alarm rang at the release: taken now, it is met (●); the 10 minutes to arrive run (○)
+    d.get_by_text("○").first.wait_for()
+    d.get_by_text("●").first.wait_for(timeout=30_000)
+    assert board.inner_text().count("●") == 1
     e.get_by_role("combobox", name="队伍").click()
     e.get_by_role("option").nth(1).click()  # the first team (0 is "no particular team")
     e.locator(".st-key-tap_unit_arrived button:not([disabled])").first.wait_for()
@@ -141,7 +94,9 @@ def test_director_starts_evaluator_records_arrival_director_scoreboard_changes(
     _wait_count(e, 2)
     e.get_by_text("已记录:到场").wait_for()
     # the director did nothing: the scoreboard's fragment refreshes by itself
-    d.get_by_text("●").first.wait_for(timeout=30_000)
+    d.wait_for_function("() => [...document.querySelectorAll(\"[data-testid='stTable']\")]"
+                        ".some(e => (e.innerText.match(/●/g) || []).length >= 2)",
+                        timeout=30_000)
     assert "达标" in board.inner_text()
     svc = _service(server.db)
     boss = svc.login("director", PASSWORDS["director"])

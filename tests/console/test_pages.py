@@ -318,3 +318,94 @@ def test_trainer_types_the_hotwash_and_it_reaches_the_report(console: Console) -
     assert "夜间叫应叫醒流程再演练一次" in run.read_text(encoding="utf-8")  # re-exported
     html = next(b for b in at.get("download_button") if b.label == "评估报告(网页)")
     assert html is not None
+
+
+def test_controller_card_shows_the_call_then_the_likely_questions_once_delivered(
+        console: Console) -> None:
+    from scenarios.callscript import call_script
+
+    console.start()
+    first = next(v for v in _msel(console) if v.kind == "incident")
+    ctl = console.who("controller1")
+    at = page_test("controller", ctl).run()
+    assert not at.exception, at.exception
+    assert "暂无到期的注入事件。" in texts(at) and not at.table
+    console.clock.advance(60 * first.due_t + 30)  # due; the controller dials half a minute on
+    sc = console.svc._scenario("DEMO")
+    inj = next(i for i in sc.injects if i.id == first.id)
+    card = call_script(inj, "zh")
+    at = page_test("controller", ctl).run()
+    shown = texts(at)
+    for want in (card.call_who, card.caller_name, card.caller_phone, card.script):
+        assert want and want in shown, want
+    assert not at.table, "no answers before the delivery"
+    assert not any(q.answer in shown for q in card.qa)
+    at.button(key=f"delivered_{first.id}").click().run()
+    assert not at.exception, at.exception
+    recs = console.records()
+    mine = [r for r in recs if r["inject"] == first.id or (r["incident"] == first.incident
+                                                            and r["kind"] == "alarm_raised")]
+    assert [(r["kind"], r["t"]) for r in mine] == [
+        (k, round(first.due_t + 0.5, 6)) for k in ("inject_released", "incident_occurred",
+                                                   "alarm_raised")]
+    assert mine[0]["data"]["author"] == "controller1"
+    table = at.table[0].value
+    assert list(table.iloc[:, 0]) == [q.question for q in card.qa]
+    assert list(table.iloc[:, 1]) == [q.answer for q in card.qa]
+    assert "已送达 · 对方追问时这样回答" in texts(at)
+    en = page_test("controller", ctl, "en").run()
+    assert list(en.table[0].value.iloc[:, 0]) == [q.question for q in call_script(inj, "en").qa]
+    # another controller sees neither the card nor its answers
+    boss = console.director()
+    console.svc.add_user(boss, "controller2", "controller", "demo-controller2")
+    other = page_test("controller", console.svc.login("controller2", "demo-controller2")).run()
+    assert not other.table and card.script not in texts(other)
+
+
+def test_refreshing_the_scoreboard_writes_no_audit_rows(console: Console) -> None:
+    console.start()
+    _release_first_incident(console)
+    ump = console.who("umpire1")
+    boss = console.director()
+
+    def reads() -> int:
+        return sum(r["action"] == "read_score" and r["user"] == "umpire1"
+                   for r in console.svc.audit_trail(boss, "DEMO"))
+
+    at = page_test("scoreboard", ump)
+    for _ in range(4):  # the fragment's refreshes: the same reads again and again
+        at.run()
+        assert not at.exception, at.exception
+        console.clock.advance(5)
+    assert reads() == 1
+    rec = console.svc.record(ump, "DEMO", "alarm_taken", action_id="audit-t-0001",
+                             incident=_msel(console)[0].incident, data={"level": "county"})
+    at.run()
+    assert rec.created and reads() == 1, "a new record is in the log, not in the audit"
+
+
+def test_an_adhoc_inject_sent_twice_with_the_same_click_is_released_once(
+        console: Console) -> None:
+    console.start()
+    boss = console.director()
+    at = page_test("injects", boss).run()
+
+    def send() -> None:
+        at.text_area(key="adhoc_msg").input("媒体记者在镇政府门口要求采访")
+        at.text_input(key="adhoc_to").input("镇应急指挥部")
+        at.text_input(key="adhoc_reason").input("检验新闻发布")
+        at.button(key="FormSubmitter:adhoc-发送").click().run()
+        assert not at.exception, at.exception
+
+    send()
+    adhoc = [r for r in console.records("inject_released") if r["data"]["inject_kind"] == "adhoc"]
+    assert [r["inject"] for r in adhoc] == ["ADHOC-001"]
+    # the same click delivered again (a rerun or a retry after a lost connection): same id
+    at.session_state["_action_ids"] = {"adhoc": adhoc[0]["data"]["action_id"]}
+    send()
+    assert len([r for r in console.records("inject_released")
+                if r["data"]["inject_kind"] == "adhoc"]) == 1
+    assert "已由他人处理" in texts(at)
+    send()  # a new click is a new inject
+    assert [r["inject"] for r in console.records("inject_released")] == ["ADHOC-001",
+                                                                         "ADHOC-002"]

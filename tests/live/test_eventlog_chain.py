@@ -183,7 +183,7 @@ def test_tampering_is_detected_and_named_in_the_store(live, how, words):
     if how == "edit":
         line = con.execute("SELECT line FROM events WHERE seq = 6").fetchone()[0]
         con.execute("UPDATE events SET line = ? WHERE seq = 6",
-                    (bytes(line).replace(b"note 3", b"note X"),))
+                    (bytes(line).replace(b"note 2", b"note X"),))  # seq 6: note 2
     elif how == "delete":
         con.execute("DELETE FROM events WHERE seq = 6")
     else:

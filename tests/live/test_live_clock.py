@@ -96,7 +96,8 @@ def test_after_a_restart_overdue_injects_are_listed_not_fired_or_dropped(live, t
     left = {v.id for v in svc2.stale_injects(d2, live.drill)}
     assert stale[0].id not in left and stale[1].id not in left
     kinds = [r["kind"] for r in svc2.log(d2, live.drill)]
-    assert kinds == ["drill_started", "inject_released", "incident_occurred", "inject_skipped"]
+    assert kinds == ["drill_started", "inject_released", "incident_occurred", "alarm_raised",
+                     "inject_skipped"]
     svc2.close()
 
 

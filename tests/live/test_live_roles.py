@@ -11,6 +11,7 @@ import pytest
 from live import AuthError, Forbidden, LiveError, LiveService, Principal, new_action_id
 
 ROLES = ("director", "controller", "evaluator", "trainer", "observer")
+PASSWORD = "s3cret-pass"  # the accounts of tests/live/conftest.py
 
 #: read function -> the roles allowed to call it.
 READS = {
@@ -26,10 +27,11 @@ READS = {
     "audit_trail": {"director"},
     "real_start": {"director"},
     "users": {"director"},
+    "call_cards": {"controller"},
 }
 #: reads that return scenario content (must leave an audit row naming the reader).
 AUDITED = {"msel", "due_injects", "stale_injects", "released_injects", "log", "live_score",
-           "real_start"}
+           "real_start", "call_cards"}
 
 
 def _call(svc: LiveService, fn: str, who: Principal, drill: str):
@@ -55,7 +57,7 @@ def _played(live):
 def test_function_table_covers_every_public_read():
     public = {n for n in dir(LiveService) if not n.startswith("_")}
     reads = {"status", "drills", "msel", "due_injects", "stale_injects", "released_injects",
-             "log", "verify", "live_score", "audit_trail", "real_start", "users"}
+             "log", "verify", "live_score", "audit_trail", "real_start", "users", "call_cards"}
     assert reads == set(READS)
     assert reads <= public
 
@@ -72,6 +74,8 @@ def test_each_role_calling_each_read_function(live, role):
             with pytest.raises(Forbidden):
                 _call(svc, fn, who, live.drill)
             continue
+        # a fresh login: a session's repeat of a read it already made is not audited again
+        who = svc.login(who.name, PASSWORD)
         out = _call(svc, fn, who, live.drill)
         if fn in AUDITED:
             rows = svc.audit_trail(live.director, live.drill, limit=100000)[before:]
@@ -85,6 +89,9 @@ def test_each_role_calling_each_read_function(live, role):
             assert ids == [plan[1].id]  # the due one (the first was released)
         if fn == "released_injects":
             assert [r["inject"] for r in out] == [plan[0].id]
+        if fn == "call_cards":  # the due card has no answers; the released one has them
+            assert [(c.view.id, bool(c.script.qa)) for c in out] == [(plan[1].id, False),
+                                                                    (plan[0].id, True)]
 
 
 def test_controller_sees_only_due_injects_assigned_to_them(live, tmp_path):

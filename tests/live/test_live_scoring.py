@@ -80,10 +80,12 @@ def test_live_score_refreshes_on_the_log_so_far(live):
     clock.advance(60 * j1.due_t)
     svc.release(d, live.drill, j1.id)
     s0 = svc.live_score(live.evaluator, live.drill)
-    assert s0.card.run.incidents == 1 and s0.events == 3 and not s0.ended
+    # drill_started, inject_released, incident_occurred and the alarm the delivery raised
+    assert s0.card.run.incidents == 1 and s0.events == 4 and not s0.ended
     clock.advance(20)
-    svc.record(live.evaluator, live.drill, "alarm_raised", action_id=new_action_id(),
-               incident=j1.incident, data={"level": "county"})
+    again = svc.record(live.evaluator, live.drill, "alarm_raised", action_id=new_action_id(),
+                       incident=j1.incident, data={"level": "county"})
+    assert not again.created and again.record["source"] == "system"  # one alarm per incident
     clock.advance(30)
     svc.record(live.evaluator, live.drill, "alarm_taken", action_id=new_action_id(),
                incident=j1.incident, data={"level": "county"})
@@ -91,6 +93,8 @@ def test_live_score_refreshes_on_the_log_so_far(live):
     assert s1.events == 5 and s1.now_min == pytest.approx(j1.due_t + 50 / 60, abs=1e-6)
     k = s1.card.clocks["take_alarm"]
     assert k.n == 1 and k.n_met == 1
+    assert s1.card.incidents[j1.incident].clocks["take_alarm"]["value"] == pytest.approx(
+        50 / 60, abs=1e-6)  # from the delivery, not from the umpire's late tap
 
 
 def test_live_score_censors_at_now_countdowns_then_breaches(live):
@@ -98,10 +102,7 @@ def test_live_score_censors_at_now_countdowns_then_breaches(live):
     j1 = svc.msel(d, live.drill)[0]
     svc.start(d, live.drill)
     clock.advance(60 * j1.due_t)
-    svc.release(d, live.drill, j1.id)
-    clock.advance(12)                                   # the phone rings 0.2 min later
-    svc.record(live.evaluator, live.drill, "alarm_raised", action_id=new_action_id(),
-               incident=j1.incident, data={"level": "county"})
+    svc.release(d, live.drill, j1.id)                   # the phone rings at the delivery
     clock.advance(18)                                   # now = raised + 0.3 min
     s = svc.live_score(live.evaluator, live.drill)
     k = s.card.clocks["take_alarm"]

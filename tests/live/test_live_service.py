@@ -108,7 +108,8 @@ def test_release_twice_skip_after_release_and_adhoc(live):
     kinds = [r["kind"] for r in svc.log(d, live.drill)]
     assert kinds.count("inject_released") == 1 and kinds.count("incident_occurred") == 1
     ad = svc.adhoc(d, live.drill, "Media are calling the township office",
-                   recipient="township office", reason="test the spokesperson")
+                   recipient="township office", reason="test the spokesperson",
+                   action_id=new_action_id())
     rec = svc.log(d, live.drill)[ad.seq]
     assert rec["inject"] == "ADHOC-001" and rec["data"]["inject_kind"] == "adhoc"
     assert rec["data"]["reason"] == "test the spokesperson"
@@ -164,3 +165,101 @@ def test_accounts(live, tmp_path):
     with pytest.raises(AE, match="not logged in"):
         other.status(d, live.drill)  # a principal is valid only with the service that issued it
     other.close()
+
+
+def test_an_adhoc_inject_retried_with_its_action_id_is_released_once(live):
+    """A retried click (same action id) — also from another connection at the same moment,
+    and after the end — writes nothing new; a new click is a new ad-hoc inject."""
+    import threading
+
+    svc, d, clock = live.svc, live.director, live.clock
+    svc.start(d, live.drill)
+    clock.advance(90)
+    aid = new_action_id()
+    results: list = []
+
+    def click() -> None:
+        other = LiveService(live.path, clock=clock, keyring=svc.keyring)
+        who = other.login("director1", "s3cret-pass")
+        results.append(other.adhoc(who, live.drill, "Reporters at the gate", recipient="post",
+                                   reason="media pressure", action_id=aid))
+        other.close()
+
+    threads = [threading.Thread(target=click) for _ in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert sorted(r.done for r in results) == [False, False, False, True]
+    assert {r.inject for r in results} == {"ADHOC-001"} and len({r.seq for r in results}) == 1
+    clock.advance(30)
+    again = svc.adhoc(d, live.drill, "Reporters at the gate", recipient="post",
+                      reason="media pressure", action_id=aid)
+    assert not again.done and "already released" in again.message
+    new = svc.adhoc(d, live.drill, "Reporters at the gate", recipient="post",
+                    reason="media pressure", action_id=new_action_id())
+    assert new.done and new.inject == "ADHOC-002"
+    svc.observe(live.evaluator, live.drill, "note", action_id="obs-id-0001")
+    with pytest.raises(LiveError, match="already used"):  # an umpire's id is not an ad-hoc's
+        svc.adhoc(d, live.drill, "x", recipient="post", reason="r", action_id="obs-id-0001")
+    svc.end(d, live.drill, "done")
+    late = svc.adhoc(d, live.drill, "Reporters at the gate", recipient="post",
+                     reason="media pressure", action_id=aid)
+    assert not late.done and late.seq == results[0].seq
+    recs = [r for r in svc.log(d, live.drill) if r["kind"] == "inject_released"]
+    assert [r["inject"] for r in recs] == ["ADHOC-001", "ADHOC-002"]
+    assert recs[0]["data"]["action_id"] == aid
+    rows = svc.store.conn().execute("SELECT id FROM injects WHERE drill = ? AND adhoc = 1",
+                                    (live.drill,)).fetchall()
+    assert [r[0] for r in rows] == ["ADHOC-001", "ADHOC-002"]
+    assert svc.verify(d, live.drill).ok
+    with pytest.raises(ValueError, match="action id"):
+        svc.adhoc(d, live.drill, "x", recipient="post", reason="r", action_id="short")
+
+
+
+def test_refreshing_a_read_writes_no_audit_row_actions_always_do(live):
+    """A page's read-only fragment re-reads the score, the board and the due list every few
+    seconds: only the first read of a login session, and a read that shows something new,
+    are audited; releases and records are audited every time."""
+    svc, d, clock = live.svc, live.director, live.clock
+    plan = svc.msel(d, live.drill)
+    svc.assign(d, live.drill, plan[0].id, "controller1")
+    svc.assign(d, live.drill, plan[1].id, "controller1")
+    svc.start(d, live.drill)
+    ctl, ump = live.controller, live.evaluator
+
+    def rows() -> list:
+        return svc.audit_trail(d, live.drill, limit=100000)
+
+    def refresh() -> None:
+        for _ in range(5):
+            clock.advance(5)
+            svc.live_score(ump, live.drill)
+            svc.live_score(d, live.drill)
+            svc.msel(d, live.drill)
+            svc.due_injects(ctl, live.drill)
+            svc.call_cards(ctl, live.drill)
+            svc.status(d, live.drill)
+
+    refresh()
+    n0 = len(rows())
+    refresh()
+    assert len(rows()) == n0, "refreshes re-read the same things: no new audit rows"
+    clock.advance(60 * plan[0].due_t)
+    refresh()  # the first inject is now due: the controller's due list and cards changed
+    new = [(r["user"], r["action"], r["target"]) for r in rows()[n0:]]
+    assert new == [("controller1", "read_due", plan[0].id),
+                   ("controller1", "read_calls", plan[0].id)]
+    n1 = len(rows())
+    svc.release(ctl, live.drill, plan[0].id)
+    svc.record(ump, live.drill, "alarm_taken", action_id=new_action_id(),
+               incident=plan[0].incident, data={"level": "county"})
+    acts = [r["action"] for r in rows()[n1:]]
+    assert acts == ["inject_released"], acts  # the record is in the log itself
+    refresh()
+    new = [(r["user"], r["action"]) for r in rows()[n1 + 1:]]
+    assert ("controller1", "read_calls") in new and ("umpire1", "read_score") not in new
+    again = svc.login("umpire1", "s3cret-pass")  # a new login session: its first read counts
+    svc.live_score(again, live.drill)
+    assert rows()[-1]["user"] == "umpire1" and rows()[-1]["action"] == "read_score"

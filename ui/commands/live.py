@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,18 +34,22 @@ _FILE = click.Path(path_type=Path, dir_okay=False)
 
 
 class LiveCliError(click.ClickException):
-    """A refused request (exit 2: input/state, 3: login or role)."""
+    """A refused request: bad input or the drill's state forbids it (exit 2)."""
 
-    def __init__(self, message: str, code: int = 2) -> None:
-        super().__init__(message)
-        self.exit_code = code
+    exit_code = 2
+
+
+class LiveAuthError(LiveCliError):
+    """Login failed or the role may not (exit 3)."""
+
+    exit_code = 3
 
 
 def _secret(var: str, prompt: str, confirm: bool = False) -> str:
     value = os.environ.get(var)
     if value:
         return value
-    if not click.get_text_stream("stdin").isatty():
+    if not sys.stdin.isatty():  # (click's test runner replaces sys.stdin too)
         raise LiveCliError(f"{prompt}: set {var} or run in a terminal to be asked")
     return str(click.prompt(prompt, hide_input=True, confirmation_prompt=confirm))
 
@@ -97,7 +102,7 @@ def _run(fn: Any) -> Any:
         try:
             return fn(*a, **kw)
         except AuthError as exc:
-            raise LiveCliError(str(exc), 3) from None
+            raise LiveAuthError(str(exc)) from None
         except (LiveError, RecordingError, EventLogError, LogOrderError, WrongPassphrase,
                 ExportError, ValueError) as exc:
             raise LiveCliError(str(exc)) from None

@@ -21,8 +21,8 @@ from ui.console.common import clock_line, guarded, live_fragment, minutes, pick_
 from ui.console.state import action_id, device, flash, lang, service, show_flash, t, used, user
 
 #: the one-tap buttons: (string key, event kind, needs a team)
+#: no "alarm call" tap: delivering an incident's inject writes its alarm (live.injects)
 TAPS: tuple[tuple[str, str, bool], ...] = (
-    ("act_alarm_raised", "alarm_raised", False),
     ("act_alarm_taken", "alarm_taken", False),
     ("act_unit_dispatched", "unit_dispatched", True),
     ("act_unit_mobilised", "unit_mobilised", True),
@@ -113,7 +113,7 @@ def recording(s: DrillStatus, incs: dict[str, dict[str, Any]],
                               width="stretch", type="primary"):
             ids: dict[str, Any] = {"incident": inc, "unit": unit or None}
             data: dict[str, Any] = {}
-            if kind in ("alarm_raised", "alarm_taken", "unit_dispatched"):
+            if kind in ("alarm_taken", "unit_dispatched"):
                 data["level"] = level
             if kind == "unit_dispatched":
                 data["eta_min"] = 0.0

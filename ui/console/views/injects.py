@@ -18,7 +18,7 @@ from ui.console.common import (
     pick_drill,
     subject_of,
 )
-from ui.console.state import flash, service, show_flash, t, user
+from ui.console.state import action_id, flash, service, show_flash, t, used, user
 
 
 def _board_rows(views: list[Any], now_t: float) -> list[dict[str, str]]:
@@ -141,4 +141,7 @@ def adhoc(s: DrillStatus) -> None:
         to = st.text_input(t("adhoc_to"), key="adhoc_to")
         reason = st.text_input(t("reason"), key="adhoc_reason")
         if st.form_submit_button(t("send"), type="primary"):
-            _done(svc.adhoc(who, s.id, msg, recipient=to, reason=reason))
+            res = svc.adhoc(who, s.id, msg, recipient=to, reason=reason,
+                            action_id=action_id("adhoc"))
+            used("adhoc")  # confirmed: the next message is a new inject
+            _done(res)
