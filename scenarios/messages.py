@@ -59,15 +59,22 @@ class Voices:
         self.fake.seed_instance(seed)
 
     def caller(self, rng: np.random.Generator, category: Category, township: str,
-               site: HazardSite | None) -> tuple[Caller, dict[str, str]]:
-        """Draw who raises the alarm; returns the caller and values for the opening words."""
-        sources = list(category.callers)
-        p = np.array([category.callers[s] for s in sources])
+               site: HazardSite | None, other: Caller | None = None
+               ) -> tuple[Caller, dict[str, str]]:
+        """Draw who raises the alarm; returns the caller and values for the opening words.
+
+        ``other``: the first caller of the incident, for a repeat call: the repeat caller is
+        a person (not the monitoring system) and not that same person.
+        """
+        sources: list[AlarmSource] = [s for s in category.callers
+                                      if other is None or s != "system"] or ["public"]
+        p = np.array([category.callers.get(s, 1.0) for s in sources])
         source: AlarmSource = sources[int(rng.choice(len(sources), p=p / p.sum()))]
         town = self.region.jurisdiction_by_id[township].name
         org = site.name if site is not None else town
         if source == "info_officer":
-            pool = self._officers.get(township, [])
+            pool = [o for o in self._officers.get(township, [])
+                    if other is None or o.id != other.id]
             fit = [o for o in pool if o.role in category.officer_roles] or pool
             if fit:
                 o = fit[int(rng.integers(len(fit)))]
@@ -79,7 +86,11 @@ class Voices:
         if source == "system":
             return Caller(source="system", name="", phone=""), {"township": town, "org": org}
         # en: the Chinese name in pinyin, given name first ("Xiulan Deng")
-        name = str(self.fake.name()) if self.lang == "zh" else str(self.fake.romanized_name())
+        name = ""
+        for _ in range(5):  # a repeat caller is somebody else
+            name = str(self.fake.name()) if self.lang == "zh" else str(self.fake.romanized_name())
+            if other is None or name != other.name:
+                break
         surname = name[:1] if self.lang == "zh" else name.split()[-1]
         phone = str(self.fake.phone_number())  # a mainland mobile number
         if self.lang != "zh":
@@ -88,14 +99,17 @@ class Voices:
                 {"name": name, "township": town, "surname": surname, "org": org})
 
     def alarm_message(self, rng: np.random.Generator, category: Category, caller: Caller,
-                      who: dict[str, str], place: str, detail: str, truth: Casualties) -> str:
-        """What the caller says: opening, what happened, what they know of people, closing."""
+                      who: dict[str, str], place: str, detail: str, truth: Casualties,
+                      lead: str = "") -> str:
+        """What the caller says: opening, what happened, what they know of people, closing;
+        ``lead`` comes after what happened (a repeat caller: "someone may have called")."""
         lang = self.lang
         texts = self.catalogue.callers.get(caller.source) or next(iter(self.catalogue.callers.values()))
         opening = fill(pick(rng, getattr(texts, lang)), **who)
         says = fill(pick(rng, getattr(category.says, lang)), place=place, detail=detail)
         if lang != "zh":  # English: what happened is a sentence of its own
             says = says.rstrip(", ") + ". "
+        says += lead
         hints = self.catalogue.people_hints
         people = ""
         if truth.trapped > 0:
