@@ -53,6 +53,7 @@ SiteKind = Literal[
     "public_venue",  # markets, stations, stadiums (crowds)
     "construction_site",
     "geohazard_point",  # 地质灾害隐患点
+    "mine",  # 矿山 (coal and non-coal mines): production-safety accidents underground
 ]
 ExpertField = Literal[
     "hazmat", "fire", "geology", "hydrology", "medical", "structural", "forestry", "meteorology"

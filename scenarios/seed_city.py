@@ -4,7 +4,8 @@ Its counts follow a real city's 2024 report: 1 city, 10 counties/districts, 223 
 (each with a command post), 1,000 villages/communities; depots 1 city + 10 county + 91 township
 + 1,000 village supply points; 369 teams (223 township rescue stations of ≥ 30 people plus city/
 county professional, enterprise and social teams); 156 hazardous-chemical enterprises, 401 major
-hazard sources; 547 experts in 8 fields; 5,869 disaster information officers on four levels.
+hazard sources (and, an assumption, 6 underground mines in the western mountains); 547 experts
+in 8 fields; 5,869 disaster information officers on four levels.
 
 Geography is plausible but fictional: about 100 km × 100 km (≈ 10,000 km²) around
 (117.0 E, 31.5 N), mountains in the west, hills, plains and a river in the east, a dense
@@ -35,6 +36,7 @@ N_COUNTIES, N_TOWNSHIPS, N_VILLAGES = 10, 223, 1000
 N_TOWNSHIP_DEPOTS = 91
 N_UNITS = 369
 N_HAZMAT, N_MAJOR_HAZARD = 156, 401
+N_MINES = 6  # not in the report: an assumption (the city's mine-rescue brigade has mines to serve)
 N_EXPERTS = 547
 N_OFFICERS = {"city": 20, "county": 250, "township": 1115, "village": 4484}  # 5,869
 EXPERT_FIELDS = (
@@ -269,6 +271,13 @@ def build_seed_city(seed: int = DEFAULT_SEED) -> Region:
     add_sites("construction_site", "CS", 25, tx[ui] + haz_rng.normal(0, 1.5, 25),
               ty[ui] + haz_rng.normal(0, 1.5, 25),
               [f"{fake.company_prefix()}建设工地" for _ in range(25)])
+    # a few underground mines in the western mountains (the city keeps a mine-rescue brigade);
+    # drawn last so that every other site is where it was before mines were modelled
+    mine_kinds = haz_rng.integers(0, 3, N_MINES)
+    mine_x, mine_y = haz_rng.uniform(3, 30, N_MINES), haz_rng.uniform(5, S - 5, N_MINES)
+    add_sites("mine", "MINE", N_MINES, mine_x, mine_y,
+              [names.make(("煤矿", "铁矿", "铅锌矿")[int(k)]) for k in mine_kinds],
+              [("井工煤矿", "地下铁矿", "地下铅锌矿")[int(k)] for k in mine_kinds])
 
     # ---- units ---------------------------------------------------------------------------
     units: list[dict[str, Any]] = []
