@@ -407,7 +407,9 @@ DAY_MIN = 24 * 60.0
 def plausibility_warnings(r: Region) -> list[str]:
     """What is valid but implausible, as ``path: message`` strings: points far outside their
     jurisdiction (a typo in a coordinate), township stations under the standard headcount,
-    units more than a day's drive from the jurisdiction they serve."""
+    units more than a day's drive from the jurisdiction they serve, township and village
+    information officers whose role has nothing to watch (a forest ranger with no forest
+    near: :mod:`scenarios.officer_roles`)."""
     from scenarios.travel import haversine_km_scalar, road_minutes
 
     out: list[str] = []
@@ -441,6 +443,16 @@ def plausibility_warnings(r: Region) -> list[str]:
         far(f"hazard_sites[{i}]", h.id, h.lon, h.lat, h.jurisdiction)
     for i, cp in enumerate(r.command_posts):
         far(f"command_posts[{i}]", cp.id, cp.lon, cp.lat, cp.township)
+    from scenarios.officer_roles import NEAR_KM, misplaced
+
+    local = [(k, o) for k, o in enumerate(r.info_officers) if o.level in ("township", "village")]
+    centres = {j.id: (j.lon, j.lat) for j in r.jurisdictions}
+    site_points = [(s.kind, s.lon, s.lat) for s in r.hazard_sites]
+    for i, kinds in misplaced([(o.id, o.role, o.jurisdiction) for _, o in local], centres,
+                              site_points):
+        k, o = local[i]
+        out.append(f"info_officers[{k}].role: {o.role} '{o.id}' has no {kinds} within "
+                   f"{NEAR_KM:g} km of '{o.jurisdiction}' (a grid worker, or a missing site?)")
     for i, j in enumerate(r.jurisdictions):  # a village near its township, a township in
         if j.parent and j.level in ("village", "township"):  # reach of its county seat
             far(f"jurisdictions[{i}]", j.id, j.lon, j.lat, j.parent,

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 from faker import Faker
 
+from scenarios.officer_roles import roles_by_place
 from scenarios.region import Region
 from scenarios.travel import TravelParams
 from scenarios.vocabulary import CAPABILITIES, DEFAULT_SPEED_KMH, ITEMS, KIND_CAPABILITIES
@@ -390,10 +391,17 @@ def build_seed_city(seed: int = DEFAULT_SEED) -> Region:
         experts.append(dict(id=f"EX{m + 1:04d}", name=fake.name(),
                             field=EXPERT_FIELDS[int(fields[m])], jurisdiction=str(homes[m]),
                             phone=fake.phone_number()))
-    roles_by_terrain = {"mountain": ["forest_ranger", "geohazard_monitor", "grid_worker"],
-                        "hill": ["forest_ranger", "geohazard_monitor", "grid_worker"],
-                        "plain": ["grid_worker", "hydro_monitor", "quake_reporter"],
-                        "urban": ["grid_worker", "grid_worker", "quake_reporter"]}
+    # officers' roles by place: a forest ranger near a forest, a geohazard monitor at a
+    # geohazard point, a water-level monitor by a river or reservoir, a grid worker in towns;
+    # each township's first officer is its earthquake observer (地震宏观测报员)
+    site_points = [(str(x["kind"]), float(x["lon"]), float(x["lat"])) for x in sites]
+    local = [j for j in jurisdictions if j["level"] in ("township", "village")]
+    fits = roles_by_place([(str(j["id"]), float(j["lon"]), float(j["lat"])) for j in local],
+                          [str(j["terrain"]) for j in local], site_points)
+    above = {"mountain": ["forest_ranger", "geohazard_monitor", "grid_worker"],
+             "hill": ["forest_ranger", "geohazard_monitor", "grid_worker"],
+             "plain": ["grid_worker", "hydro_monitor", "quake_reporter"],
+             "urban": ["grid_worker", "quake_reporter"]}  # city and county officers
     officers = []
     pools = {"city": ["C00"], "county": county_ids, "township": township_ids,
              "village": village_ids}
@@ -403,9 +411,13 @@ def build_seed_city(seed: int = DEFAULT_SEED) -> Region:
         pool = pools[level]
         at = people_rng.integers(0, len(pool), count)
         at[: min(count, len(pool))] = np.arange(min(count, len(pool)))  # everyone has one
+        seen: set[str] = set()
         for a in np.sort(at):
             jid = pool[int(a)]
-            roles = roles_by_terrain[juris_terrain[jid]]
+            roles = fits.get(jid) or above[juris_terrain[jid]]
+            if level == "township" and jid not in seen:
+                roles = ["quake_reporter"]
+            seen.add(jid)
             n += 1
             officers.append(dict(id=f"IO{n:05d}", name=fake.name(), level=level,
                                  role=roles[int(people_rng.integers(0, len(roles)))],
