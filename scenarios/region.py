@@ -22,7 +22,7 @@ from pydantic import Field, model_validator
 
 from scenarios import limits
 from scenarios.loading import StrictModel, dump_yaml, load_model, validate_data
-from scenarios.travel import Terrain, TravelModel, TravelParams
+from scenarios.travel import Terrain, TravelModel, TravelParams, haversine_km_scalar
 
 REGION_SCHEMA = "blinddrill.region/1"
 
@@ -74,7 +74,7 @@ REGION_CAPS: dict[str, int] = {
     "jurisdictions": limits.MAX_JURISDICTIONS, "units": limits.MAX_UNITS,
     "depots": limits.MAX_DEPOTS, "command_posts": limits.MAX_COMMAND_POSTS,
     "hazard_sites": limits.MAX_HAZARD_SITES, "experts": limits.MAX_EXPERTS,
-    "info_officers": limits.MAX_INFO_OFFICERS,
+    "info_officers": limits.MAX_INFO_OFFICERS, "service_centres": limits.MAX_COMMAND_POSTS,
 }
 
 
@@ -151,6 +151,22 @@ class CommandPost(StrictModel):
     visibility_min: Annotated[float, Field(gt=0, le=240)]
 
 
+class ServiceCentre(StrictModel):
+    """An integrated emergency service centre (综合应急服务站/中心): a rescue station (``unit``)
+    and a material depot (``depot``) under one roof in one township, at ``lon``/``lat``.
+
+    Loading checks that both exist, are in ``township`` and lie within
+    :data:`CO_LOCATED_KM` of the centre."""
+
+    id: Id
+    name: Name
+    township: Id
+    unit: Id
+    depot: Id
+    lon: Lon
+    lat: Lat
+
+
 class HazardSite(StrictModel):
     """A place where incidents of certain categories can happen (enterprise, river, forest …)."""
 
@@ -205,6 +221,8 @@ class Region(StrictModel):
     experts: list[Expert] = Field(default_factory=list, max_length=limits.MAX_EXPERTS)
     info_officers: list[InfoOfficer] = Field(default_factory=list,
                                              max_length=limits.MAX_INFO_OFFICERS)
+    service_centres: list[ServiceCentre] = Field(default_factory=list,
+                                                 max_length=limits.MAX_COMMAND_POSTS)
 
     model_config = StrictModel.model_config | {"populate_by_name": True}
 
@@ -299,6 +317,7 @@ class Region(StrictModel):
             "info_officers_by_level": {
                 lvl: sum(1 for o in self.info_officers if o.level == lvl) for lvl in LEVELS
             },
+            "service_centres": len(self.service_centres),
             "capabilities": len(self.capabilities),
             "items": len(self.items),
         }
@@ -327,6 +346,7 @@ def _reference_problems(r: Region) -> list[str]:
         ("hazard_sites", r.hazard_sites),
         ("experts", r.experts),
         ("info_officers", r.info_officers),
+        ("service_centres", r.service_centres),
     ]
     for name, items in collections:
         for i, obj in enumerate(items):
@@ -391,9 +411,50 @@ def _reference_problems(r: Region) -> list[str]:
         need_juris(f"experts[{i}].jurisdiction", e.jurisdiction)
     for i, o in enumerate(r.info_officers):
         need_juris(f"info_officers[{i}].jurisdiction", o.jurisdiction, (o.level,))
+    problems += _centre_problems(r, juris)
     if sum(1 for j in r.jurisdictions if j.level == "city") > 1:
         problems.append("jurisdictions: a region has at most one city")
     return problems
+
+
+#: a service centre's station and depot are this close to the centre (km): under one roof,
+#: allowing for coordinates taken at the gate or the yard
+CO_LOCATED_KM = 2.0
+
+
+def _centre_problems(r: Region, juris: dict[str, Jurisdiction]) -> list[str]:
+    """Broken service centres: unknown township, unit or depot, a part in another township,
+    or a part more than :data:`CO_LOCATED_KM` from the centre."""
+    out: list[str] = []
+    units, depots = {u.id: u for u in r.units}, {d.id: d for d in r.depots}
+
+    def township_of(jid: str) -> str | None:
+        j = juris.get(jid)
+        while j is not None and j.level != "township":
+            j = juris.get(j.parent) if j.parent else None
+        return j.id if j is not None else None
+
+    for i, c in enumerate(r.service_centres):
+        base = f"service_centres[{i}]"
+        t = juris.get(c.township)
+        if t is None or t.level != "township":
+            out.append(f"{base}.township: no township '{c.township}'")
+            continue
+        parts: list[tuple[str, str, Unit | Depot | None]] = [
+            ("unit", c.unit, units.get(c.unit)), ("depot", c.depot, depots.get(c.depot))]
+        for field_, ident, part in parts:
+            if part is None:
+                out.append(f"{base}.{field_}: unknown {field_} '{ident}'")
+                continue
+            home = township_of(part.jurisdiction)
+            if home != c.township:
+                out.append(f"{base}.{field_}: '{ident}' is in {home or part.jurisdiction}, "
+                           f"not in the centre's township '{c.township}'")
+            km = haversine_km_scalar(part.lon, part.lat, c.lon, c.lat)
+            if km > CO_LOCATED_KM:
+                out.append(f"{base}.{field_}: '{ident}' is {km:.1f} km from the centre; a "
+                           f"centre's station and depot are within {CO_LOCATED_KM:g} km of it")
+    return out
 
 
 #: a township rescue station should have at least this many people (乡镇综合应急救援队 ≥ 30)

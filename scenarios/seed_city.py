@@ -39,6 +39,7 @@ N_UNITS = 369
 N_HAZMAT, N_MAJOR_HAZARD = 156, 401
 N_MINES = 6  # not in the report: an assumption (the city's mine-rescue brigade has mines to serve)
 N_EXPERTS = 547
+N_SERVICE_CENTRES = 127
 N_OFFICERS = {"city": 20, "county": 250, "township": 1115, "village": 4484}  # 5,869
 EXPERT_FIELDS = (
     "hazmat", "fire", "geology", "hydrology", "medical", "structural", "forestry", "meteorology"
@@ -113,6 +114,46 @@ def _balanced_assignment(
         w += 8.0 * 0.997**it * (targets - counts)
     assign = best
     return np.asarray(assign)
+
+
+def _service_centres(township_ids: list[str], t_name: dict[str, str],
+                     units: list[dict[str, Any]], depots: list[dict[str, Any]],
+                     jurisdictions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The city's integrated emergency service centres (综合应急服务站/中心): a township's
+    rescue station and a depot under one roof, at their midpoint. Every township with a
+    township depot has one (91); the rest (to 127) are the townships whose station is nearest
+    to a village supply point of their own, which becomes the centre's store."""
+    from scenarios.travel import haversine_km_scalar
+
+    station = {u["jurisdiction"]: u for u in units if u["kind"] == "township_station"}
+    town_of = {j["id"]: j["parent"] for j in jurisdictions if j["level"] == "village"}
+    v_name = {j["id"]: j["name"] for j in jurisdictions if j["level"] == "village"}
+    own: dict[str, dict[str, Any]] = {d["jurisdiction"]: d for d in depots
+                                      if d["tier"] == "township"}
+    nearest: dict[str, tuple[float, dict[str, Any]]] = {}
+    for d in depots:
+        tid = town_of.get(d["jurisdiction"])
+        if d["tier"] != "village" or tid is None or tid in own:
+            continue
+        u = station[tid]
+        km = haversine_km_scalar(u["lon"], u["lat"], d["lon"], d["lat"])
+        if tid not in nearest or km < nearest[tid][0]:
+            nearest[tid] = (km, d)
+    extra = sorted(nearest, key=lambda t: (nearest[t][0], t))[:N_SERVICE_CENTRES - len(own)]
+    out: list[dict[str, Any]] = []
+    for tid in township_ids:
+        if tid in own:
+            d, name = own[tid], f"{t_name[tid]}综合应急服务中心"
+        elif tid in extra:
+            d = nearest[tid][1]
+            name = f"{t_name[tid]}{v_name[d['jurisdiction']]}综合应急服务站"
+        else:
+            continue
+        u = station[tid]
+        out.append(dict(id=f"SC-{tid}", name=name, township=tid, unit=u["id"], depot=d["id"],
+                        lon=round((u["lon"] + d["lon"]) / 2, 5),
+                        lat=round((u["lat"] + d["lat"]) / 2, 5)))
+    return out
 
 
 def build_seed_city(seed: int = DEFAULT_SEED) -> Region:
@@ -383,6 +424,8 @@ def build_seed_city(seed: int = DEFAULT_SEED) -> Region:
                           lon=float(t_lon[i]), lat=float(t_lat[i]),
                           activation_min=float(act[i]), visibility_min=float(vis[i])))
 
+    centres = _service_centres(township_ids, t_name, units, depots, jurisdictions)
+
     # ---- people ------------------------------------------------------------------------------
     experts = []
     fields = people_rng.integers(0, len(EXPERT_FIELDS), N_EXPERTS)
@@ -437,6 +480,7 @@ def build_seed_city(seed: int = DEFAULT_SEED) -> Region:
         hazard_sites=sites,
         experts=experts,
         info_officers=officers,
+        service_centres=centres,
     )
     return Region.model_validate(data)
 
