@@ -3,7 +3,8 @@
 Callers are real people of the region when the alarm comes from a disaster information officer
 (name and phone from the region file); otherwise a faker ``zh_CN`` instance seeded per scenario
 makes up a plausible member of the public, enterprise duty officer or patrol officer — Chinese
-in either language: English mode romanises the name (pinyin) and writes the number as +86.
+in either language: English mode romanises every caller's name (pinyin, given name first, the
+region's officers too) and writes mobile numbers as +86.
 All wording comes from the hazard catalogue; numbers a caller gives are the truth with noise,
 because callers rarely know.
 """
@@ -79,8 +80,11 @@ class Voices:
             if fit:
                 o = fit[int(rng.integers(len(fit)))]
                 role = getattr(self.catalogue.officer_role_names[o.role], self.lang)
-                return (Caller(source="info_officer", id=o.id, name=o.name, phone=o.phone),
-                        {"name": o.name, "township": town, "surname": o.name[:1], "org": org,
+                name, phone = o.name, o.phone
+                if self.lang != "zh":  # the region's Chinese name in pinyin, a +86 number
+                    name, phone = pinyin_name(name), intl_phone(phone)
+                return (Caller(source="info_officer", id=o.id, name=name, phone=phone),
+                        {"name": name, "township": town, "surname": o.name[:1], "org": org,
                          "role": role})
             source = "public"
         if source == "system":
@@ -94,7 +98,7 @@ class Voices:
         surname = name[:1] if self.lang == "zh" else name.split()[-1]
         phone = str(self.fake.phone_number())  # a mainland mobile number
         if self.lang != "zh":
-            phone = f"+86 {phone[:3]} {phone[3:7]} {phone[7:]}"
+            phone = intl_phone(phone)
         return (Caller(source=source, name=name, phone=phone),
                 {"name": name, "township": town, "surname": surname, "org": org})
 
@@ -137,6 +141,38 @@ class Voices:
         street = str(self.fake.street_name())
         number = int(rng.integers(1, 300))
         return f"{prefix}{street}{number}号" if self.lang == "zh" else f"No. {number} {street}, {prefix}"
+
+
+#: surnames whose reading differs from the character's common one (单 Shan, not Dan)
+_SURNAME_READING = {"曾": "zeng", "单": "shan", "仇": "qiu", "解": "xie", "区": "ou",
+                    "朴": "piao", "查": "zha", "乐": "yue", "缪": "miao", "翟": "zhai",
+                    "盖": "ge", "覃": "qin", "召": "shao", "尉": "yu", "长": "chang"}
+_COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "慕容", "令狐", "夏侯",
+                      "尉迟", "公孙", "长孙", "宇文", "司徒", "端木")
+
+
+def pinyin_name(name: str) -> str:
+    """A Chinese personal name in pinyin, given name first like faker's romanised names
+    (``杨燕`` → ``Yan Yang``, ``欧阳建国`` → ``Jianguo Ouyang``); a name that is not Chinese
+    is returned as it is."""
+    from pypinyin import lazy_pinyin
+
+    if not name or not all("\u3400" <= ch <= "\u9fff" for ch in name):
+        return name
+    k = 2 if name.startswith(_COMPOUND_SURNAMES) and len(name) > 2 else 1
+    surname = _SURNAME_READING.get(name[0], "") if k == 1 else ""
+    surname = surname or "".join(lazy_pinyin(name[:k]))
+    given = "".join(lazy_pinyin(name[k:]))
+    return f"{given.capitalize()} {surname.capitalize()}" if given else surname.capitalize()
+
+
+def intl_phone(phone: str) -> str:
+    """A mainland mobile number written for an English reader: ``+86 139 0000 0001``; other
+    numbers are returned as they are."""
+    digits = re.sub(r"\D", "", phone)
+    if re.fullmatch(r"1\d{10}", digits):
+        return f"+86 {digits[:3]} {digits[3:7]} {digits[7:]}"
+    return phone
 
 
 def _sentence_case(text: str) -> str:
