@@ -22,7 +22,7 @@ from typing import Any
 from scenarios.limits import MAX_DURATION_MIN, MAX_INPUT_BYTES
 from scenarios.loading import InputError
 from scenarios.outputs import atomic_write
-from scenarios.schema import Scenario, scenario_from_data
+from scenarios.schema import IncidentInject, Scenario, scenario_from_data
 
 COLUMNS = ["no", "planned", "story", "type", "from", "to", "method", "message", "expected",
            "capability", "umpire", "status"]
@@ -36,8 +36,10 @@ METHODS = {"zh": {"phone": "电话", "radio": "对讲机", "sms": "短信", "app
                   "in_person": "当面", "email": "邮件", "video": "视频"},
            "en": {m: m.replace("_", " ") for m in
                   ("phone", "radio", "sms", "app", "in_person", "email", "video")}}
-TYPES = {"zh": {"incident": "事件(接警)", "complication": "情况变化"},
-         "en": {"incident": "Event (alarm)", "complication": "Contingency"}}
+TYPES = {"zh": {"incident": "事件(接警)", "complication": "情况变化",
+                "repeat_call": "重复报警(同一事件)"},
+         "en": {"incident": "Event (alarm)", "complication": "Contingency",
+                "repeat_call": "Repeat call (same incident)"}}
 STATUS = {"zh": "待发", "en": "Pending"}
 ID_HEADER = "inject_id"
 STORY_FMT = "%Y-%m-%d %H:%M:%S"
@@ -86,7 +88,9 @@ def rows(scenario: Scenario, lang: str = "zh") -> list[list[str]]:
         d = inj.delivery
         story = (scenario.start + timedelta(minutes=inj.t)).strftime(STORY_FMT) \
             if scenario.start else ""
-        out.append([str(n), clock(inj.t), story, TYPES[lang][inj.kind], d.sender, d.recipient,
+        repeat = not isinstance(inj, IncidentInject) and inj.complication.type == "repeat_call"
+        kind = "repeat_call" if repeat else inj.kind
+        out.append([str(n), clock(inj.t), story, TYPES[lang][kind], d.sender, d.recipient,
                     METHODS[lang][d.method], d.message, d.expected_action, d.capability,
                     d.umpire, STATUS[lang], inj.id])
     return out

@@ -86,3 +86,17 @@ def test_a_repeat_call_needs_an_earlier_incident() -> None:
     with pytest.raises(InputError, match="needs incident"):
         scenario_from_data({"id": "t", "injects": [
             {"id": "J1", "t": 1, "kind": "complication", "complication": {"type": "repeat_call"}}]})
+
+
+def test_msel_marks_repeat_calls(county: Region, catalogue: HazardCatalogue,
+                                 plan: DrillPlan) -> None:
+    from scenarios.msel import rows
+
+    s = next(s for s in (generate(county, catalogue, plan, k) for k in range(10))
+             if any(isinstance(i, ComplicationInject) and i.complication.type == "repeat_call"
+                    for i in s.injects))
+    for inj, row in zip(s.injects, rows(s), strict=True):
+        repeat = isinstance(inj, ComplicationInject) and inj.complication.type == "repeat_call"
+        assert (row[3] == "重复报警(同一事件)") == repeat
+        if repeat:
+            assert row[4] == inj.delivery.sender and "值班室" in row[5]
