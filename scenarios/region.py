@@ -155,8 +155,9 @@ class ServiceCentre(StrictModel):
     """An integrated emergency service centre (综合应急服务站/中心): a rescue station (``unit``)
     and a material depot (``depot``) under one roof in one township, at ``lon``/``lat``.
 
-    Loading checks that both exist, are in ``township`` and lie within
-    :data:`CO_LOCATED_KM` of the centre."""
+    Loading checks that both exist and are in ``township``; a part more than
+    :data:`CO_LOCATED_KM` from the centre is a plausibility warning, like every other
+    distance check of a region."""
 
     id: Id
     name: Name
@@ -423,8 +424,8 @@ CO_LOCATED_KM = 2.0
 
 
 def _centre_problems(r: Region, juris: dict[str, Jurisdiction]) -> list[str]:
-    """Broken service centres: unknown township, unit or depot, a part in another township,
-    or a part more than :data:`CO_LOCATED_KM` from the centre."""
+    """Broken service centres: unknown township, unit or depot, or a part in another township
+    (a part far from the centre's point is a plausibility warning, :func:`_centre_warnings`)."""
     out: list[str] = []
     units, depots = {u.id: u for u in r.units}, {d.id: d for d in r.depots}
 
@@ -450,10 +451,23 @@ def _centre_problems(r: Region, juris: dict[str, Jurisdiction]) -> list[str]:
             if home != c.township:
                 out.append(f"{base}.{field_}: '{ident}' is in {home or part.jurisdiction}, "
                            f"not in the centre's township '{c.township}'")
+    return out
+
+
+def _centre_warnings(r: Region) -> list[str]:
+    """Service centres whose station or depot is more than :data:`CO_LOCATED_KM` from the
+    centre's point (a coordinate typo, or not really under one roof)."""
+    out: list[str] = []
+    for i, c in enumerate(r.service_centres):
+        for field_, part in (("unit", r.unit_by_id.get(c.unit)),
+                             ("depot", r.depot_by_id.get(c.depot))):
+            if part is None:
+                continue
             km = haversine_km_scalar(part.lon, part.lat, c.lon, c.lat)
             if km > CO_LOCATED_KM:
-                out.append(f"{base}.{field_}: '{ident}' is {km:.1f} km from the centre; a "
-                           f"centre's station and depot are within {CO_LOCATED_KM:g} km of it")
+                out.append(f"service_centres[{i}].{field_}: '{part.id}' is {km:,.1f} km from the "
+                           f"centre (lon/lat); a centre's station and depot are within "
+                           f"{CO_LOCATED_KM:g} km of it")
     return out
 
 
@@ -470,7 +484,8 @@ def plausibility_warnings(r: Region) -> list[str]:
     jurisdiction (a typo in a coordinate), township stations under the standard headcount,
     units more than a day's drive from the jurisdiction they serve, township and village
     information officers whose role has nothing to watch (a forest ranger with no forest
-    near: :mod:`scenarios.officer_roles`)."""
+    near: :mod:`scenarios.officer_roles`), service centres whose station or depot is not
+    within :data:`CO_LOCATED_KM` of the centre."""
     from scenarios.travel import haversine_km_scalar, road_minutes
 
     out: list[str] = []
@@ -514,6 +529,7 @@ def plausibility_warnings(r: Region) -> list[str]:
         k, o = local[i]
         out.append(f"info_officers[{k}].role: {o.role} '{o.id}' has no {kinds} within "
                    f"{NEAR_KM:g} km of '{o.jurisdiction}' (a grid worker, or a missing site?)")
+    out += _centre_warnings(r)
     for i, j in enumerate(r.jurisdictions):  # a village near its township, a township in
         if j.parent and j.level in ("village", "township"):  # reach of its county seat
             far(f"jurisdictions[{i}]", j.id, j.lon, j.lat, j.parent,

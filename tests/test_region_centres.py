@@ -55,9 +55,6 @@ def test_region_show_counts_centres(tmp_path: Path) -> None:
      "service_centres[0].depot: unknown depot 'D-X'"),
     ("other_township", TEXT.replace("unit: U-T05, depot: D-T05", "unit: U-T04, depot: D-T05", 1),
      "service_centres[0].unit: 'U-T04' is in T04, not in the centre's township 'T05'"),
-    ("far_apart", TEXT.replace("depot: D-T05, lon: 117.0005, lat: 31.8605",
-                               "depot: D-T05, lon: 117.0005, lat: 31.8805", 1),
-     "service_centres[0].unit: 'U-T05' is 2.2 km from the centre"),
     ("not_a_township", TEXT.replace("township: T05, unit: U-T05", "township: K1, unit: U-T05", 1),
      "service_centres[0].township: no township 'K1'"),
 ])
@@ -74,6 +71,19 @@ def test_broken_centres_are_errors_naming_the_field(
         main(["region", "show", str(bad)])
     err = capsys.readouterr().err
     assert exit_.value.code == 2 and message in err and "Traceback" not in err
+
+
+def test_a_centre_far_from_its_station_and_depot_is_warned_about(tmp_path: Path) -> None:
+    bad = tmp_path / "far.yaml"
+    bad.write_text(TEXT.replace("depot: D-T05, lon: 117.0005, lat: 31.8605",
+                                "depot: D-T05, lon: 117.0005, lat: 31.8805", 1), encoding="utf-8")
+    assert load_region(bad).warnings() == [
+        "service_centres[0].unit: 'U-T05' is 2.2 km from the centre (lon/lat); a centre's "
+        "station and depot are within 2 km of it",
+        "service_centres[0].depot: 'D-T05' is 2.3 km from the centre (lon/lat); a centre's "
+        "station and depot are within 2 km of it"]
+    r = CliRunner().invoke(cli, ["region", "show", str(bad), "--json"])
+    assert r.exit_code == 0 and len(json.loads(r.output)["warnings"]) == 2
 
 
 def test_county_centres_round_trip() -> None:
