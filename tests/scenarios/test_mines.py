@@ -69,3 +69,22 @@ def test_incidents_at_mines_are_mine_accidents_worded_as_mines(
         assert "井下" in msg, msg
         assert not [w for w in foreign if w in msg], msg
         assert region.site_by_id[spec.site].name in spec.location.address
+
+
+def test_a_region_without_mines_needs_no_mine_rescue_capability(
+        county: Region, catalogue: HazardCatalogue) -> None:
+    from scenarios.region import region_from_data
+
+    data = county.model_dump(mode="json", by_alias=True)
+    data["capabilities"] = [c for c in data["capabilities"] if c["id"] != "mine_rescue"]
+    for u in data["units"]:
+        u["capabilities"].pop("mine_rescue", None)
+    with_mine = region_from_data(data)
+    assert catalogue.check_against(with_mine) == [
+        f"categories[{[c.id for c in catalogue.categories].index('mine_accident')}]"
+        ".requires[0].capability: 'mine_rescue' is not a capability of region "
+        f"'{county.name}'"]
+    data["hazard_sites"] = [s for s in data["hazard_sites"] if s["kind"] != "mine"]
+    for u in data["units"]:
+        u["site"] = None if u["site"] == "HS-MINE" else u["site"]
+    assert catalogue.check_against(region_from_data(data)) == []
