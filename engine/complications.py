@@ -4,8 +4,8 @@ Each complication inject logs ``complication_applied`` with its type and fields,
 the run: road blocks slow travel into a township (a cut road costs ``travel.cutoff_factor`` ×
 the road time), a comms outage slows reports and messages, an escalation raises the grade and
 adds requirements (dispatched at once by the incident's desk), a casualty update changes the
-truth later reports draw from, a shortage empties a depot, and an unavailable commander is
-replaced after a delay.
+truth later reports draw from, a shortage empties a depot, an unavailable commander is
+replaced after a delay, and a repeat call is taken by a duty desk (:mod:`engine.desks`).
 """
 
 from __future__ import annotations
@@ -52,6 +52,8 @@ def apply(d: DrillContext, inj: ComplicationInject) -> None:
 
         stock = stock_of(d, dep)
         stock[c.item or ""] = min(stock.get(c.item or "", 0), c.qty or 0)
+    elif c.type == "repeat_call" and inc is not None:
+        d.desks.repeat_call(inc, inj)  # a desk takes it; no new incident, no dispatch
     elif c.type == "commander_unavailable":
         targets = [i for i in d.incidents.values() if not i.closed and (
             i is inc or (c.township is not None and i.township == c.township)

@@ -8,6 +8,11 @@ first alarm: an officer takes the oldest waiting alarm (a draw of ``alarm.take_a
 the condition factor), logs ``alarm_taken``, phones it upward at once (接报即报), tells the
 township command post (at night once its leader has answered the wake-up call, 叫应) and has
 every requirement dispatched; an idle officer waits to be woken by the next alarm.
+
+A **repeat call** (a ``repeat_call`` complication: another person phoning about an incident
+already reported) reaches the desk its caller calls and joins the same queue: an officer spends
+the same ``take_alarm`` time on it, logs ``repeat_call_taken`` against the existing incident and
+opens no incident and dispatches nothing (a real desk recognises the place and merges the call).
 """
 
 from __future__ import annotations
@@ -21,18 +26,28 @@ from simpy.events import Event
 from engine import reporting
 from engine.context import DrillContext, desk_id
 from engine.state import IncidentState
+from scenarios.schema import Caller, ComplicationInject
 
 ProcessGen = Generator[Event, Any, None]
 
 
+class RepeatCall:
+    """A repeat call waiting at a desk: the incident it is about and the inject that made it."""
+
+    __slots__ = ("inc", "inject")
+
+    def __init__(self, inc: IncidentState, inject: str) -> None:
+        self.inc, self.inject = inc, inject
+
+
 class Desk:
-    """A duty desk: its waiting alarms (first come, first served) and the wake-up events of its
-    idle duty-officer processes."""
+    """A duty desk: its waiting calls (alarms and repeat calls, first come, first served) and
+    the wake-up events of its idle duty-officer processes."""
 
     __slots__ = ("alarms", "idle")
 
     def __init__(self) -> None:
-        self.alarms: deque[IncidentState] = deque()
+        self.alarms: deque[IncidentState | RepeatCall] = deque()
         self.idle: deque[Event] = deque()
 
 
@@ -43,10 +58,11 @@ class Desks:
         self.ctx = ctx
         self.by_jurisdiction: dict[str, Desk] = {}
 
-    def desk_for(self, inc: IncidentState) -> tuple[str, str]:
-        """(level, jurisdiction id) of the desk the alarm of ``inc`` reaches first."""
+    def desk_for(self, inc: IncidentState, caller: Caller | None = None) -> tuple[str, str]:
+        """(level, jurisdiction id) of the desk the alarm of ``inc`` reaches first (or the
+        desk ``caller`` phones about it)."""
         ctx = self.ctx
-        caller = inc.spec.caller
+        caller = caller or inc.spec.caller
         level: str = ctx.p.alarm.desk_for_source[caller.source]
         if caller.source == "info_officer" and caller.id is not None:
             olevel = ctx.ix.officer_level.get(caller.id)
@@ -67,13 +83,28 @@ class Desks:
         ctx.log_add("alarm_raised", ctx.env.now, inc.id, None, None, None, None, {
             "level": level, "caller_source": caller.source,
             "caller": caller.id or caller.name or None, "desk": desk_id(jid)})
+        ctx.officers.alarm_raised(inc)
+        self._enqueue(level, jid, inc)
+
+    def repeat_call(self, inc: IncidentState, inj: ComplicationInject) -> None:
+        """A repeat call about ``inc`` reaches its caller's desk (``repeat_call_raised``) and
+        waits for an officer like an alarm; no incident is opened."""
+        ctx = self.ctx
+        caller = inj.complication.caller or Caller()
+        level, jid = self.desk_for(inc, caller)
+        ctx.log_add("repeat_call_raised", ctx.env.now, inc.id, None, inj.id, None, None, {
+            "level": level, "caller_source": caller.source,
+            "caller": caller.id or caller.name or None, "desk": desk_id(jid)})
+        self._enqueue(level, jid, RepeatCall(inc, inj.id))
+
+    def _enqueue(self, level: str, jid: str, call: IncidentState | RepeatCall) -> None:
+        ctx = self.ctx
         desk = self.by_jurisdiction.get(jid)
         if desk is None:
             desk = self.by_jurisdiction[jid] = Desk()
             for _ in range(ctx.p.alarm.desk_officers[level]):  # type: ignore[index]
                 ctx.env.process(self._officer(desk, level, jid))
-        ctx.officers.alarm_raised(inc)
-        desk.alarms.append(inc)
+        desk.alarms.append(call)
         if desk.idle:  # wake the officer idle longest
             desk.idle.popleft().succeed()
 
@@ -91,9 +122,20 @@ class Desks:
                 desk.idle.append(wake)
                 yield wake
                 continue  # (another officer may have taken it meanwhile)
-            inc = alarms.popleft()
+            call = alarms.popleft()
             yield timeout(take_alarm.sample(draws) * f_take)
-            self._taken(inc, level, jid)
+            if isinstance(call, RepeatCall):
+                self._repeat_taken(call, level, jid)
+            else:
+                self._taken(call, level, jid)
+
+    def _repeat_taken(self, call: RepeatCall, level: str, jid: str) -> None:
+        """Log a repeat call against its incident; ``alarm_known``: whether the incident's first
+        alarm had been taken by then (the call adds to what the desks know; nothing is sent)."""
+        ctx = self.ctx
+        ctx.log_add("repeat_call_taken", ctx.env.now, call.inc.id, None, call.inject, None,
+                    None, {"level": level, "desk": desk_id(jid),
+                           "alarm_known": bool(call.inc.desk_jurisdiction)})
 
     def _notify(self, inc: IncidentState) -> None:
         reporting.notify_post(self.ctx, inc)

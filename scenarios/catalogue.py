@@ -299,11 +299,16 @@ class HazardCatalogue(StrictModel):
         raise KeyError(month)  # pragma: no cover - validated
 
     def check_against(self, region: Region) -> list[str]:
-        """Capabilities and items the catalogue uses that ``region`` does not declare."""
+        """Capabilities and items the catalogue uses that ``region`` does not declare, for
+        the categories that can happen there (a category tied to site kinds the region has
+        none of is never drawn: a region without mines needs no mine-rescue capability)."""
         caps = {c.id for c in region.capabilities}
         items = {i.id for i in region.items}
+        kinds = {s.kind for s in region.hazard_sites}
         problems: list[str] = []
         for i, c in enumerate(self.categories):
+            if c.sites and not kinds & set(c.sites):
+                continue
             for k, r in enumerate(c.requires):
                 if r.capability not in caps:
                     problems.append(f"categories[{i}].requires[{k}].capability: '{r.capability}' "

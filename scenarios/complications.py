@@ -3,8 +3,9 @@
 Cascades are secondary incidents (earthquake → collapse, fire, landslide) near the primary one.
 Complications change the drill: a road into the township blocked, communications degraded, an
 escalation, more casualties found, a depot out of an item, a second alarm that draws resources
-away, the commander unavailable (a new one must be designated). Probabilities, delays and words
-are catalogue data; this module only draws and words them.
+away, the commander unavailable (a new one must be designated), a repeat call (another person
+phoning about the same incident, which the desk must recognise as one). Probabilities, delays
+and words are catalogue data; this module only draws and words them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 from scenarios.catalogue import GRADES, Category
 from scenarios.draw import draw_grade, draw_requirements, possible_in
 from scenarios.messages import fill, pick
+from scenarios.schema import Casualties
 from scenarios.travel import haversine_km
 
 if TYPE_CHECKING:
@@ -45,7 +47,8 @@ def add_complications(b: Builder, parent: Drawn, rng: np.random.Generator) -> No
     """Draw the complications of ``parent`` in a fixed type order and add them."""
     cat = b.catalogue.by_id[parent.category]
     factor = b.plan.complication_factor * b.preset.complication_factor
-    for ctype, p in cat.complications.items():
+    # a repeat call comes last, so that its caller's words follow the truth at that time
+    for ctype, p in sorted(cat.complications.items(), key=lambda kv: kv[0] == "repeat_call"):
         u = rng.random()
         spec = b.catalogue.complications[ctype]
         t = round(parent.t + float(rng.uniform(*spec.delay_min)), 1)
@@ -168,6 +171,31 @@ def _commander(b: Builder, parent: Drawn, cat: Category, t: float,
                            "township": parent.township}, msg, exp, parent)
 
 
+def _repeat_call(b: Builder, parent: Drawn, cat: Category, t: float,
+                 rng: np.random.Generator) -> None:
+    """Another person phones about the same incident, at the same place, minutes after the
+    first alarm; what they say follows the truth at that time (the latest casualty update)."""
+    spec = b.catalogue.complications["repeat_call"]
+    truth = parent.casualties
+    for it in b.items:  # casualty updates of this incident drawn before the call
+        comp = it.get("complication", {})
+        if (comp.get("type") == "casualty_update" and comp.get("incident") == parent.id
+                and it["t"] <= t):
+            truth = Casualties.model_validate(comp["casualties"])
+    caller, who = b.voices.caller(rng, cat, parent.township, parent.site, other=parent.caller)
+    lead = pick(rng, getattr(spec, b.lang)) if getattr(spec, b.lang) else ""
+    detail = parent.site.detail if parent.site else ""
+    msg = b.voices.alarm_message(rng, cat, caller, who, parent.place_name, detail, truth, lead)
+    sender, desk = b.call_ends(caller, b.region.jurisdiction_by_id[parent.township])
+    name = getattr(cat, f"name_{b.lang}")
+    b.add_complication(t, {"type": "repeat_call", "incident": parent.id,
+                           "caller": caller.model_dump(exclude_none=True),
+                           "note": f"repeat call about {parent.id}"},
+                       msg, getattr(spec.expected, b.lang), parent, sender=sender,
+                       recipient=desk, method="phone",
+                       subject=f"{name}（重复来电）" if b.lang == "zh" else f"{name} (repeat call)")
+
+
 _ADDERS = {
     "road_blocked": _road,
     "comms_lost": _comms,
@@ -176,4 +204,5 @@ _ADDERS = {
     "resource_shortage": _shortage,
     "second_alarm": _second_alarm,
     "commander_unavailable": _commander,
+    "repeat_call": _repeat_call,
 }

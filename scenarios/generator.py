@@ -38,8 +38,8 @@ from scenarios.draw import (
 from scenarios.messages import Voices
 from scenarios.novelty import NoveltyWeights, novelty
 from scenarios.plan import Difficulty, DifficultyPreset, DrillPlan, require_plan_compatible
-from scenarios.region import Region
-from scenarios.schema import Casualties, Conditions, Grade, Requirement, Scenario
+from scenarios.region import HazardSite, Jurisdiction, Region
+from scenarios.schema import Caller, Casualties, Conditions, Grade, Requirement, Scenario
 
 GENERATOR_VERSION = "blinddrill.generator/1"
 #: last onset this many minutes before the end, so every incident can be played
@@ -66,6 +66,8 @@ class Drawn:
     casualties: Casualties
     message: str
     data: dict[str, Any]
+    site: HazardSite | None = None
+    caller: Caller | None = None
 
 
 class Builder:
@@ -109,13 +111,7 @@ class Builder:
         sep = "、" if self.lang == "zh" else ", "
         designate = ("现场需临机明确：" if self.lang == "zh" else " Designate during play: ") \
             + sep.join(role_names)
-        desk_zh = (f"{place.township.name}值班室" if caller.source == "info_officer"
-                   else "县(区)应急管理局值班室")
-        desk = desk_zh if self.lang == "zh" else (
-            f"{place.township.name} duty desk" if caller.source == "info_officer"
-            else "County emergency management duty desk")
-        sender = " ".join(x for x in (caller.name, caller.phone) if x) or (
-            "监测预警系统" if self.lang == "zh" else "Monitoring system")
+        sender, desk = self.call_ends(caller, place.township)
         iid = f"X{len(self.incidents) + 1:03d}"
         description = ""
         if cascade_of:
@@ -143,22 +139,36 @@ class Builder:
         }
         d = Drawn(iid, t, len(self.items), cat.id, grade, place.township.id, place.township.name,
                   place.lon, place.lat, address, requires, supplies, casualties, message,
-                  {"kind": "incident", "incident": spec, "delivery": delivery})
+                  {"kind": "incident", "incident": spec, "delivery": delivery}, place.site,
+                  caller)
         self.items.append({"t": t, "seq": len(self.items), "kind": "incident",
                            "incident": spec, "delivery": delivery})
         self.incidents.append(d)
         return d
 
+    def call_ends(self, caller: Caller, township: Jurisdiction) -> tuple[str, str]:
+        """(sender, recipient) of a call to a duty desk: the caller's name and number (or the
+        monitoring system) and the desk it reaches (an officer's township, else the county)."""
+        zh = self.lang == "zh"
+        if caller.source == "info_officer":
+            desk = f"{township.name}值班室" if zh else f"{township.name} duty desk"
+        else:
+            desk = "县(区)应急管理局值班室" if zh else "County emergency management duty desk"
+        sender = " ".join(x for x in (caller.name, caller.phone) if x) or (
+            "监测预警系统" if zh else "Monitoring system")
+        return sender, desk
+
     def add_complication(self, t: float, comp: dict[str, Any], message: str, expected: str,
-                         about: Drawn) -> None:
-        """Add a complication inject at ``t`` about incident ``about``."""
+                         about: Drawn, **delivery_fields: str) -> None:
+        """Add a complication inject at ``t`` about incident ``about``; ``delivery_fields``
+        replace the default delivery (exercise control to the township command post)."""
         post = self.region.post_by_township.get(about.township)
         recipient = post.name if post else about.township_name
         sender = "导调组" if self.lang == "zh" else "Exercise control"
         delivery = {"sender": sender, "recipient": recipient,
                     "method": "radio" if comp["type"] in ("comms_lost",) else "phone",
                     "subject": comp["type"], "message": message, "expected_action": expected,
-                    "capability": "", "umpire": self._umpire(about.township)}
+                    "capability": "", "umpire": self._umpire(about.township), **delivery_fields}
         comp = {k: v for k, v in comp.items() if v is not None}
         self.items.append({"t": round(t, 1), "seq": len(self.items), "kind": "complication",
                            "complication": comp, "delivery": delivery})

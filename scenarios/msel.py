@@ -26,7 +26,7 @@ from scenarios.callscript import call_script
 from scenarios.limits import MAX_DURATION_MIN, MAX_INPUT_BYTES
 from scenarios.loading import InputError
 from scenarios.outputs import atomic_write
-from scenarios.schema import Scenario, scenario_from_data
+from scenarios.schema import IncidentInject, Scenario, scenario_from_data
 
 COLUMNS = ["no", "planned", "story", "type", "from", "to", "method", "message", "expected",
            "capability", "umpire", "status"]
@@ -40,8 +40,10 @@ METHODS = {"zh": {"phone": "电话", "radio": "对讲机", "sms": "短信", "app
                   "in_person": "当面", "email": "邮件", "video": "视频"},
            "en": {m: m.replace("_", " ") for m in
                   ("phone", "radio", "sms", "app", "in_person", "email", "video")}}
-TYPES = {"zh": {"incident": "事件(接警)", "complication": "情况变化"},
-         "en": {"incident": "Event (alarm)", "complication": "Contingency"}}
+TYPES = {"zh": {"incident": "事件(接警)", "complication": "情况变化",
+                "repeat_call": "重复报警(同一事件)"},
+         "en": {"incident": "Event (alarm)", "complication": "Contingency",
+                "repeat_call": "Repeat call (same incident)"}}
 STATUS = {"zh": "待发", "en": "Pending"}
 ID_HEADER = "inject_id"
 #: the derived column after the id: what the duty officer may ask and what the caller answers
@@ -100,7 +102,9 @@ def rows(scenario: Scenario, lang: str = "zh") -> list[list[str]]:
         d = inj.delivery
         story = (scenario.start + timedelta(minutes=inj.t)).strftime(STORY_FMT) \
             if scenario.start else ""
-        out.append([str(n), clock(inj.t), story, TYPES[lang][inj.kind], d.sender, d.recipient,
+        repeat = not isinstance(inj, IncidentInject) and inj.complication.type == "repeat_call"
+        kind = "repeat_call" if repeat else inj.kind
+        out.append([str(n), clock(inj.t), story, TYPES[lang][kind], d.sender, d.recipient,
                     METHODS[lang][d.method], d.message, d.expected_action, d.capability,
                     d.umpire, STATUS[lang], inj.id, qa_text(inj, lang)])
     return out

@@ -22,7 +22,7 @@ from pydantic import Field, model_validator
 
 from scenarios import limits
 from scenarios.loading import StrictModel, dump_yaml, load_model, validate_data
-from scenarios.travel import Terrain, TravelModel, TravelParams
+from scenarios.travel import Terrain, TravelModel, TravelParams, haversine_km_scalar
 
 REGION_SCHEMA = "blinddrill.region/1"
 
@@ -53,6 +53,7 @@ SiteKind = Literal[
     "public_venue",  # markets, stations, stadiums (crowds)
     "construction_site",
     "geohazard_point",  # 地质灾害隐患点
+    "mine",  # 矿山 (coal and non-coal mines): production-safety accidents underground
 ]
 ExpertField = Literal[
     "hazmat", "fire", "geology", "hydrology", "medical", "structural", "forestry", "meteorology"
@@ -73,7 +74,7 @@ REGION_CAPS: dict[str, int] = {
     "jurisdictions": limits.MAX_JURISDICTIONS, "units": limits.MAX_UNITS,
     "depots": limits.MAX_DEPOTS, "command_posts": limits.MAX_COMMAND_POSTS,
     "hazard_sites": limits.MAX_HAZARD_SITES, "experts": limits.MAX_EXPERTS,
-    "info_officers": limits.MAX_INFO_OFFICERS,
+    "info_officers": limits.MAX_INFO_OFFICERS, "service_centres": limits.MAX_COMMAND_POSTS,
 }
 
 
@@ -150,6 +151,23 @@ class CommandPost(StrictModel):
     visibility_min: Annotated[float, Field(gt=0, le=240)]
 
 
+class ServiceCentre(StrictModel):
+    """An integrated emergency service centre (综合应急服务站/中心): a rescue station (``unit``)
+    and a material depot (``depot``) under one roof in one township, at ``lon``/``lat``.
+
+    Loading checks that both exist and are in ``township``; a part more than
+    :data:`CO_LOCATED_KM` from the centre is a plausibility warning, like every other
+    distance check of a region."""
+
+    id: Id
+    name: Name
+    township: Id
+    unit: Id
+    depot: Id
+    lon: Lon
+    lat: Lat
+
+
 class HazardSite(StrictModel):
     """A place where incidents of certain categories can happen (enterprise, river, forest …)."""
 
@@ -204,6 +222,8 @@ class Region(StrictModel):
     experts: list[Expert] = Field(default_factory=list, max_length=limits.MAX_EXPERTS)
     info_officers: list[InfoOfficer] = Field(default_factory=list,
                                              max_length=limits.MAX_INFO_OFFICERS)
+    service_centres: list[ServiceCentre] = Field(default_factory=list,
+                                                 max_length=limits.MAX_COMMAND_POSTS)
 
     model_config = StrictModel.model_config | {"populate_by_name": True}
 
@@ -298,6 +318,7 @@ class Region(StrictModel):
             "info_officers_by_level": {
                 lvl: sum(1 for o in self.info_officers if o.level == lvl) for lvl in LEVELS
             },
+            "service_centres": len(self.service_centres),
             "capabilities": len(self.capabilities),
             "items": len(self.items),
         }
@@ -326,6 +347,7 @@ def _reference_problems(r: Region) -> list[str]:
         ("hazard_sites", r.hazard_sites),
         ("experts", r.experts),
         ("info_officers", r.info_officers),
+        ("service_centres", r.service_centres),
     ]
     for name, items in collections:
         for i, obj in enumerate(items):
@@ -390,9 +412,63 @@ def _reference_problems(r: Region) -> list[str]:
         need_juris(f"experts[{i}].jurisdiction", e.jurisdiction)
     for i, o in enumerate(r.info_officers):
         need_juris(f"info_officers[{i}].jurisdiction", o.jurisdiction, (o.level,))
+    problems += _centre_problems(r, juris)
     if sum(1 for j in r.jurisdictions if j.level == "city") > 1:
         problems.append("jurisdictions: a region has at most one city")
     return problems
+
+
+#: a service centre's station and depot are this close to the centre (km): under one roof,
+#: allowing for coordinates taken at the gate or the yard
+CO_LOCATED_KM = 2.0
+
+
+def _centre_problems(r: Region, juris: dict[str, Jurisdiction]) -> list[str]:
+    """Broken service centres: unknown township, unit or depot, or a part in another township
+    (a part far from the centre's point is a plausibility warning, :func:`_centre_warnings`)."""
+    out: list[str] = []
+    units, depots = {u.id: u for u in r.units}, {d.id: d for d in r.depots}
+
+    def township_of(jid: str) -> str | None:
+        j = juris.get(jid)
+        while j is not None and j.level != "township":
+            j = juris.get(j.parent) if j.parent else None
+        return j.id if j is not None else None
+
+    for i, c in enumerate(r.service_centres):
+        base = f"service_centres[{i}]"
+        t = juris.get(c.township)
+        if t is None or t.level != "township":
+            out.append(f"{base}.township: no township '{c.township}'")
+            continue
+        parts: list[tuple[str, str, Unit | Depot | None]] = [
+            ("unit", c.unit, units.get(c.unit)), ("depot", c.depot, depots.get(c.depot))]
+        for field_, ident, part in parts:
+            if part is None:
+                out.append(f"{base}.{field_}: unknown {field_} '{ident}'")
+                continue
+            home = township_of(part.jurisdiction)
+            if home != c.township:
+                out.append(f"{base}.{field_}: '{ident}' is in {home or part.jurisdiction}, "
+                           f"not in the centre's township '{c.township}'")
+    return out
+
+
+def _centre_warnings(r: Region) -> list[str]:
+    """Service centres whose station or depot is more than :data:`CO_LOCATED_KM` from the
+    centre's point (a coordinate typo, or not really under one roof)."""
+    out: list[str] = []
+    for i, c in enumerate(r.service_centres):
+        for field_, part in (("unit", r.unit_by_id.get(c.unit)),
+                             ("depot", r.depot_by_id.get(c.depot))):
+            if part is None:
+                continue
+            km = haversine_km_scalar(part.lon, part.lat, c.lon, c.lat)
+            if km > CO_LOCATED_KM:
+                out.append(f"service_centres[{i}].{field_}: '{part.id}' is {km:,.1f} km from the "
+                           f"centre (lon/lat); a centre's station and depot are within "
+                           f"{CO_LOCATED_KM:g} km of it")
+    return out
 
 
 #: a township rescue station should have at least this many people (乡镇综合应急救援队 ≥ 30)
@@ -406,7 +482,10 @@ DAY_MIN = 24 * 60.0
 def plausibility_warnings(r: Region) -> list[str]:
     """What is valid but implausible, as ``path: message`` strings: points far outside their
     jurisdiction (a typo in a coordinate), township stations under the standard headcount,
-    units more than a day's drive from the jurisdiction they serve."""
+    units more than a day's drive from the jurisdiction they serve, township and village
+    information officers whose role has nothing to watch (a forest ranger with no forest
+    near: :mod:`scenarios.officer_roles`), service centres whose station or depot is not
+    within :data:`CO_LOCATED_KM` of the centre."""
     from scenarios.travel import haversine_km_scalar, road_minutes
 
     out: list[str] = []
@@ -440,6 +519,17 @@ def plausibility_warnings(r: Region) -> list[str]:
         far(f"hazard_sites[{i}]", h.id, h.lon, h.lat, h.jurisdiction)
     for i, cp in enumerate(r.command_posts):
         far(f"command_posts[{i}]", cp.id, cp.lon, cp.lat, cp.township)
+    from scenarios.officer_roles import NEAR_KM, misplaced
+
+    local = [(k, o) for k, o in enumerate(r.info_officers) if o.level in ("township", "village")]
+    centres = {j.id: (j.lon, j.lat) for j in r.jurisdictions}
+    site_points = [(s.kind, s.lon, s.lat) for s in r.hazard_sites]
+    for i, kinds in misplaced([(o.id, o.role, o.jurisdiction) for _, o in local], centres,
+                              site_points):
+        k, o = local[i]
+        out.append(f"info_officers[{k}].role: {o.role} '{o.id}' has no {kinds} within "
+                   f"{NEAR_KM:g} km of '{o.jurisdiction}' (a grid worker, or a missing site?)")
+    out += _centre_warnings(r)
     for i, j in enumerate(r.jurisdictions):  # a village near its township, a township in
         if j.parent and j.level in ("village", "township"):  # reach of its county seat
             far(f"jurisdictions[{i}]", j.id, j.lon, j.lat, j.parent,

@@ -39,6 +39,7 @@ ComplicationType = Literal[
     "resource_shortage",
     "second_alarm",
     "commander_unavailable",
+    "repeat_call",
 ]
 
 
@@ -131,6 +132,9 @@ class Complication(StrictModel):
     * ``second_alarm``: handled as a new incident inject; here only a note.
     * ``commander_unavailable``: ``incident`` (or ``township``): the designated commander leaves
       and a new one must be designated.
+    * ``repeat_call``: ``incident`` (an earlier one) and optionally the ``caller``: another
+      person phones about the same incident, at the same place; a duty desk takes the call and
+      logs it against that incident (no new incident, no dispatch).
     """
 
     type: ComplicationType
@@ -145,6 +149,7 @@ class Complication(StrictModel):
     grade: Grade | None = None
     requires: list[Requirement] = Field(default_factory=list)
     casualties: Casualties | None = None
+    caller: Caller | None = None
     note: str = ""
 
     @model_validator(mode="after")
@@ -157,6 +162,7 @@ class Complication(StrictModel):
             "commander_unavailable": (),
             "comms_lost": (),
             "second_alarm": (),
+            "repeat_call": ("incident",),
         }
         missing = [f for f in need[self.type] if getattr(self, f) is None]
         if missing:
@@ -165,6 +171,8 @@ class Complication(StrictModel):
             self.township or self.unit or self.incident
         ):
             raise ValueError(f"a '{self.type}' complication needs a township, unit or incident")
+        if self.caller is not None and self.type != "repeat_call":
+            raise ValueError(f"a '{self.type}' complication has no caller (only a repeat_call)")
         return self
 
 

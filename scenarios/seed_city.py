@@ -4,7 +4,8 @@ Its counts follow a real city's 2024 report: 1 city, 10 counties/districts, 223 
 (each with a command post), 1,000 villages/communities; depots 1 city + 10 county + 91 township
 + 1,000 village supply points; 369 teams (223 township rescue stations of ≥ 30 people plus city/
 county professional, enterprise and social teams); 156 hazardous-chemical enterprises, 401 major
-hazard sources; 547 experts in 8 fields; 5,869 disaster information officers on four levels.
+hazard sources (and, an assumption, 6 underground mines in the western mountains); 547 experts
+in 8 fields; 5,869 disaster information officers on four levels.
 
 Geography is plausible but fictional: about 100 km × 100 km (≈ 10,000 km²) around
 (117.0 E, 31.5 N), mountains in the west, hills, plains and a river in the east, a dense
@@ -21,6 +22,7 @@ from typing import Any
 import numpy as np
 from faker import Faker
 
+from scenarios.officer_roles import roles_by_place
 from scenarios.region import Region
 from scenarios.travel import TravelParams
 from scenarios.vocabulary import CAPABILITIES, DEFAULT_SPEED_KMH, ITEMS, KIND_CAPABILITIES
@@ -35,7 +37,9 @@ N_COUNTIES, N_TOWNSHIPS, N_VILLAGES = 10, 223, 1000
 N_TOWNSHIP_DEPOTS = 91
 N_UNITS = 369
 N_HAZMAT, N_MAJOR_HAZARD = 156, 401
+N_MINES = 6  # not in the report: an assumption (the city's mine-rescue brigade has mines to serve)
 N_EXPERTS = 547
+N_SERVICE_CENTRES = 127
 N_OFFICERS = {"city": 20, "county": 250, "township": 1115, "village": 4484}  # 5,869
 EXPERT_FIELDS = (
     "hazmat", "fire", "geology", "hydrology", "medical", "structural", "forestry", "meteorology"
@@ -110,6 +114,46 @@ def _balanced_assignment(
         w += 8.0 * 0.997**it * (targets - counts)
     assign = best
     return np.asarray(assign)
+
+
+def _service_centres(township_ids: list[str], t_name: dict[str, str],
+                     units: list[dict[str, Any]], depots: list[dict[str, Any]],
+                     jurisdictions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The city's integrated emergency service centres (综合应急服务站/中心): a township's
+    rescue station and a depot under one roof, at their midpoint. Every township with a
+    township depot has one (91); the rest (to 127) are the townships whose station is nearest
+    to a village supply point of their own, which becomes the centre's store."""
+    from scenarios.travel import haversine_km_scalar
+
+    station = {u["jurisdiction"]: u for u in units if u["kind"] == "township_station"}
+    town_of = {j["id"]: j["parent"] for j in jurisdictions if j["level"] == "village"}
+    v_name = {j["id"]: j["name"] for j in jurisdictions if j["level"] == "village"}
+    own: dict[str, dict[str, Any]] = {d["jurisdiction"]: d for d in depots
+                                      if d["tier"] == "township"}
+    nearest: dict[str, tuple[float, dict[str, Any]]] = {}
+    for d in depots:
+        tid = town_of.get(d["jurisdiction"])
+        if d["tier"] != "village" or tid is None or tid in own:
+            continue
+        u = station[tid]
+        km = haversine_km_scalar(u["lon"], u["lat"], d["lon"], d["lat"])
+        if tid not in nearest or km < nearest[tid][0]:
+            nearest[tid] = (km, d)
+    extra = sorted(nearest, key=lambda t: (nearest[t][0], t))[:N_SERVICE_CENTRES - len(own)]
+    out: list[dict[str, Any]] = []
+    for tid in township_ids:
+        if tid in own:
+            d, name = own[tid], f"{t_name[tid]}综合应急服务中心"
+        elif tid in extra:
+            d = nearest[tid][1]
+            name = f"{t_name[tid]}{v_name[d['jurisdiction']]}综合应急服务站"
+        else:
+            continue
+        u = station[tid]
+        out.append(dict(id=f"SC-{tid}", name=name, township=tid, unit=u["id"], depot=d["id"],
+                        lon=round((u["lon"] + d["lon"]) / 2, 5),
+                        lat=round((u["lat"] + d["lat"]) / 2, 5)))
+    return out
 
 
 def build_seed_city(seed: int = DEFAULT_SEED) -> Region:
@@ -269,6 +313,13 @@ def build_seed_city(seed: int = DEFAULT_SEED) -> Region:
     add_sites("construction_site", "CS", 25, tx[ui] + haz_rng.normal(0, 1.5, 25),
               ty[ui] + haz_rng.normal(0, 1.5, 25),
               [f"{fake.company_prefix()}建设工地" for _ in range(25)])
+    # a few underground mines in the western mountains (the city keeps a mine-rescue brigade);
+    # drawn last so that every other site is where it was before mines were modelled
+    mine_kinds = haz_rng.integers(0, 3, N_MINES)
+    mine_x, mine_y = haz_rng.uniform(3, 30, N_MINES), haz_rng.uniform(5, S - 5, N_MINES)
+    add_sites("mine", "MINE", N_MINES, mine_x, mine_y,
+              [names.make(("煤矿", "铁矿", "铅锌矿")[int(k)]) for k in mine_kinds],
+              [("井工煤矿", "地下铁矿", "地下铅锌矿")[int(k)] for k in mine_kinds])
 
     # ---- units ---------------------------------------------------------------------------
     units: list[dict[str, Any]] = []
@@ -373,6 +424,8 @@ def build_seed_city(seed: int = DEFAULT_SEED) -> Region:
                           lon=float(t_lon[i]), lat=float(t_lat[i]),
                           activation_min=float(act[i]), visibility_min=float(vis[i])))
 
+    centres = _service_centres(township_ids, t_name, units, depots, jurisdictions)
+
     # ---- people ------------------------------------------------------------------------------
     experts = []
     fields = people_rng.integers(0, len(EXPERT_FIELDS), N_EXPERTS)
@@ -381,10 +434,17 @@ def build_seed_city(seed: int = DEFAULT_SEED) -> Region:
         experts.append(dict(id=f"EX{m + 1:04d}", name=fake.name(),
                             field=EXPERT_FIELDS[int(fields[m])], jurisdiction=str(homes[m]),
                             phone=fake.phone_number()))
-    roles_by_terrain = {"mountain": ["forest_ranger", "geohazard_monitor", "grid_worker"],
-                        "hill": ["forest_ranger", "geohazard_monitor", "grid_worker"],
-                        "plain": ["grid_worker", "hydro_monitor", "quake_reporter"],
-                        "urban": ["grid_worker", "grid_worker", "quake_reporter"]}
+    # officers' roles by place: a forest ranger near a forest, a geohazard monitor at a
+    # geohazard point, a water-level monitor by a river or reservoir, a grid worker in towns;
+    # each township's first officer is its earthquake observer (地震宏观测报员)
+    site_points = [(str(x["kind"]), float(x["lon"]), float(x["lat"])) for x in sites]
+    local = [j for j in jurisdictions if j["level"] in ("township", "village")]
+    fits = roles_by_place([(str(j["id"]), float(j["lon"]), float(j["lat"])) for j in local],
+                          [str(j["terrain"]) for j in local], site_points)
+    above = {"mountain": ["forest_ranger", "geohazard_monitor", "grid_worker"],
+             "hill": ["forest_ranger", "geohazard_monitor", "grid_worker"],
+             "plain": ["grid_worker", "hydro_monitor", "quake_reporter"],
+             "urban": ["grid_worker", "quake_reporter"]}  # city and county officers
     officers = []
     pools = {"city": ["C00"], "county": county_ids, "township": township_ids,
              "village": village_ids}
@@ -394,9 +454,13 @@ def build_seed_city(seed: int = DEFAULT_SEED) -> Region:
         pool = pools[level]
         at = people_rng.integers(0, len(pool), count)
         at[: min(count, len(pool))] = np.arange(min(count, len(pool)))  # everyone has one
+        seen: set[str] = set()
         for a in np.sort(at):
             jid = pool[int(a)]
-            roles = roles_by_terrain[juris_terrain[jid]]
+            roles = fits.get(jid) or above[juris_terrain[jid]]
+            if level == "township" and jid not in seen:
+                roles = ["quake_reporter"]
+            seen.add(jid)
             n += 1
             officers.append(dict(id=f"IO{n:05d}", name=fake.name(), level=level,
                                  role=roles[int(people_rng.integers(0, len(roles)))],
@@ -416,6 +480,7 @@ def build_seed_city(seed: int = DEFAULT_SEED) -> Region:
         hazard_sites=sites,
         experts=experts,
         info_officers=officers,
+        service_centres=centres,
     )
     return Region.model_validate(data)
 

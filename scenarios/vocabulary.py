@@ -22,6 +22,7 @@ CAPABILITIES: list[Vocabulary] = [
     Vocabulary(id="geohazard", name_zh="地质灾害处置", name_en="Geohazard response"),
     Vocabulary(id="evacuation", name_zh="人员疏散安置", name_en="Evacuation and shelter"),
     Vocabulary(id="crowd_control", name_zh="现场秩序管控", name_en="Crowd control"),
+    Vocabulary(id="mine_rescue", name_zh="矿山救护", name_en="Mine rescue"),
 ]
 
 ITEMS: list[Vocabulary] = [
@@ -53,7 +54,7 @@ KIND_CAPABILITIES: dict[str, dict[str, int]] = {
     "medical": {"medical": 3},
     "flood_rescue": {"water_rescue": 3, "flood_control": 3},
     "forest_fire": {"forest_fire": 3},
-    "mine_rescue": {"search_rescue": 2, "hazmat": 1, "geohazard": 2},
+    "mine_rescue": {"mine_rescue": 3, "search_rescue": 2, "hazmat": 1, "geohazard": 2},
     "engineering": {"structural": 3, "geohazard": 2, "search_rescue": 2},
     "militia": {"evacuation": 2, "flood_control": 2, "crowd_control": 2, "forest_fire": 1},
     "enterprise": {"hazmat": 2, "fire_suppression": 2},

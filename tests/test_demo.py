@@ -83,3 +83,39 @@ def test_demo_honours_params_and_runs_its_baseline_on_a_pool(tmp_path: Path) -> 
         # lognormal times would fall below 0.25 min in a few percent of alarms
         assert taken and min(taken) >= 0.25 - 1e-6, log
     assert len(list((run / "baseline").glob("rep-*/events.jsonl"))) == 5
+
+
+def test_demo_on_a_region_file(tmp_path: Path) -> None:
+    county = Path(__file__).resolve().parents[1] / "scenarios" / "regions" / "county.yaml"
+    out = tmp_path / "county"
+    res = CliRunner().invoke(cli, ["demo", "--json", "--region", str(county), "-o", str(out),
+                                   "--replications", "2", "--workers", "1"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.output)
+    sealed = read_sealed(out / "sealed.json")
+    assert sealed.scenario.region == "青溪县 Qingxi County (example)"
+    townships = {"T01", "T02", "T03", "T04", "T05", "T06"}
+    assert {i.location.township for i in sealed.scenario.incidents} <= townships
+    assert doc["summary"]["incidents"] == len(sealed.scenario.incidents) >= 8
+    run = out / "run"
+    assert (run / "inputs" / "region.yaml").read_bytes() == county.read_bytes()
+    events = read_events(run / "events.jsonl")
+    units = {e.unit for e in events if e.kind == "unit_dispatched"}
+    assert units and all(u is not None and u.startswith("U-") and u.count("-") <= 2 for u in units)
+    assert json.loads((run / "inputs" / "run.json").read_text(encoding="utf-8"))["command"][-2:] == [
+        "--region", str(county)]
+    assert doc["baseline_replications"] == 2
+
+
+def test_demo_with_a_bad_region_file_exits_2(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from ui.cli import main
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema: blinddrill.region/1\nname: x\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_:
+        main(["demo", "--region", str(bad), "-o", str(tmp_path / "o"), "--replications", "0"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert str(bad) in err and "capabilities" in err and "Traceback" not in err
+    assert not (tmp_path / "o" / "sealed.json").exists()

@@ -66,6 +66,44 @@ def test_english_callers_are_chinese_with_plus86_numbers(
     assert seen > 5
 
 
+def test_english_mode_romanises_every_caller_and_writes_plus86(
+        county: Region, seed_city: Region, catalogue: HazardCatalogue, plan: DrillPlan) -> None:
+    """No caller of an English scenario has a name in characters, a foreign-locale name or a
+    non-Chinese number: made-up callers and the region's own officers alike."""
+    from scenarios.messages import pinyin_name
+    from scenarios.schema import ComplicationInject
+
+    en = plan.model_copy(update={"language": "en"})
+    officers = {o.id: o for r in (county, seed_city) for o in r.info_officers}
+    kinds: set[str] = set()
+    for region in (county, seed_city):
+        for seed in range(6):
+            s = generate(region, catalogue, en, seed)
+            callers = [i.incident.caller for i in s.injects if isinstance(i, IncidentInject)]
+            callers += [i.complication.caller for i in s.injects
+                        if isinstance(i, ComplicationInject) and i.complication.caller]
+            for c in callers:
+                if c is None or c.source == "system":
+                    continue
+                kinds.add(c.source)
+                assert re.fullmatch(r"[A-Z][a-z]+ [A-Z][a-z]+", c.name), c.name
+                assert re.fullmatch(r"\+86 1\d\d \d{4} \d{4}", c.phone), c.phone
+                if c.source == "info_officer":
+                    assert c.name == pinyin_name(officers[c.id or ""].name)
+            messages = " ".join(i.delivery.message for i in s.injects)
+            assert not re.search(r"\d{3}-\d{3}-\d{4}|x\d{3,}", messages)
+    assert {"info_officer", "public", "enterprise"} <= kinds
+
+
+def test_pinyin_names_read_surnames_right() -> None:
+    from scenarios.messages import intl_phone, pinyin_name
+
+    assert [pinyin_name(n) for n in ("陈静", "王建国", "欧阳建国", "单雄信", "曾国藩")] == [
+        "Jing Chen", "Jianguo Wang", "Jianguo Ouyang", "Xiongxin Shan", "Guofan Zeng"]
+    assert intl_phone("13900000001") == "+86 139 0000 0001"
+    assert intl_phone("0551-62345678") == "0551-62345678"  # not a mobile: left as written
+
+
 def test_officers_introduce_themselves_by_their_own_role(
         seed_city: Region, catalogue: HazardCatalogue, plan: DrillPlan) -> None:
     roles = {o.id: o.role for o in seed_city.info_officers}

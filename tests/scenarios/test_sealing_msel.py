@@ -108,11 +108,13 @@ def test_msel_round_trip_and_edits(tmp_path: Path, sealed_file: Path) -> None:
     wb = load_workbook(xlsx)
     ws = wb["MSEL"]
     assert [c.value for c in ws[1]][:3] == ["序号", "计划时间", "情景时间"]
-    ws.cell(row=2, column=8).value = "改过的信息"
-    ws.cell(row=2, column=2).value = "03:00:00"  # move the first inject to 180 min
+    # move the first complication (nothing refers to it) to 180 min and reword it
+    k = next(k for k, i in enumerate(original.scenario.injects) if i.kind == "complication")
+    ws.cell(row=2 + k, column=8).value = "改过的信息"
+    ws.cell(row=2 + k, column=2).value = "03:00:00"
     wb.save(xlsx)
     edited, _ = import_xlsx(xlsx)
-    moved = next(i for i in edited.injects if i.id == original.scenario.injects[0].id)
+    moved = next(i for i in edited.injects if i.id == original.scenario.injects[k].id)
     assert moved.delivery.message == "改过的信息" and moved.t == 180.0
     assert [i.t for i in edited.injects] == sorted(i.t for i in edited.injects)
     r = CliRunner().invoke(cli, ["msel", "--import", str(xlsx), "-o", str(resealed), "--json"])

@@ -1,4 +1,5 @@
-"""``blinddrill demo``: a whole six-no drill on the built-in seed city, end to end.
+"""``blinddrill demo``: a whole six-no drill on the built-in seed city (or ``--region FILE``),
+end to end.
 
 generate a surprise scenario and seal it → simulate the drill → simulate replications of the
 same scenario as a baseline → score the drill → write the HTML and Word after-action reports.
@@ -42,14 +43,17 @@ _STEPS = {
               help="Behaviour-parameter file for the drill and its baseline (default: shipped).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes simulating the baseline (default: all cores; 1: in process).")
+@click.option("--region", "region_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Region file to play on (default: the built-in seed city).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of the printed summary and the reports.")
+              help="Language of the scenario's injects, the printed summary and the reports.")
 def demo(seed: int, out: Path, replications: int, params_file: Path | None,
-         workers: int | None, as_json: bool, lang: str) -> None:
-    """Play a whole six-no drill on the built-in seed city: generate, seal, simulate, score, report.
+         workers: int | None, region_file: Path | None, as_json: bool, lang: str) -> None:
+    """Play a whole six-no drill on the built-in seed city (or a region file): generate, seal,
+    simulate, score, report.
 
-    在内置示范市上完整演示一次"六不"盲演:生成并封存情景、模拟演练、评估、写出评估报告。
+    在内置示范市(或指定区域文件)上完整演示一次"六不"盲演:生成并封存情景、模拟演练、评估、写出评估报告。
     """
     from engine.params import load_params
     from engine.rundir import BASELINE, Sources, simulate_run
@@ -58,6 +62,7 @@ def demo(seed: int, out: Path, replications: int, params_file: Path | None,
     from scenarios.catalogue import load_catalogue
     from scenarios.generator import generate
     from scenarios.plan import load_plan
+    from scenarios.region import load_region
     from scenarios.sealing import seal, write_sealed
     from scenarios.seed_city import default_region
     from ui.commands.runsummary import format_summary, summarise
@@ -65,13 +70,18 @@ def demo(seed: int, out: Path, replications: int, params_file: Path | None,
     from ui.reports.content import build_report
 
     t = _STEPS[lang]
-    say = (lambda _msg: None) if as_json else (lambda msg: click.echo(msg, err=True))
-    region = default_region()
+
+    def say(msg: str) -> None:
+        if not as_json:
+            click.echo(msg, err=True)
+
+    region = load_region(region_file) if region_file is not None else default_region()
     catalogue = load_catalogue()
+    plan = load_plan(DEMO_PLAN).model_copy(update={"language": lang})  # injects in `lang`
     out.mkdir(parents=True, exist_ok=True)
 
     say(f"[1/5] {t['gen']} …")
-    scenario = generate(region, catalogue, load_plan(DEMO_PLAN), seed)
+    scenario = generate(region, catalogue, plan, seed, source=str(region_file or DEMO_PLAN))
     sealed = seal(scenario)
     sealed_path = out / "sealed.json"
     write_sealed(sealed, sealed_path)
@@ -80,11 +90,14 @@ def demo(seed: int, out: Path, replications: int, params_file: Path | None,
     say(f"[2/5] {t['sim']} …")
     run_dir = out / "run"
     params = load_params(params_file)
-    command = ["blinddrill", "demo", "--seed", str(seed)]
+    command = ["blinddrill", "demo", "--seed", str(seed), "--lang", lang]
     if params_file is not None:
         command += ["--params", str(params_file)]
+    if region_file is not None:
+        command += ["--region", str(region_file)]
     log = simulate_run(run_dir, region, scenario, params, seed,
-                       Sources(scenario=sealed_path, params=params_file, sealed=True),
+                       Sources(region=region_file, scenario=sealed_path, params=params_file,
+                               sealed=True),
                        command, overwrite=True)
 
     say(f"[3/5] {t['base']} × {replications} …")

@@ -53,7 +53,8 @@ def show_cmd(file: Path, as_json: bool) -> None:
     click.echo(f"  units: {c['units']} ({kinds})")
     click.echo(f"  township stations: at least {c['township_station_min_headcount']} people each")
     click.echo("  depots: " + ", ".join(f"{k} {v}" for k, v in c["depots"].items()))
-    click.echo(f"  command posts: {c['command_posts']}")
+    click.echo(f"  command posts: {c['command_posts']}; integrated emergency service centres: "
+               f"{c['service_centres']}")
     click.echo("  hazard sites: " + ", ".join(f"{k} {v}" for k, v in c["hazard_sites"].items()))
     click.echo(f"  experts: {c['experts']}; disaster information officers: {c['info_officers']} ("
                + ", ".join(f"{k} {v}" for k, v in c["info_officers_by_level"].items()) + ")")

@@ -36,6 +36,8 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "incident_occurred": ("事件发生", "Incident occurred"),
     "alarm_raised": ("报警", "Alarm raised"),
     "alarm_taken": ("接警", "Alarm taken"),
+    "repeat_call_raised": ("重复报警来电", "Repeat call"),
+    "repeat_call_taken": ("重复报警登记", "Repeat call logged"),
     "unit_dispatched": ("调派", "Unit dispatched"),
     "unit_mobilised": ("出动", "Unit turned out"),
     "unit_arrived": ("到场", "Unit arrived"),
@@ -81,6 +83,7 @@ COMPLICATION = {
     "resource_shortage": ("物资告急", "supplies running short"),
     "second_alarm": ("再次报警", "second alarm"),
     "commander_unavailable": ("指挥员无法到位", "commander unavailable"),
+    "repeat_call": ("重复报警", "repeat call"),
 }
 RATING = {"P": ("无挑战完成", "performed without challenges"),
           "S": ("有一定挑战完成", "performed with some challenges"),
