@@ -18,7 +18,7 @@ opens no incident and dispatches nothing (a real desk recognises the place and m
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Generator
+from collections.abc import Generator, Mapping
 from typing import Any
 
 from simpy.events import Event
@@ -26,10 +26,30 @@ from simpy.events import Event
 from engine import reporting
 from engine.context import DrillContext, desk_id
 from engine.state import IncidentState
-from scenarios.schema import Caller, ComplicationInject
+from scenarios.region import Region
+from scenarios.schema import AlarmSource, Caller, ComplicationInject
 
 ProcessGen = Generator[Event, Any, None]
 
+
+
+def desk_for_caller(caller: Caller, township: str, region: Region,
+                    officer_level: Mapping[str, str],
+                    desk_for_source: Mapping[AlarmSource, str]) -> tuple[str, str]:
+    """``(level, jurisdiction id)`` of the duty desk ``caller`` phones about an incident in
+    ``township``: an information officer calls the desk of their own level (a village officer
+    the township's), others per ``desk_for_source`` (``alarm.desk_for_source``); in a region
+    without that level, the highest desk it has. One rule for simulated and live drills."""
+    level: str = desk_for_source[caller.source]
+    if caller.source == "info_officer" and caller.id is not None:
+        olevel = officer_level.get(caller.id)
+        if olevel is not None:
+            level = "township" if olevel in ("village", "township") else olevel
+    j = region.ancestor(township, level)  # type: ignore[arg-type]
+    while j is None and level != "township":
+        level = "county" if level == "city" else "township"
+        j = region.ancestor(township, level)  # type: ignore[arg-type]
+    return level, (j.id if j is not None else township)
 
 class RepeatCall:
     """A repeat call waiting at a desk: the incident it is about and the inject that made it."""
@@ -62,18 +82,8 @@ class Desks:
         """(level, jurisdiction id) of the desk the alarm of ``inc`` reaches first (or the
         desk ``caller`` phones about it)."""
         ctx = self.ctx
-        caller = caller or inc.spec.caller
-        level: str = ctx.p.alarm.desk_for_source[caller.source]
-        if caller.source == "info_officer" and caller.id is not None:
-            olevel = ctx.ix.officer_level.get(caller.id)
-            if olevel is not None:
-                level = "township" if olevel in ("village", "township") else olevel
-        region = ctx.region
-        j = region.ancestor(inc.township, level)  # type: ignore[arg-type]
-        while j is None and level != "township":  # a region without that level: the desk of
-            level = "county" if level == "city" else "township"  # the highest one it has
-            j = region.ancestor(inc.township, level)  # type: ignore[arg-type]
-        return level, (j.id if j is not None else inc.township)
+        return desk_for_caller(caller or inc.spec.caller, inc.township, ctx.region,
+                               ctx.ix.officer_level, ctx.p.alarm.desk_for_source)
 
     def alarm(self, inc: IncidentState) -> None:
         """The alarm of ``inc`` reaches its desk (``alarm_raised``) and waits for an officer."""

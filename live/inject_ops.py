@@ -140,8 +140,8 @@ class InjectOps(ServiceBase):
                 return Released(inject, False, _already(st))
             first: int | None = None
             for kind, ids, data in injects.release_records(plan[inject], self.region(drill),
-                                                           self._params()):
-                if kind in ("inject_released", "alarm_raised"):
+                                                           self._params(), plan):
+                if kind in ("inject_released", "alarm_raised", "repeat_call_raised"):
                     data = {**data, "author": who.name}
                 if kind == "inject_released" and reason:
                     data["reason"] = reason

@@ -20,14 +20,16 @@ released by itself, neither in a burst nor silently dropped.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from engine.context import desk_id
+from engine.desks import desk_for_caller
 from engine.params import BehaviourParams
 from scenarios.callscript import CallScript
 from scenarios.region import Region
-from scenarios.schema import ComplicationInject, IncidentInject, IncidentSpec, Scenario
+from scenarios.schema import Caller, ComplicationInject, IncidentInject, IncidentSpec, Scenario
 
 #: minutes an inject may be overdue before it needs the director's decision.
 STALE_AFTER_MIN = 2.0
@@ -124,23 +126,13 @@ def by_id(scenario: Scenario) -> dict[str, IncidentInject | ComplicationInject]:
 Record = tuple[str, dict[str, str | None], dict[str, Any]]
 
 
-def alarm_desk(spec: IncidentSpec, region: Region, params: BehaviourParams) -> tuple[str, str]:
-    """``(level, jurisdiction id)`` of the duty desk the incident's caller phones — the
-    engine's rule (``engine.desks.Desks.desk_for``): an information officer calls the desk of
-    their own level (a village officer the township's), others per
-    ``alarm.desk_for_source``; a region without that level: the highest desk it has."""
-    caller = spec.caller
-    level: str = params.alarm.desk_for_source[caller.source]
-    if caller.source == "info_officer" and caller.id is not None:
-        olevel = next((o.level for o in region.info_officers if o.id == caller.id), None)
-        if olevel is not None:
-            level = "township" if olevel in ("village", "township") else olevel
-    township = spec.location.township
-    j = region.ancestor(township, level)  # type: ignore[arg-type]
-    while j is None and level != "township":
-        level = "county" if level == "city" else "township"
-        j = region.ancestor(township, level)  # type: ignore[arg-type]
-    return level, (j.id if j is not None else township)
+def alarm_desk(spec: IncidentSpec, region: Region, params: BehaviourParams,
+               caller: Caller | None = None) -> tuple[str, str]:
+    """``(level, jurisdiction id)`` of the duty desk the incident's caller (or ``caller``, for a
+    repeat call) phones: the engine's own rule (:func:`engine.desks.desk_for_caller`)."""
+    return desk_for_caller(caller or spec.caller, spec.location.township, region,
+                           {o.id: o.level for o in region.info_officers},
+                           params.alarm.desk_for_source)
 
 
 def alarm_record(spec: IncidentSpec, region: Region, params: BehaviourParams) -> Record:
@@ -154,10 +146,13 @@ def alarm_record(spec: IncidentSpec, region: Region, params: BehaviourParams) ->
 
 
 def release_records(inj: IncidentInject | ComplicationInject, region: Region,
-                    params: BehaviourParams) -> list[Record]:
+                    params: BehaviourParams,
+                    plan: Mapping[str, IncidentInject | ComplicationInject] | None = None
+                    ) -> list[Record]:
     """``(kind, ids, data)`` of the records a release writes, as the engine writes them
     (``engine.drill.Drill._release_inject``): ``inject_released``, then the incident's truth
-    and its alarm at the caller's duty desk, or the complication."""
+    and its alarm at the caller's duty desk, or the complication (and, for a repeat call, the
+    call ringing at its caller's desk, ``repeat_call_raised``: ``plan`` gives the incident)."""
     d = inj.delivery
     if isinstance(inj, IncidentInject):
         spec = inj.incident
@@ -185,4 +180,23 @@ def release_records(inj: IncidentInject | ComplicationInject, region: Region,
           "recipient": d.recipient, "message": d.message}),
         ("complication_applied", {"inject": inj.id, "incident": c.incident, "unit": c.unit,
                                   "depot": c.depot}, fields),
+        *_repeat_call(inj, region, params, plan or {}),
     ]
+
+
+def _repeat_call(inj: ComplicationInject, region: Region, params: BehaviourParams,
+                 plan: Mapping[str, IncidentInject | ComplicationInject]) -> list[Record]:
+    """The engine's ``repeat_call_raised`` (``engine.desks.Desks.repeat_call``) for a delivered
+    repeat call: it rings at the desk its caller phones, against the existing incident."""
+    c = inj.complication
+    if c.type != "repeat_call":
+        return []
+    spec = next((i.incident for i in plan.values()
+                 if isinstance(i, IncidentInject) and i.incident.id == c.incident), None)
+    if spec is None:
+        return []
+    caller = c.caller or Caller()
+    level, jid = alarm_desk(spec, region, params, caller)
+    return [("repeat_call_raised", {"incident": spec.id, "inject": inj.id},
+             {"level": level, "caller_source": caller.source,
+              "caller": caller.id or caller.name or None, "desk": desk_id(jid)})]

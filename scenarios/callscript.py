@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from scenarios.catalogue import HazardCatalogue, PeopleHints, load_catalogue
-from scenarios.schema import ComplicationInject, IncidentInject
+from scenarios.schema import Caller, ComplicationInject, IncidentInject
 
 Lang = Literal["zh", "en"]
 Inject = IncidentInject | ComplicationInject
@@ -75,6 +75,7 @@ QUESTIONS: dict[str, tuple[str, str]] = {
     "acting": ("现场有人在处置吗？", "Is anyone dealing with it on site?"),
     "callback": ("您叫什么名字？回拨电话是多少？", "Your name and a number to call you back?"),
     "more": ("还有其他情况吗？", "Anything else?"),
+    "reported": ("是不是已经有人报过警了？", "Has someone already reported this?"),
     "road": ("路断在哪里？多久能通？", "Where is the road cut, and for how long?"),
     "comms": ("通信多久能恢复？", "When will communications be back?"),
     "grade": ("现在是什么情况？", "What is the situation now?"),
@@ -300,6 +301,30 @@ def call_script(inj: Inject, lang: Lang = "zh",
         name = caller.name or (role if caller.source == "system" else "")
         qa = _incident_qa(inj, lang, cat)
         return CallScript(inj.id, d.recipient, name, caller.phone, role, d.message, tuple(qa))
+    c = inj.complication
+    if c.type == "repeat_call" and c.caller is not None:  # another person phones the desk
+        rc = c.caller
+        role = _w(CALLER_ROLE.get(rc.source, CALLER_ROLE["public"]), lang)
+        return CallScript(inj.id, d.recipient, rc.name or d.sender or role, rc.phone, role,
+                          d.message, tuple(_repeat_call_qa(rc, lang)))
     role = _w(CONTROL_ROLE, lang)
     return CallScript(inj.id, d.recipient, d.sender or role, "", role, d.message,
                       tuple(_complication_qa(inj, lang)))
+
+
+def _repeat_call_qa(caller: Caller, lang: Lang) -> list[QA]:
+    """A repeat caller does not know the incident was reported already: they repeat what they
+    see (the script) and give their own name and number."""
+    zh = lang == "zh"
+
+    def qa(topic: str, answer: str) -> QA:
+        return QA(topic, _w(QUESTIONS[topic], lang), answer)
+
+    out = [qa("reported", "不知道有没有人报过，我看到了就赶紧打电话了。" if zh
+              else "I don't know whether anyone has called; I phoned as soon as I saw it."),
+           qa("more", "我知道的就是刚才说的这些。" if zh
+              else "What I told you is all I know.")]
+    if caller.name or caller.phone:
+        out.append(qa("callback", f"我叫{caller.name}，电话{caller.phone}。" if zh
+                      else f"I'm {caller.name}, on {caller.phone}."))
+    return out

@@ -110,7 +110,8 @@ def test_chinese_cards_have_no_code_identifiers_and_english_no_chinese_words(sce
                 assert not IDENTIFIER.search(q.question + q.answer), (inj.id, q)
             assert CJK.search(zh.caller_role)
             data = ([inj.incident.location.address, inj.incident.caller.name]
-                    if isinstance(inj, IncidentInject) else [])
+                    if isinstance(inj, IncidentInject)
+                    else [inj.complication.caller.name] if inj.complication.caller else [])
             for q in en.qa:  # Chinese only in the scenario's own names (address, caller)
                 assert not CJK.search(q.question)
                 left = q.answer
@@ -176,6 +177,17 @@ def test_a_delivery_raises_the_alarm_at_the_desk_the_engine_picks(tmp_path, coun
     assert kinds[:4] == ["drill_started", "inject_released", "incident_occurred",
                          "alarm_raised"]
     assert len(sources) >= 2, sources
+    # a repeat call rings at its caller's desk against the existing incident, as in the engine
+    def repeats(recs):
+        return {r["inject"]: r for r in recs if r["kind"] == "repeat_call_raised"}
+    want_rc, got_rc = repeats(sim), repeats(live)
+    assert set(got_rc) == set(want_rc) == {
+        i.id for i in sc.injects
+        if i.kind == "complication" and i.complication.type == "repeat_call"} != set()
+    for inj, a in got_rc.items():
+        b = want_rc[inj]
+        assert (a["t"], a["incident"]) == (b["t"], b["incident"])
+        assert a["data"].pop("author") == "director1" and a["data"] == b["data"], inj
     svc.close()
 
 
@@ -269,3 +281,19 @@ def test_the_msel_prints_the_questions_and_answers_and_import_ignores_them(tmp_p
     write_csv(sc, c, "en")
     text = c.read_text(encoding="utf-8-sig")
     assert QA_HEADER["en"] in text.splitlines()[0] and "Q: Where exactly is it? A: " in text
+
+
+def test_a_repeat_calls_card_names_its_own_caller(county):
+    sc = _scenario(county, 4, "zh")
+    rc = next(i for i in sc.injects
+              if i.kind == "complication" and i.complication.type == "repeat_call")
+    for lang in ("zh", "en"):
+        card = call_script(rc, lang)
+        c = rc.complication.caller
+        assert (card.caller_name, card.caller_phone) == (c.name, c.phone) and c.phone
+        assert card.script == rc.delivery.message
+        topics = [q.topic for q in card.qa]
+        assert topics == ["reported", "more", "callback"]
+        assert c.phone in card.qa[-1].answer
+        if lang == "zh":
+            assert not any(IDENTIFIER.search(q.answer) for q in card.qa)

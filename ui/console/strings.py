@@ -146,6 +146,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cx_casualty_update": ("伤亡情况更新", "Casualty update"),
     "cx_resource_shortage": ("资源短缺", "Resource shortage"),
     "cx_second_alarm": ("二次报警", "Second alarm"),
+    "cx_repeat_call": ("重复报警(同一事件)", "Repeat call (same incident)"),
     "cx_commander_unavailable": ("现场指挥员缺位", "Commander unavailable"),
     # controller
     "my_injects": ("分配给我的注入事件", "Injects assigned to me"),
