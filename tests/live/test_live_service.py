@@ -16,19 +16,24 @@ from live.store import SCHEMA_VERSION, Store, StoreError, schema_version
 from scenarios.loading import InputError
 
 
-def test_import_verifies_the_commitment_and_the_passphrase_rules(live, sealed_bytes):
+def test_import_verifies_the_commitment_and_the_passphrase_rules(live, sealed_bytes,
+                                                                 county_yaml):
     svc, d = live.svc, live.director
     doc = orjson.loads(sealed_bytes)
     doc["scenario"]["injects"][0]["t"] += 1
     with pytest.raises(InputError, match="MISMATCH"):
-        svc.import_drill(d, orjson.dumps(doc), "a long passphrase", drill_id="x1")
+        svc.import_drill(d, orjson.dumps(doc), "a long passphrase", drill_id="x1",
+                         region_yaml=county_yaml)
     with pytest.raises(LiveError, match="NOT the published"):
         svc.import_drill(d, sealed_bytes, "a long passphrase", drill_id="x2",
-                         expect="sha256:" + "0" * 64)
+                         expect="sha256:" + "0" * 64, region_yaml=county_yaml)
     with pytest.raises(LiveError, match="at least"):
-        svc.import_drill(d, sealed_bytes, "short", drill_id="x3")
+        svc.import_drill(d, sealed_bytes, "short", drill_id="x3", region_yaml=county_yaml)
     with pytest.raises(LiveError, match="already exists"):
-        svc.import_drill(d, sealed_bytes, "a long passphrase", drill_id=live.drill)
+        svc.import_drill(d, sealed_bytes, "a long passphrase", drill_id=live.drill,
+                         region_yaml=county_yaml)
+    with pytest.raises(LiveError, match="no township"):  # a county scenario on the seed city
+        svc.import_drill(d, sealed_bytes, "a long passphrase", drill_id="x5")
     assert [s.id for s in svc.drills(d)] == [live.drill]  # nothing half-imported
 
 

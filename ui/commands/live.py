@@ -179,6 +179,7 @@ def user_list(c: _Ctx) -> None:
 def import_(c: _Ctx, sealed_file: Path, expect: str | None, drill_id: str | None,
             region_file: Path | None, title: str) -> None:
     """Import a sealed scenario: verify its commitment, store it encrypted."""
+    from scenarios.loading import read_input_bytes
     from scenarios.region import load_region
 
     who = c.login()
@@ -187,9 +188,10 @@ def import_(c: _Ctx, sealed_file: Path, expect: str | None, drill_id: str | None
         load_region(region_file)  # a bad region is refused now, not on drill day
         region_yaml = region_file.read_text(encoding="utf-8")
     st = c.service().import_drill(
-        who, sealed_file.read_bytes(),
+        who, read_input_bytes(sealed_file),
         _secret("BLINDDRILL_PASSPHRASE", "New drill passphrase", True),
-        drill_id=drill_id, title=title, region_yaml=region_yaml, expect=expect)
+        drill_id=drill_id, title=title, region_yaml=region_yaml, expect=expect,
+        source=str(sealed_file))
     c.out(st.to_dict(), f"drill {st.id} imported: {st.injects} injects, commitment "
           f"{st.commitment} verified")
 
