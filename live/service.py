@@ -90,20 +90,21 @@ class LiveService(ClockOps, InjectOps, RecordingOps):
     def import_drill(self, who: Principal, sealed: bytes, passphrase: str, *,
                      drill_id: str | None = None, title: str = "",
                      region_yaml: str | None = None, expect: str | None = None,
-                     source: str = "sealed file") -> DrillStatus:
+                     source: str = "sealed file", catalogue: Any = None) -> DrillStatus:
         """Import a sealed scenario (the file's bytes; ``source`` names it in messages): its
         commitment is verified (and must equal ``expect``, the published one, if given), the
         scenario checked against the drill's region (``region_yaml``, default the seed city)
-        and the hazard catalogue (:func:`live.upload.read_upload`; a bad file raises
-        :class:`live.upload.UploadRefused`); its content is stored encrypted under
-        ``passphrase``. The drill is left unlocked in this service."""
+        and the hazard ``catalogue`` (default: the shipped one) by
+        :func:`live.upload.read_upload` (a bad file raises :class:`live.upload.UploadRefused`);
+        its content is stored encrypted under ``passphrase``. The drill is left unlocked in
+        this service."""
         from live.upload import read_upload
 
         self._check(who, DIRECTOR, "import drills")
         if len(passphrase) < MIN_PASSPHRASE:
             raise LiveError(f"passphrase: at least {MIN_PASSPHRASE} characters")
         scenario, commitment = read_upload(sealed, source, self._region_of(region_yaml, source),
-                                           expect=expect)
+                                           expect=expect, catalogue=catalogue)
         did = drill_id or scenario.id
         salt = new_salt()
         key = derive_key(passphrase, salt)
