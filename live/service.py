@@ -13,6 +13,7 @@ public read function as every role.
 
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,10 @@ from live.secrecy import (
 
 __all__ = ["AuthError", "DrillStatus", "Forbidden", "LiveError", "LiveService", "Recorded",
            "Released", "WrongPassphrase"]
+
+
+#: what a drill id may be (it names the drill in commands, exports and the audit trail).
+DRILL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 class LiveService(ClockOps, InjectOps, RecordingOps):
@@ -103,6 +108,9 @@ class LiveService(ClockOps, InjectOps, RecordingOps):
         self._check(who, DIRECTOR, "import drills")
         if len(passphrase) < MIN_PASSPHRASE:
             raise LiveError(f"passphrase: at least {MIN_PASSPHRASE} characters")
+        if drill_id is not None and not DRILL_ID.fullmatch(drill_id):
+            raise LiveError(f"drill id '{drill_id}': use letters, digits, '-', '_' or '.' "
+                            "(1-64, starting with a letter or digit)")
         scenario, commitment = read_upload(sealed, source, self._region_of(region_yaml, source),
                                            expect=expect, catalogue=catalogue)
         did = drill_id or scenario.id
