@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from scenarios.limits import MAX_REPLICATIONS, MAX_SEED
+
 if TYPE_CHECKING:
     from engine.params import BehaviourParams
     from experiments.executors import Executor
@@ -73,6 +75,9 @@ def executor_from_options(workers: int | None, scheduler: str | None) -> Executo
         raise UserError("--workers and --scheduler exclude each other (Dask decides the workers)")
     try:
         return make_executor(workers, scheduler)
+    except ValueError as exc:  # an address Dask cannot parse ("missing port number")
+        raise UserError(f"--scheduler {scheduler}: not an address like tcp://HOST:PORT "
+                        f"({exc})") from None
     except (OSError, RuntimeError, TimeoutError) as exc:
         raise UserError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
 
@@ -172,7 +177,8 @@ def common_options(f: Any) -> Any:
     """Options shared by ``batch`` and ``whatif``."""
     opts = [
         click.argument("scenario_file", metavar="SCENARIO|SEALED", type=_FILE),
-        click.option("-n", "--replications", "n", type=click.IntRange(min=1), required=True,
+        click.option("-n", "--replications", "n",
+                     type=click.IntRange(min=1, max=MAX_REPLICATIONS), required=True,
                      help="Number of replications."),
         click.option("--region", "region_file", type=_FILE,
                      help="Region file (default: the built-in seed city)."),
@@ -187,7 +193,8 @@ def common_options(f: Any) -> Any:
                      help="Local worker processes (default: all cores; 1: in this process)."),
         click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
                      help="Run on this Dask scheduler instead (pip install 'blinddrill[cluster]')."),
-        click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+        click.option("--seed", type=click.IntRange(min=0, max=MAX_SEED), default=0,
+                     show_default=True,
                      help="Root seed; replication i uses SeedSequence(seed).spawn(n)[i]."),
         click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path),
                      required=True, help="Directory to write."),
