@@ -4,6 +4,7 @@ whose last line was cut off by a crash."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import click
@@ -43,6 +44,9 @@ def checklog(log: Path, region_file: Path | None, scenario_file: Path | None,
                    f"{recover} (the original is unchanged)")
         return
     anchor = expect.strip() if expect else _final_hash(log)
+    if expect is not None and not re.fullmatch(r"sha256:[0-9a-f]{64}", anchor or ""):
+        raise UserError(f"--expect: '{expect}' is not a log hash (sha256: and 64 hex digits, "
+                        "as the scorecard's run.log_hash)")
     res = check_log(path, region=region, scenario=scenario, expect_final=anchor)
     if as_json:
         click.echo(json.dumps({"ok": res.ok, "events": len(res.records), "lines": res.lines,
