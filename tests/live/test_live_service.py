@@ -78,6 +78,10 @@ def test_umpires_cannot_write_the_truth_or_bad_records(live):
 def test_observation_designation_correction_and_retry(live):
     svc, u, clock = live.svc, live.evaluator, live.clock
     svc.start(live.director, live.drill)
+    with pytest.raises(LiveError, match="incident 'I01' has not occurred"):  # not released yet
+        svc.observe(u, live.drill, "too early", action_id=new_action_id(), incident="I01")
+    first = svc.msel(live.director, live.drill)[0]
+    assert svc.release(live.director, live.drill, first.id).done
     clock.advance(90)
     a = svc.observe(u, live.drill, "cordon set quickly", action_id="obs-00000001",
                     capability="on_scene", rating="P", incident="I01", device="tablet-3")
@@ -96,9 +100,9 @@ def test_observation_designation_correction_and_retry(live):
     with pytest.raises(RecordingError, match="no umpire record"):
         svc.correct(u, live.drill, 0, "x", action_id=new_action_id())  # drill_started
     log = svc.log(u, live.drill)
-    assert [r["kind"] for r in log] == ["drill_started", "observation", "role_designated",
-                                        "record_corrected"]
-    assert log[1] == rec  # the corrected record is untouched
+    assert [r["kind"] for r in log] == ["drill_started", "inject_released", "incident_occurred",
+                                        "observation", "role_designated", "record_corrected"]
+    assert log[2]["incident"] == "I01" and log[3] == rec  # the corrected record is untouched
 
 
 def test_release_twice_skip_after_release_and_adhoc(live):
