@@ -432,7 +432,7 @@ def export(c: _Ctx, drill: str, out: Path, force: bool) -> None:
 
 @live.command("log")
 @_drill_opt
-@click.option("--after", type=int, default=-1, show_default=True,
+@click.option("--after", type=click.IntRange(-1, 2**63 - 1), default=-1, show_default=True,
               help="Only records after this seq.")
 @click.pass_obj
 @_run
