@@ -158,3 +158,26 @@ def test_live_import_bad_arguments_change_nothing(files: dict[str, Path],
             str(files["tmp"] / "afile"))
     refused(run([*base, "import", files["tmp"]]), "is a directory")
     assert dump() == before
+
+
+def test_live_records_that_would_make_the_log_unscoreable_are_refused(
+        files: dict[str, Path], live_env: None) -> None:
+    """An umpire record about an incident that has not occurred, or a unit, depot, post or
+    inject the drill does not have, would make the drill's log fail ``check_log`` (and the
+    drill unscoreable): refused at once, nothing appended. ``log --after`` out of range is one
+    line too (it was an OverflowError)."""
+    db = files["tmp"] / "drill.db"
+    base = ["live", "--store", db, "--user", "boss"]
+    assert run([*base, "init", "--bcrypt-rounds", 4]).code == 0
+    assert run([*base, "import", files["sealed"], "--region", COUNTY, "--drill", "D1"]).code == 0
+    assert run([*base, "start", "--drill", "D1"]).code == 0
+    for extra, words in ((["--incident", "I01"], "incident 'I01' has not occurred"),
+                         (["--unit", "U-NOPE"], "unit 'U-NOPE' is not in the drill's region"),
+                         (["--depot", "D-NOPE"], "depot 'D-NOPE' is not in"),
+                         (["--post", "P-NOPE"], "command post 'P-NOPE' is not in"),
+                         (["--inject", "J-NOPE"], "inject 'J-NOPE' is not in drill 'D1'")):
+        refused(run([*base, "record", "observation", "--drill", "D1", "--data", "text=x",
+                     *extra]), words)
+    refused(run([*base, "log", "--drill", "D1", "--after", -10**20]), "--after")
+    log = run([*base, "log", "--drill", "D1"])
+    assert log.code == 0 and len([ln for ln in log.out.splitlines() if ln]) == 1  # the start
