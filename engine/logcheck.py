@@ -20,14 +20,15 @@ in the CLI). Nothing is re-sorted, defaulted or skipped silently. What is checke
 * a last line cut off by a crash (no final newline and not parseable) is reported as such, with
   the intact prefix available through :func:`recoverable_prefix` / :func:`write_prefix`.
 
-Where a break is found, :func:`engine.eventlog.verify_lines` tells an edit from a removal or a
-reordering (``blinddrill verify``).
+Where the chain breaks, :func:`engine.eventlog.verify_lines` (the chain walker of ``blinddrill
+verify``) says whether a record was edited, removed or reordered, or the tail cut or appended.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ from engine.eventlog import (
     REQUIRED_DATA,
     REQUIRED_IDS,
     schema_of,
+    verify_lines,
 )
 from scenarios.loading import InputError
 from scenarios.outputs import atomic_write, refuse_input_overwrite
@@ -55,6 +57,8 @@ _KEYSETS = {"blinddrill.events/1": frozenset(RECORD_KEYS[:-1]),
 _KINDS = frozenset(EVENT_KINDS)
 _SOURCES = frozenset({"sim", "umpire", "system"})
 _ID_FIELDS = ("incident", "unit", "inject", "depot", "post")
+#: the line a :func:`engine.eventlog.verify_lines` problem is about ("(line 7)", "line 7").
+_LINE = re.compile(r"line (\d+)")
 #: stop collecting after this many problems (the rest of the file is still counted).
 MAX_PROBLEMS = 20
 
@@ -167,6 +171,7 @@ def check_log(path: str | Path, *, region: Any = None, scenario: Any = None,
     sha256 = hashlib.sha256
     chained = False
     prev_hash = GENESIS
+    breaks: list[int] = []  #: lines whose ``prev`` is not the hash of the line before
     req_ids, req_data = REQUIRED_IDS, REQUIRED_DATA
     expect_seq = 0
     last_t = 0.0
@@ -203,8 +208,7 @@ def check_log(path: str | Path, *, region: Any = None, scenario: Any = None,
             chained = res.chained = res.schema == EVENT_LOG_SCHEMA
         if chained:
             if rec.get("prev") != prev_hash:
-                bad(lineno, "hash chain broken: prev is not the hash of the line before (that "
-                            "line was edited, or a line was removed, inserted or moved here)")
+                breaks.append(lineno)  # named after the loop, by verify_lines
             prev_hash = "sha256:" + sha256(line).hexdigest()
         if rec.keys() != keyset:
             missing = [k for k in RECORD_KEYS if k not in rec]
@@ -286,13 +290,41 @@ def check_log(path: str | Path, *, region: Any = None, scenario: Any = None,
     res.lines = nlines
     if chained:
         res.final_hash = prev_hash
-        if expect_final is not None and expect_final != prev_hash:
-            bad(nlines, "the last record was edited or the log was cut short (its hash is not "
-                        "the sealed final hash)")
+        if breaks or (expect_final is not None and expect_final != prev_hash):
+            _name_breaks(lines[:-1] if res.truncated else lines, name, expect_final, breaks,
+                         bad)
+            problems.sort(key=lambda m: _line_of(m, name))  # stable: file order per line
     if not records and not problems:
         problems.append(f"{name}: the log is empty (no events)")
     res.more = more
     return res
+
+
+def _line_of(message: str, name: str) -> int:
+    head = message[len(name) + 1:].split(":", 1)[0]
+    return int(head) if head.isdigit() else 0
+
+
+def _name_breaks(lines: list[bytes], name: str, expect_final: str | None, breaks: list[int],
+                 bad: Any) -> None:
+    """Say what broke the hash chain - a record edited, removed or moved, a tail cut or
+    appended - with :func:`engine.eventlog.verify_lines`, the one chain walker that tells them
+    apart (``blinddrill verify``). Its line numbers count records, so a log that also has
+    blank lines gets the plain "chain broken" per line (the blank lines are reported too)."""
+    if any(not ln.strip() for ln in lines):
+        for lineno in breaks:
+            bad(lineno, "hash chain broken: prev is not the hash of the line before (that "
+                        "line was edited, or a line was removed, inserted or moved here)")
+        if expect_final is not None and not breaks:
+            bad(len(lines), "the last record was edited or the log was cut short (its hash is "
+                            "not the sealed final hash)")
+        return
+    rep = verify_lines(lines, name, expect_final)
+    for what in rep.problems:
+        if "not a JSON record" in what:
+            continue  # reported above, with the reason
+        m = _LINE.search(what)
+        bad(int(m.group(1)) if m else len(lines), f"hash chain: {what}")
 
 
 def _check_header(first: dict[str, Any], name: str, region: Any, scenario: Any,

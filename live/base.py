@@ -239,20 +239,23 @@ class ServiceBase:
         with self._cache.lock:
             r = self._cache.regions.get(drill)
         if r is None:
-            text = self._drill(drill)["region_yaml"]
-            if text is None:
-                from scenarios.seed_city import default_region
-
-                r = default_region()
-            else:
-                from scenarios.loading import parse_yaml_text
-                from scenarios.region import region_from_data
-
-                src = f"drill {drill}: region"
-                r = region_from_data(parse_yaml_text(text, src), src)
+            r = self._region_of(self._drill(drill)["region_yaml"], f"drill {drill}")
             with self._cache.lock:
                 self._cache.regions[drill] = r
         return r
+
+    @staticmethod
+    def _region_of(region_yaml: str | None, source: str) -> Any:
+        """The region of a drill being imported (``region_yaml``, else the seed city)."""
+        if region_yaml is None:
+            from scenarios.seed_city import default_region
+
+            return default_region()
+        from scenarios.loading import parse_yaml_text
+        from scenarios.region import region_from_data
+
+        src = f"{source}: region"
+        return region_from_data(parse_yaml_text(region_yaml, src), src)
 
     def status(self, who: Principal, drill: str) -> DrillStatus:
         """The drill's status (any role; due/stale counts for the director only)."""

@@ -53,12 +53,38 @@ class RecordingOps(ServiceBase):
                 if known is not None:  # the delivery wrote it (or another umpire did)
                     return Recorded(known, False)
             t = self._now_t(conn, row, wall)
+            old = conn.execute("SELECT line FROM events WHERE drill = ? AND action_id = ?",
+                               (drill, action_id)).fetchone()
+            if old is None:  # a retry is answered as before; a new record must make sense
+                self._check_refs(conn, drill, incident, unit, inject, depot, post)
             a = events.append_event(conn, drill, kind, t, wall=wall, source="umpire",
                                     ids={"incident": incident, "unit": unit, "inject": inject,
                                          "depot": depot, "post": post},
                                     data=payload, author=who.name, device=device,
                                     action_id=action_id)
         return Recorded(a.record, a.created)
+
+    def _check_refs(self, conn: Any, drill: str, incident: str | None, unit: str | None,
+                    inject: str | None, depot: str | None, post: str | None) -> None:
+        """Refuse a record about an incident that has not occurred in the drill, or a unit,
+        depot, command post or inject the drill does not have: the log stays one that
+        :func:`engine.logcheck.check_log` accepts (and the drill scoreable)."""
+        if incident is not None:
+            lines = conn.execute("SELECT line FROM events WHERE drill = ? AND kind = "
+                                 "'incident_occurred'", (drill,)).fetchall()
+            if incident not in {orjson.loads(r[0]).get("incident") for r in lines}:
+                raise LiveError(f"incident '{incident}' has not occurred in drill '{drill}'")
+        region = self.region(drill)
+        for what, ref, known in (("unit", unit, region.unit_by_id),
+                                 ("depot", depot, region.depot_by_id),
+                                 ("command post", post,
+                                  {p.id for p in region.command_posts})):
+            if ref is not None and ref not in known:
+                raise LiveError(f"{what} '{ref}' is not in the drill's region {region.name}")
+        if inject is not None and conn.execute(
+                "SELECT 1 FROM injects WHERE drill = ? AND id = ?", (drill, inject)
+        ).fetchone() is None:
+            raise LiveError(f"inject '{inject}' is not in drill '{drill}'")
 
     def hotwash(self, who: Principal, drill: str, section: str, text: str, *, action_id: str,
                 capability: str | None = None, owner: str | None = None,

@@ -13,6 +13,7 @@ public read function as every role.
 
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,10 @@ from live.secrecy import (
 
 __all__ = ["AuthError", "DrillStatus", "Forbidden", "LiveError", "LiveService", "Recorded",
            "Released", "WrongPassphrase"]
+
+
+#: what a drill id may be (it names the drill in commands, exports and the audit trail).
+DRILL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 class LiveService(ClockOps, InjectOps, RecordingOps):
@@ -91,23 +96,25 @@ class LiveService(ClockOps, InjectOps, RecordingOps):
 
     def import_drill(self, who: Principal, sealed: bytes, passphrase: str, *,
                      drill_id: str | None = None, title: str = "",
-                     region_yaml: str | None = None, expect: str | None = None) -> DrillStatus:
-        """Import a sealed scenario (the file's bytes): its commitment is verified (and must
-        equal ``expect``, the published one, if given); its content is stored encrypted
-        under ``passphrase``. The drill is left unlocked in this service."""
-        from scenarios.sealing import verify_document
+                     region_yaml: str | None = None, expect: str | None = None,
+                     source: str = "sealed file", catalogue: Any = None) -> DrillStatus:
+        """Import a sealed scenario (the file's bytes; ``source`` names it in messages): its
+        commitment is verified (and must equal ``expect``, the published one, if given), the
+        scenario checked against the drill's region (``region_yaml``, default the seed city)
+        and the hazard ``catalogue`` (default: the shipped one) by
+        :func:`live.upload.read_upload` (a bad file raises :class:`live.upload.UploadRefused`);
+        its content is stored encrypted under ``passphrase``. The drill is left unlocked in
+        this service."""
+        from live.upload import read_upload
 
         self._check(who, DIRECTOR, "import drills")
-        try:
-            doc = orjson.loads(sealed)
-        except orjson.JSONDecodeError as exc:
-            raise LiveError(f"sealed file: not valid JSON ({exc})") from None
-        scenario = verify_document(doc, "sealed file")  # InputError on any tampering
-        commitment = str(doc["commitment"])
-        if expect is not None and expect.strip() != commitment:
-            raise LiveError(f"commitment {commitment} is NOT the published {expect.strip()}")
         if len(passphrase) < MIN_PASSPHRASE:
             raise LiveError(f"passphrase: at least {MIN_PASSPHRASE} characters")
+        if drill_id is not None and not DRILL_ID.fullmatch(drill_id):
+            raise LiveError(f"drill id '{drill_id}': use letters, digits, '-', '_' or '.' "
+                            "(1-64, starting with a letter or digit)")
+        scenario, commitment = read_upload(sealed, source, self._region_of(region_yaml, source),
+                                           expect=expect, catalogue=catalogue)
         did = drill_id or scenario.id
         salt = new_salt()
         key = derive_key(passphrase, salt)

@@ -144,6 +144,43 @@ def connect(path: str | Path) -> sqlite3.Connection:
     return conn
 
 
+def _probe(path: Path, create: bool) -> None:
+    """Refuse, before anything is written to it, a file that is not a drill store: not an
+    SQLite database, another program's database, or (unless ``create``) an empty file."""
+    if not path.is_file():
+        return  # a new store (create), or SQLite names the problem
+    with open(path, "rb") as fh:
+        head = fh.read(16)
+    if not head and create:
+        return
+    if head != b"SQLite format 3\x00":
+        what = "an empty file" if not head else "the file is not an SQLite database"
+        raise StoreError(f"{path}: not a drill store ({what}); make one with "
+                         "`blinddrill live init`")
+    ro = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        version = schema_version(ro)
+        tables = ro.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone()
+    finally:
+        ro.close()
+    if version == 0 and tables:
+        raise StoreError(f"{path}: not a drill store (another program's SQLite database); "
+                         "give the store's path, or make one with `blinddrill live init`")
+
+
+def _reason(exc: sqlite3.DatabaseError) -> str:
+    """A plain reason for SQLite's error opening a store."""
+    msg = str(exc)
+    if "not a database" in msg:
+        return "not a drill store (the file is not an SQLite database)"
+    if "unable to open" in msg:
+        return "cannot open the store (is the folder there, and writable?)"
+    if "readonly" in msg:
+        return ("cannot write the store (the file or its folder is read-only; the store "
+                "writes a journal beside the file)")
+    return f"cannot use the store ({msg})"
+
+
 def schema_version(conn: sqlite3.Connection) -> int:
     """The store's schema version (0 for a new, empty file)."""
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -198,7 +235,15 @@ class Store:
         self._local = threading.local()
         self._write_lock = threading.Lock()
         self._lock_fd: int | None = None
-        migrate(self.conn())
+        try:
+            _probe(self.path, create)
+            migrate(self.conn())
+        except sqlite3.DatabaseError as exc:  # not SQLite, a missing folder, no write access
+            self.close()
+            raise StoreError(f"{self.path}: {_reason(exc)}") from None
+        except StoreError:
+            self.close()
+            raise
 
     def conn(self) -> sqlite3.Connection:
         """This thread's connection (opened on first use)."""

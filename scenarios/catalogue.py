@@ -19,7 +19,7 @@ from pydantic import Field, model_validator
 
 from scenarios.loading import InputError, StrictModel, load_model
 from scenarios.region import Id, OfficerRole, ReferenceProblems, Region, SiteKind
-from scenarios.schema import AlarmSource, ComplicationType, Grade
+from scenarios.schema import AlarmSource, ComplicationType, Grade, IncidentInject, Scenario
 from scenarios.travel import Terrain
 
 CATALOGUE_SCHEMA = "blinddrill.hazards/1"
@@ -319,6 +319,25 @@ class HazardCatalogue(StrictModel):
                         problems.append(f"categories[{i}].supplies.{g}.{item}: item not declared "
                                         f"by region '{region.name}'")
         return problems
+
+
+def unknown_categories(catalogue: HazardCatalogue, scenario: Scenario) -> list[str]:
+    """Problems for incidents of ``scenario`` whose hazard category ``catalogue`` lacks
+    (``injects[i].incident.category: 'x' is not a category of the hazard catalogue``)."""
+    known = catalogue.by_id
+    return [f"injects[{i}].incident.category: '{inj.incident.category}' is not a category of "
+            f"the hazard catalogue (known: {', '.join(sorted(known))})"
+            for i, inj in enumerate(scenario.injects)
+            if isinstance(inj, IncidentInject) and inj.incident.category not in known]
+
+
+def require_known_categories(catalogue: HazardCatalogue, scenario: Scenario,
+                             scenario_source: str) -> None:
+    """Raise :class:`InputError` naming ``scenario_source`` and the field of each incident whose
+    hazard category is not in ``catalogue``."""
+    problems = unknown_categories(catalogue, scenario)
+    if problems:
+        raise InputError(scenario_source, problems)
 
 
 def _grade_problems(c: Category, th: GradeThresholds) -> list[str]:

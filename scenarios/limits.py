@@ -37,8 +37,13 @@ MAX_DURATION_MIN: Final = 7 * 24 * 60
 MAX_TURNOUT_MIN: Final = 24 * 60
 #: a seed the engine writes into the log (orjson's 64-bit integer range).
 MAX_SEED: Final = 2**64 - 1
+#: replications of one batch or what-if run (``-n``).
+MAX_REPLICATIONS: Final = 1_000_000
 #: bytes of one input file (YAML/JSON/xlsx) read into memory.
 MAX_INPUT_BYTES: Final = 256 * 2**20
+#: nodes the aliases (``*name``) of one YAML file may add when expanded: a "billion laughs"
+#: file of a few hundred bytes expands to 10^9 nodes.
+MAX_YAML_ALIAS_NODES: Final = 1_000_000
 #: bytes of one event log (a 1,000,000-event log is ~175 MB).
 MAX_LOG_BYTES: Final = 2 * 2**30
 

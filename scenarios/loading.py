@@ -14,7 +14,7 @@ import orjson
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from scenarios.limits import MAX_INPUT_BYTES
+from scenarios.limits import MAX_INPUT_BYTES, MAX_YAML_ALIAS_NODES
 
 # libyaml is much faster for the 10,000-record seed city; same safe semantics.
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -106,9 +106,23 @@ def read_yaml(path: str | Path) -> Any:
 
 
 def parse_yaml_text(text: str, source: str) -> Any:
-    """Parse YAML text with the safe loader; ``source`` names it in error messages."""
+    """Parse YAML text with the safe loader; ``source`` names it in error messages.
+
+    Every YAML input goes through here. Anchors and aliases are allowed, but an alias that
+    contains itself, or aliases that expand the document by more than
+    :data:`~scenarios.limits.MAX_YAML_ALIAS_NODES` nodes (a "billion laughs" file), are
+    refused before anything is constructed."""
     try:
-        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - safe loader
+        loader = _SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            if "&" in text:  # no anchor, no alias: nothing to expand
+                _check_aliases(node, source)
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -117,6 +131,52 @@ def parse_yaml_text(text: str, source: str) -> Any:
     except (ValueError, OverflowError) as exc:  # e.g. an unquoted impossible date 2026-02-30
         raise InputError(source, [f"{_bad_scalar(text)}{exc} (a date must exist; quote text "
                                   "that only looks like a date)"]) from None
+
+
+def _children(node: Any) -> list[Any]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for kv in node.value for n in kv]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_aliases(root: Any, source: str) -> None:
+    """Refuse a composed YAML graph whose aliases recurse or expand it too far.
+
+    An alias is the anchored node itself, shared; the expanded size of each node is computed
+    once (linear in the distinct nodes), so the check costs no more than reading the file."""
+    sizes: dict[int, int] = {}
+    uses: dict[int, int] = {}
+    on_path: set[int] = set()
+    nodes: dict[int, Any] = {}
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        k = id(node)
+        if done:
+            on_path.discard(k)
+            sizes[k] = 1 + sum(sizes[id(c)] for c in _children(node))
+            continue
+        uses[k] = uses.get(k, 0) + 1
+        if k in sizes:
+            continue
+        if k in on_path:
+            m = node.start_mark
+            raise InputError(source, [f"line {m.line + 1}, column {m.column + 1}: an alias "
+                                      "refers to the node that contains it (a recursive alias)"])
+        on_path.add(k)
+        nodes[k] = node
+        stack.append((node, True))
+        stack.extend((c, False) for c in _children(node))
+    added = sizes[id(root)] - len(sizes)
+    if added > MAX_YAML_ALIAS_NODES:
+        worst = max((k for k in uses if uses[k] > 1), key=lambda k: sizes[k] * uses[k])
+        m = nodes[worst].start_mark
+        raise InputError(source, [
+            f"line {m.line + 1}, column {m.column + 1}: aliases (*name) of this anchor expand "
+            f"the file by {added:,} nodes, more than the limit of {MAX_YAML_ALIAS_NODES:,} "
+            "(a \"billion laughs\" file?)"])
 
 
 def _bad_scalar(text: str) -> str:

@@ -223,3 +223,54 @@ def test_logcheck_mutated_log(ops: list[tuple[str, int, str, Any]]) -> None:
         _check_invariants(p)
     finally:
         p.unlink()
+
+
+@FUZZ
+@given(text=st.text(alphabet="&*ab01[]{}:,-<? \n", max_size=60))
+def test_yaml_reader_on_anchor_soup(text: str) -> None:
+    """Anchors, aliases, merge keys and flow collections in any order: the one YAML reader
+    returns data or raises InputError naming the source (never a RecursionError, a
+    constructor error or a hang on a recursive alias)."""
+    from scenarios.loading import parse_yaml_text
+
+    try:
+        parse_yaml_text(text, "soup.yaml")
+    except InputError as exc:
+        assert str(exc).startswith("soup.yaml: invalid input"), str(exc)
+
+
+_SEALED: list[bytes] = []
+
+
+def _good_sealed() -> bytes:
+    if not _SEALED:
+        from scenarios.catalogue import load_catalogue
+        from scenarios.generator import generate
+        from scenarios.plan import load_plan
+        from scenarios.sealing import seal
+        from scenarios.seed_city import default_region
+
+        _SEALED.append(seal(generate(default_region(), load_catalogue(), load_plan(None),
+                                     5)).to_bytes())
+    return _SEALED[0]
+
+
+@FUZZ
+@given(cut=st.integers(min_value=0), junk=st.binary(max_size=40), at=st.integers(min_value=0),
+       raw=st.booleans())
+def test_upload_reader_on_damaged_files(cut: int, junk: bytes, at: int, raw: bool) -> None:
+    """The console's upload (and ``live import``) on a sealed file cut, spliced with junk, or
+    on junk alone: a verified scenario or UploadRefused with a known reason, nothing else."""
+    from live.upload import REASONS, UploadRefused, read_upload
+    from scenarios.seed_city import default_region
+
+    good = _good_sealed()
+    if raw:
+        data = junk
+    else:
+        k, j = cut % (len(good) + 1), at % (len(good) + 1)
+        data = (good[:k] + junk + good[k:])[: max(j, 1)] if junk else good[:k]
+    try:
+        read_upload(data, "upload.json", default_region())
+    except UploadRefused as exc:
+        assert exc.reason in REASONS and str(exc).startswith("upload.json: ")

@@ -158,14 +158,67 @@ def test_hash_chain(tmp_path: Path) -> None:
     lines[2] = lines[2].replace(b'"grade":"IV"', b'"grade":"III"')
     p.write_bytes(b"".join(lines))
     assert check_log(p).problems == [
-        f"{p}:4: hash chain broken: prev is not the hash of the line before (that line was "
-        "edited, or a line was removed, inserted or moved here)"]
+        f"{p}:3: hash chain: record seq 2 (line 3): edited after it was written (its hash no "
+        "longer matches the next record's prev)"]
     q = _log(tmp_path / "f.jsonl")
     sealed = check_log(q).final_hash
     lines = q.read_bytes().splitlines(keepends=True)
     q.write_bytes(b"".join(lines[:-1]))  # the last line removed cleanly
     assert check_log(q).ok
-    assert "cut short" in check_log(q, expect_final=sealed).problems[0]
+    assert check_log(q, expect_final=sealed).problems == [
+        f"{q}:4: hash chain: record seq 3 (line 4): the last record was edited or the log was "
+        "cut short (the final hash does not match)"]
+
+
+def _chain_only(p: Path, **kw: Any) -> list[str]:
+    return [m for m in check_log(p, **kw).problems if "hash chain" in m]
+
+
+def test_an_edit_a_removal_and_a_move_are_told_apart(tmp_path: Path) -> None:
+    """The same words as ``blinddrill verify`` (one chain walker, engine.eventlog.verify_lines),
+    each at the line it is about, in line order among the other findings."""
+    p = _log(tmp_path / "e.jsonl")
+    good = p.read_bytes().splitlines(keepends=True)
+    p.write_bytes(b"".join(good[:2] + good[3:]))  # incident_occurred (seq 2) removed
+    probs = check_log(p).problems
+    assert f"{p}:3: hash chain: record seq 2 removed (missing before line 3)" in probs
+    assert not any("edited" in m for m in probs)
+    assert [int(m.split(":")[1]) for m in probs] == sorted(int(m.split(":")[1]) for m in probs)
+    p.write_bytes(b"".join(good[:3] + [good[3].replace(b'"level":"county"',
+                                                       b'"level":"city"')] + good[4:]))
+    assert _chain_only(p) == [f"{p}:4: hash chain: record seq 3 (line 4): edited after it was "
+                              "written (its hash no longer matches the next record's prev)"]
+    p.write_bytes(b"".join(good[:3] + [good[4], good[3]]))  # the last two swapped
+    assert _chain_only(p)[0].startswith(f"{p}:4: hash chain: record seq 4 (line 4): reordered")
+    before = tmp_path / "before.jsonl"
+    before.write_bytes(b"".join(good[:-1]))
+    sealed = check_log(before).final_hash  # published before the last record was added
+    p.write_bytes(b"".join(good))
+    assert _chain_only(p, expect_final=sealed) == [
+        f"{p}:4: hash chain: records after seq 3 (line 4) are not part of the sealed log "
+        "(appended later or reordered)"]
+
+
+def test_checklog_and_verify_name_the_same_break(tmp_path: Path) -> None:
+    import json
+
+    rd = tmp_path / "run"
+    (rd / "inputs").mkdir(parents=True)
+    log = _log(rd / "events.jsonl")
+    final = check_log(log).final_hash
+    (rd / "inputs" / "run.json").write_text(json.dumps({"log": {"final_hash": final}}))
+    good = log.read_bytes().splitlines(keepends=True)
+    for edit, words in ((good[:2] + good[3:], "record seq 2 removed"),
+                        (good[:-1] + [good[-1].replace(b'"t":3.0', b'"t":2.5')],
+                         "record seq 4 (line 5): the last record was edited")):
+        log.write_bytes(b"".join(edit))
+        c, v = run(["checklog", rd]), run(["verify", rd])
+        assert c.code == v.code == 2 and words in c.err and words in v.err, (c.err, v.err)
+    log.write_bytes(b"".join(good))
+    ok = run(["checklog", rd])
+    assert ok.code == 0 and "final hash matches" in ok.out
+    r = run(["checklog", log, "--expect", "sha256:" + "0" * 64])
+    assert r.code == 2 and "the last record was edited" in r.err
 
 
 def test_unknown_schema(tmp_path: Path) -> None:

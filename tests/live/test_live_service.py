@@ -16,19 +16,24 @@ from live.store import SCHEMA_VERSION, Store, StoreError, schema_version
 from scenarios.loading import InputError
 
 
-def test_import_verifies_the_commitment_and_the_passphrase_rules(live, sealed_bytes):
+def test_import_verifies_the_commitment_and_the_passphrase_rules(live, sealed_bytes,
+                                                                 county_yaml):
     svc, d = live.svc, live.director
     doc = orjson.loads(sealed_bytes)
     doc["scenario"]["injects"][0]["t"] += 1
     with pytest.raises(InputError, match="MISMATCH"):
-        svc.import_drill(d, orjson.dumps(doc), "a long passphrase", drill_id="x1")
+        svc.import_drill(d, orjson.dumps(doc), "a long passphrase", drill_id="x1",
+                         region_yaml=county_yaml)
     with pytest.raises(LiveError, match="NOT the published"):
         svc.import_drill(d, sealed_bytes, "a long passphrase", drill_id="x2",
-                         expect="sha256:" + "0" * 64)
+                         expect="sha256:" + "0" * 64, region_yaml=county_yaml)
     with pytest.raises(LiveError, match="at least"):
-        svc.import_drill(d, sealed_bytes, "short", drill_id="x3")
+        svc.import_drill(d, sealed_bytes, "short", drill_id="x3", region_yaml=county_yaml)
     with pytest.raises(LiveError, match="already exists"):
-        svc.import_drill(d, sealed_bytes, "a long passphrase", drill_id=live.drill)
+        svc.import_drill(d, sealed_bytes, "a long passphrase", drill_id=live.drill,
+                         region_yaml=county_yaml)
+    with pytest.raises(LiveError, match="no township"):  # a county scenario on the seed city
+        svc.import_drill(d, sealed_bytes, "a long passphrase", drill_id="x5")
     assert [s.id for s in svc.drills(d)] == [live.drill]  # nothing half-imported
 
 
@@ -73,6 +78,10 @@ def test_umpires_cannot_write_the_truth_or_bad_records(live):
 def test_observation_designation_correction_and_retry(live):
     svc, u, clock = live.svc, live.evaluator, live.clock
     svc.start(live.director, live.drill)
+    with pytest.raises(LiveError, match="incident 'I01' has not occurred"):  # not released yet
+        svc.observe(u, live.drill, "too early", action_id=new_action_id(), incident="I01")
+    first = svc.msel(live.director, live.drill)[0]
+    assert svc.release(live.director, live.drill, first.id).done
     clock.advance(90)
     a = svc.observe(u, live.drill, "cordon set quickly", action_id="obs-00000001",
                     capability="on_scene", rating="P", incident="I01", device="tablet-3")
@@ -91,9 +100,9 @@ def test_observation_designation_correction_and_retry(live):
     with pytest.raises(RecordingError, match="no umpire record"):
         svc.correct(u, live.drill, 0, "x", action_id=new_action_id())  # drill_started
     log = svc.log(u, live.drill)
-    assert [r["kind"] for r in log] == ["drill_started", "observation", "role_designated",
-                                        "record_corrected"]
-    assert log[1] == rec  # the corrected record is untouched
+    assert [r["kind"] for r in log] == ["drill_started", "inject_released", "incident_occurred",
+                                        "observation", "role_designated", "record_corrected"]
+    assert log[2]["incident"] == "I01" and log[3] == rec  # the corrected record is untouched
 
 
 def test_release_twice_skip_after_release_and_adhoc(live):

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from scenarios.limits import MAX_REPLICATIONS, MAX_SEED
+
 if TYPE_CHECKING:
     from engine.params import BehaviourParams
     from experiments.executors import Executor
@@ -38,14 +40,18 @@ _T = {
 }
 
 
-def load_inputs(scenario_file: Path, region_file: Path | None, params_file: Path | None
+def load_inputs(scenario_file: Path, region_file: Path | None, params_file: Path | None,
+                catalogue_file: Path | None = None
                 ) -> tuple[Scenario, bool, Region, BehaviourParams]:
-    """Read the scenario (plain or sealed), region and parameters once each."""
+    """Read the scenario (plain or sealed; its hazard categories checked against the
+    catalogue), region and parameters once each."""
     from engine.params import load_params
+    from scenarios.catalogue import load_catalogue, require_known_categories
     from scenarios.region import load_region
     from scenarios.sealing import read_scenario_file
 
     scenario, sealed = read_scenario_file(scenario_file)
+    require_known_categories(load_catalogue(catalogue_file), scenario, str(scenario_file))
     if region_file is not None:
         region = load_region(region_file)
     else:
@@ -69,20 +75,43 @@ def executor_from_options(workers: int | None, scheduler: str | None) -> Executo
         raise UserError("--workers and --scheduler exclude each other (Dask decides the workers)")
     try:
         return make_executor(workers, scheduler)
+    except ValueError as exc:  # an address Dask cannot parse ("missing port number")
+        raise UserError(f"--scheduler {scheduler}: not an address like tcp://HOST:PORT "
+                        f"({exc})") from None
     except (OSError, RuntimeError, TimeoutError) as exc:
         raise UserError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
 
 
-def prepare_out(out: Path, force: bool) -> None:
-    """Refuse to overwrite a previous batch unless ``--force``."""
-    import shutil
-
+def check_out(out: Path, force: bool) -> None:
+    """Refuse, before anything is read or written, an output that is not a writable
+    directory, or that holds a previous batch without ``--force``."""
+    from scenarios.outputs import check_output_dir
     from ui.errors import UserError
 
+    check_output_dir(out)
+    if (out / "summary.json").exists() and not force:
+        raise UserError(f"{out}: already holds a batch (summary.json); choose another "
+                        "directory, or pass --force to replace it")
+
+
+def prepare_out(out: Path, force: bool, executor: Executor | None = None) -> None:
+    """Clear a previous batch (``--force``) and make the directory - only once every input
+    was read and checked, so a refused input leaves the old results as they were. On a
+    failure here ``executor`` is closed."""
+    try:
+        check_out(out, force)
+        _clear(out)
+    except BaseException:
+        close = getattr(executor, "close", None)
+        if close is not None:
+            close()
+        raise
+
+
+def _clear(out: Path) -> None:
+    import shutil
+
     if (out / "summary.json").exists():
-        if not force:
-            raise UserError(f"{out}: already holds a batch (summary.json); choose another "
-                            "directory, or pass --force to replace it")
         for name in ("summary.json", "replications.parquet", "townships.parquet"):
             (out / name).unlink(missing_ok=True)
         shutil.rmtree(out / "inputs", ignore_errors=True)
@@ -148,19 +177,24 @@ def common_options(f: Any) -> Any:
     """Options shared by ``batch`` and ``whatif``."""
     opts = [
         click.argument("scenario_file", metavar="SCENARIO|SEALED", type=_FILE),
-        click.option("-n", "--replications", "n", type=click.IntRange(min=1), required=True,
+        click.option("-n", "--replications", "n",
+                     type=click.IntRange(min=1, max=MAX_REPLICATIONS), required=True,
                      help="Number of replications."),
         click.option("--region", "region_file", type=_FILE,
                      help="Region file (default: the built-in seed city)."),
         click.option("--params", "params_file", type=_FILE,
                      help="Behaviour parameters (default: the shipped ones)."),
+        click.option("--catalogue", "catalogue_file", type=_FILE,
+                     help="Hazard catalogue the scenario was drawn from (default: the "
+                          "shipped one); its incident categories must be in it."),
         click.option("--rules", "rules", multiple=True, metavar="PACK",
                      help="Rule pack file or shipped id (repeatable; default packs otherwise)."),
         click.option("--workers", type=click.IntRange(min=1), default=None,
                      help="Local worker processes (default: all cores; 1: in this process)."),
         click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
                      help="Run on this Dask scheduler instead (pip install 'blinddrill[cluster]')."),
-        click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+        click.option("--seed", type=click.IntRange(min=0, max=MAX_SEED), default=0,
+                     show_default=True,
                      help="Root seed; replication i uses SeedSequence(seed).spawn(n)[i]."),
         click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path),
                      required=True, help="Directory to write."),
@@ -223,7 +257,7 @@ def execute(spec: Any, n: int, seed: int, executor: Executor, out: Path, as_json
 @click.command()
 @common_options
 def batch(scenario_file: Path, n: int, region_file: Path | None, params_file: Path | None,
-          rules: tuple[str, ...], workers: int | None, scheduler: str | None, seed: int,
+          catalogue_file: Path | None, rules: tuple[str, ...], workers: int | None, scheduler: str | None, seed: int,
           out: Path, force: bool, as_json: bool, lang: str) -> None:
     """Replicate SCENARIO N times on a process pool or a Dask cluster; aggregate the scores.
 
@@ -234,10 +268,12 @@ def batch(scenario_file: Path, n: int, region_file: Path | None, params_file: Pa
     from evaluators.rules import load_packs
     from experiments.batch import Alternative, make_spec
 
-    prepare_out(out, force)
-    scenario, sealed, region, params = load_inputs(scenario_file, region_file, params_file)
+    check_out(out, force)
+    scenario, sealed, region, params = load_inputs(scenario_file, region_file, params_file,
+                                                   catalogue_file)
     packs = load_packs(list(rules) or None)
     executor = executor_from_options(workers, scheduler)
+    prepare_out(out, force, executor)
     spec = make_spec(scenario, [Alternative("base", region, params)], packs)
     doc, interrupted = execute(spec, n, seed, executor, out, as_json, lang,
                                (scenario_file, region, scenario, params, region_file,

@@ -46,6 +46,22 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
+def check_store(db: Path) -> None:
+    """Refuse, before the server starts, a ``--db`` that is not a drill store the console can
+    write (not SQLite, another program's database, an empty file, a read-only file or folder:
+    the store writes its journal beside the file)."""
+    from live.store import Store, StoreError
+
+    for what, p in (("the file", db), ("its folder", db.resolve().parent)):
+        if not os.access(p, os.W_OK):
+            raise UserError(f"--db: {db}: {what} is read-only; the console records the drill "
+                            "into it")
+    try:
+        Store(db, create=False).close()
+    except StoreError as exc:
+        raise UserError(f"--db: {exc}") from None
+
+
 @click.command()
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False),
               default=Path("blinddrill.db"), show_default=True,
@@ -73,8 +89,10 @@ def console(db: Path, host: str, port: int, demo: bool, lang: str) -> None:
 
         click.echo(format_demo(make_demo(db), lang))
     elif not db.exists():
-        raise UserError(f"--db: {db} does not exist; create it with `blinddrill live init "
-                        f"--db {db}` or start with --demo")
+        raise UserError(f"--db: {db} does not exist; create it with `blinddrill live --store "
+                        f"{db} --user NAME init` or start with --demo")
+    else:
+        check_store(db)
     url = f"http://{host}:{port}/"
     click.echo(("控制台地址" if lang == "zh" else "console") + f": {url}", err=True)
     sys.stdout.flush()

@@ -178,12 +178,16 @@ def user_list(c: _Ctx) -> None:
 @click.option("--expect", metavar="sha256:HEX", help="The commitment published before.")
 @click.option("--drill", "drill_id", help="Drill id (default: the scenario id).")
 @click.option("--region", "region_file", type=_FILE, help="Region YAML (default: seed city).")
+@click.option("--catalogue", "catalogue_file", type=_FILE,
+              help="Hazard catalogue the scenario was drawn from (default: the shipped one).")
 @click.option("--title", default="", help="Title shown to everyone.")
 @click.pass_obj
 @_run
 def import_(c: _Ctx, sealed_file: Path, expect: str | None, drill_id: str | None,
-            region_file: Path | None, title: str) -> None:
+            region_file: Path | None, catalogue_file: Path | None, title: str) -> None:
     """Import a sealed scenario: verify its commitment, store it encrypted."""
+    from scenarios.catalogue import load_catalogue
+    from scenarios.loading import read_input_bytes
     from scenarios.region import load_region
 
     who = c.login()
@@ -192,9 +196,10 @@ def import_(c: _Ctx, sealed_file: Path, expect: str | None, drill_id: str | None
         load_region(region_file)  # a bad region is refused now, not on drill day
         region_yaml = region_file.read_text(encoding="utf-8")
     st = c.service().import_drill(
-        who, sealed_file.read_bytes(),
+        who, read_input_bytes(sealed_file),
         _secret("BLINDDRILL_PASSPHRASE", "New drill passphrase", True),
-        drill_id=drill_id, title=title, region_yaml=region_yaml, expect=expect)
+        drill_id=drill_id, title=title, region_yaml=region_yaml, expect=expect,
+        source=str(sealed_file), catalogue=load_catalogue(catalogue_file))
     c.out(st.to_dict(), f"drill {st.id} imported: {st.injects} injects, commitment "
           f"{st.commitment} verified")
 
@@ -432,7 +437,7 @@ def export(c: _Ctx, drill: str, out: Path, force: bool) -> None:
 
 @live.command("log")
 @_drill_opt
-@click.option("--after", type=int, default=-1, show_default=True,
+@click.option("--after", type=click.IntRange(-1, 2**63 - 1), default=-1, show_default=True,
               help="Only records after this seq.")
 @click.pass_obj
 @_run

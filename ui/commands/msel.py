@@ -21,17 +21,21 @@ _FILE = click.Path(path_type=Path, dir_okay=False)
               help="msel.xlsx / msel.csv to write (export), or the re-sealed JSON (import).")
 @click.option("--import", "import_file", type=_FILE,
               help="An edited MSEL workbook (.xlsx) to turn back into a sealed scenario.")
+@click.option("--catalogue", "catalogue_file", type=_FILE,
+              help="With --import: the hazard catalogue the scenario was drawn from (default: "
+                   "the shipped one); its incident categories must be in it.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Header language.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def msel(sealed_file: Path | None, output: Path, import_file: Path | None, lang: str,
-         as_json: bool) -> None:
+def msel(sealed_file: Path | None, output: Path, import_file: Path | None,
+         catalogue_file: Path | None, lang: str, as_json: bool) -> None:
     """Export SEALED's MSEL (organiser only: it reveals the scenario) or import an edited one."""
+    from scenarios.catalogue import load_catalogue, require_known_categories
     from scenarios.msel import import_xlsx, write_csv, write_xlsx
     from scenarios.outputs import atomic_write, check_output_file, refuse_input_overwrite
     from scenarios.sealing import commitment_of, read_sealed, scenario_data, seal
 
-    refuse_input_overwrite(output, [sealed_file, import_file], option="-o")
+    refuse_input_overwrite(output, [sealed_file, import_file, catalogue_file], option="-o")
     check_output_file(output)
 
     if import_file is not None:
@@ -41,6 +45,8 @@ def msel(sealed_file: Path | None, output: Path, import_file: Path | None, lang:
             raise UserError("--import: only .xlsx workbooks written by `blinddrill msel` can be "
                             "imported (CSV has no scenario sheet)")
         scenario, doc = import_xlsx(import_file)
+        require_known_categories(load_catalogue(catalogue_file), scenario,
+                                 f"{import_file}: sheet scenario")
         same = commitment_of(doc["salt"], scenario_data(scenario)) == doc["commitment"]
         import hashlib
 

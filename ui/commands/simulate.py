@@ -21,6 +21,9 @@ import click
               help="Region file (default: the built-in seed city).")
 @click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Behaviour-parameter file (default: engine/data/behaviour.yaml).")
+@click.option("--catalogue", "catalogue_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Hazard catalogue the scenario was drawn from (default: the shipped one); "
+                   "its incident categories must be in it.")
 @click.option("--seed", type=click.IntRange(min=0, max=2**64 - 1), required=True,
               help="Random seed (0 .. 2^64-1).")
 @click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path),
@@ -30,8 +33,9 @@ import click
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of the printed summary.")
-def simulate(scenario_file: Path, region_file: Path | None, params_file: Path | None, seed: int,
-             out: Path, force: bool, as_json: bool, lang: str) -> None:
+def simulate(scenario_file: Path, region_file: Path | None, params_file: Path | None,
+             catalogue_file: Path | None, seed: int, out: Path, force: bool, as_json: bool,
+             lang: str) -> None:
     """Simulate SCENARIO.yaml and write RUN_DIR/events.jsonl and RUN_DIR/inputs/.
 
     模拟一次演练：写出事件日志和全部输入的副本，便于复现和评估。
@@ -40,6 +44,7 @@ def simulate(scenario_file: Path, region_file: Path | None, params_file: Path | 
 
     from engine.params import load_params
     from engine.rundir import RunDirExists, Sources, prepare, simulate_run
+    from scenarios.catalogue import load_catalogue, require_known_categories
     from scenarios.region import load_region
     from scenarios.sealing import read_scenario_file
     from ui.commands.runsummary import format_summary, summarise
@@ -50,6 +55,7 @@ def simulate(scenario_file: Path, region_file: Path | None, params_file: Path | 
     except RunDirExists as exc:
         raise UserError(f"{out}: {exc.problems[0]}") from None
     scenario, sealed = read_scenario_file(scenario_file)
+    require_known_categories(load_catalogue(catalogue_file), scenario, str(scenario_file))
     if region_file is not None:
         region = load_region(region_file)
     else:

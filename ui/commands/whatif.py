@@ -15,6 +15,7 @@ import click
 
 from ui.commands.batch import (
     EXIT_INTERRUPTED,
+    check_out,
     common_options,
     execute,
     executor_from_options,
@@ -70,9 +71,9 @@ def render(doc: dict[str, Any], lang: str, out: Path) -> str:
               help="YAML file listing the alternatives (see docs/cluster.md).")
 @common_options
 def whatif(alt_file: Path, scenario_file: Path, n: int, region_file: Path | None,
-           params_file: Path | None, rules: tuple[str, ...], workers: int | None,
-           scheduler: str | None, seed: int, out: Path, force: bool, as_json: bool,
-           lang: str) -> None:
+           params_file: Path | None, catalogue_file: Path | None, rules: tuple[str, ...],
+           workers: int | None, scheduler: str | None, seed: int, out: Path, force: bool,
+           as_json: bool, lang: str) -> None:
     """Compare ALTERNATIVES with the current setup on the same seeds (common random numbers).
 
     在同一组随机数上比较备选方案(增设/迁移站点、调整人数、迁移储备库、调度策略)与现状的差异。
@@ -88,11 +89,13 @@ def whatif(alt_file: Path, scenario_file: Path, n: int, region_file: Path | None
     from ui.charts.whatif import whatif_figure
 
     defs = load_whatif(alt_file)
-    prepare_out(out, force)
-    scenario, sealed, region, params = load_inputs(scenario_file, region_file, params_file)
+    check_out(out, force)
+    scenario, sealed, region, params = load_inputs(scenario_file, region_file, params_file,
+                                                   catalogue_file)
     alternatives = build_alternatives(defs, region, params, alt_file)
     packs = load_packs(list(rules) or None)
     executor = executor_from_options(workers, scheduler)
+    prepare_out(out, force, executor)
     spec = make_spec(scenario, alternatives, packs)
     doc, interrupted = execute(spec, n, seed, executor, out, as_json, lang,
                                (scenario_file, region, scenario, params, region_file,

@@ -16,6 +16,8 @@ from live.accounts import AuthError
 from live.recording import RecordingError
 from live.secrecy import WrongPassphrase
 from live.service import DrillStatus, Forbidden, LiveError
+from live.upload import UploadRefused
+from scenarios.loading import InputError
 from ui.console.state import logout, service, t, user
 from ui.console.strings import STRINGS
 
@@ -23,7 +25,7 @@ from ui.console.strings import STRINGS
 REFRESH_S = 5.0
 
 #: errors of the service a page shows as a message (never a traceback).
-SERVICE_ERRORS = (LiveError, RecordingError, WrongPassphrase, ValueError)
+SERVICE_ERRORS = (LiveError, RecordingError, WrongPassphrase, ValueError, InputError)
 
 
 @contextmanager
@@ -36,6 +38,8 @@ def guarded() -> Iterator[None]:
     except AuthError:
         logout()
         st.rerun()
+    except UploadRefused as exc:  # a file the director uploaded: why, in the user's words
+        st.error(t(f"upload_{exc.reason}", file=exc.source))
     except SERVICE_ERRORS as exc:
         st.error(t("error", msg=""))
         st.caption(str(exc))

@@ -63,6 +63,35 @@ STRINGS: dict[str, tuple[str, str]] = {
     # director
     "new_drill": ("新建演练", "New drill"),
     "import_sealed": ("导入封存情景文件", "Import a sealed scenario file"),
+    "upload_missing": ("请先选择要导入的封存情景文件。", "Choose the sealed scenario file to import first."),
+    "upload_too_large": ("文件 {file} 太大,不是封存情景文件,未导入。",
+                         "{file} is too large for a sealed scenario file; nothing was imported."),
+    "upload_empty": ("文件 {file} 是空的,未导入。", "{file} is empty; nothing was imported."),
+    "upload_encoding": ("文件 {file} 的编码不对(应为系统导出的原文件,不要用其他软件另存),未导入。",
+                        "{file} is not in the encoding blinddrill writes (use the file as "
+                        "exported, not re-saved by another program); nothing was imported."),
+    "upload_not_json": ("文件 {file} 不完整或不是封存情景文件,未导入。",
+                        "{file} is cut short or is not a sealed scenario file; nothing was "
+                        "imported."),
+    "upload_not_sealed": ("文件 {file} 不是封存情景文件,未导入。",
+                          "{file} is not a sealed scenario file; nothing was imported."),
+    "upload_tampered": ("文件 {file} 在封存后被改动过(承诺值不符),不能使用,未导入。",
+                        "{file} was changed after it was sealed (the commitment does not "
+                        "match); it cannot be used and nothing was imported."),
+    "upload_invalid": ("文件 {file} 中的情景内容不完整或有错误,未导入。",
+                       "The scenario in {file} is incomplete or wrong; nothing was imported."),
+    "upload_not_published": ("文件 {file} 的承诺值与公布的不一致,未导入。",
+                             "The commitment of {file} is not the published one; nothing was "
+                             "imported."),
+    "upload_wrong_region": ("文件 {file} 的情景是为另一个地区生成的,与本演练的地区不符,未导入。",
+                            "The scenario in {file} was generated for another region than this "
+                            "drill's; nothing was imported."),
+    "upload_dangling": ("文件 {file} 的情景提到了本地区没有的乡镇、队伍或物资,未导入。",
+                        "The scenario in {file} names townships, teams or supplies this region "
+                        "does not have; nothing was imported."),
+    "upload_unknown_category": ("文件 {file} 的情景含有灾种目录中没有的事件类型,未导入。",
+                                "The scenario in {file} has an incident type the hazard "
+                                "catalogue does not know; nothing was imported."),
     "generate_sealed": ("在示范市随机生成并封存", "Generate and seal on the seed city"),
     "drill_name": ("演练名称", "Drill name"),
     "passphrase": ("口令(用于加密情景)", "Passphrase (encrypts the scenario)"),

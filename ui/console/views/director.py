@@ -45,16 +45,16 @@ def new_drill(first: bool) -> None:
             return
         if src == "import":
             if upload is None:
-                st.error(t("reason_needed"))
+                st.error(t("upload_missing"))
                 return
-            data = upload.getvalue()
+            data, source = upload.getvalue(), upload.name
         else:
             from ui.console.demo import sealed_scenario
 
             with st.spinner(t("generate_sealed")):
-                data = sealed_scenario(None).to_bytes()
+                data, source = sealed_scenario(None).to_bytes(), "sealed file"
         s = service().import_drill(user(), data, passphrase, drill_id=drill_id.strip() or None,
-                                   title=title.strip())
+                                   title=title.strip(), source=source)
         st.session_state["drill"] = s.id
         flash(t("saved") + f": {s.id} · {t('commitment')} {s.commitment}")
         st.rerun()
