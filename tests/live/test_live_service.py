@@ -101,8 +101,9 @@ def test_observation_designation_correction_and_retry(live):
         svc.correct(u, live.drill, 0, "x", action_id=new_action_id())  # drill_started
     log = svc.log(u, live.drill)
     assert [r["kind"] for r in log] == ["drill_started", "inject_released", "incident_occurred",
-                                        "observation", "role_designated", "record_corrected"]
-    assert log[2]["incident"] == "I01" and log[3] == rec  # the corrected record is untouched
+                                        "alarm_raised", "observation", "role_designated",
+                                        "record_corrected"]
+    assert log[2]["incident"] == "I01" and log[4] == rec  # the corrected record is untouched
 
 
 def test_release_twice_skip_after_release_and_adhoc(live):
