@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -186,8 +187,7 @@ def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path
         chunk = ids[k:k + 4]
         figs.append((f"timeline-{k // 4 + 1}",
                      ("事件处置时间线 " if zh else "Incident timeline ") + f"{chunk[0]}–{chunk[-1]}",
-                     lambda chunk=chunk: timeline.timeline_chart(view, region, lang=lg,
-                                                                 incidents=chunk)))
+                     partial(timeline.timeline_chart, view, region, lang=lg, incidents=chunk)))
     if charts:  # each chart drawn once (on every core); both formats embed these PNG bytes
         pngs = render_pngs([draw for _, _, draw in figs], workers)
         content.figures = [(i, cap, png) for (i, cap, _), png in zip(figs, pngs, strict=True)
@@ -195,7 +195,7 @@ def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path
     try:
         table = load_actions(actions)
         content.plan = improvement_plan(card, records, table)
-        content.plan_days = dict(table.due_days)
+        content.plan_days = {str(k): v for k, v in table.due_days.items()}
     except InputError as exc:
         raise UserError(str(exc)) from None
     return content
