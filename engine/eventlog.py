@@ -16,180 +16,47 @@ One drill = one log = one JSON Lines file (``events.jsonl``). Each line is one :
   ``blinddrill.events/1`` has no ``prev`` keys: it is read as before and reported as having
   no hash chain.
 
-The full schema, with the meaning of every kind and key, is in ``docs/event-log.md``.
-Simulated and live drills use this same module, so the evaluators cannot tell them apart.
+The full schema, with the meaning of every kind and key, is in ``docs/event-log.md``; the
+record model lives in :mod:`engine.eventschema` and the hash chain in :mod:`engine.logchain`
+(both re-exported here). Simulated and live drills use this same module, so the evaluators cannot tell them apart.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, Literal, get_args
+from typing import Any, BinaryIO
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-EVENT_LOG_SCHEMA = "blinddrill.events/2"
-#: schema versions the readers accept (/1: the same records without the ``prev`` chain).
-KNOWN_SCHEMAS = ("blinddrill.events/1", EVENT_LOG_SCHEMA)
-
-EventKind = Literal[
-    "drill_started",
-    "drill_ended",
-    "inject_released",
-    "incident_occurred",
-    "alarm_raised",
-    "alarm_taken",
-    "repeat_call_raised",
-    "repeat_call_taken",
-    "unit_dispatched",
-    "unit_mobilised",
-    "unit_arrived",
-    "task_started",
-    "task_finished",
-    "incident_escalated",
-    "initial_response_completed",
-    "incident_controlled",
-    "incident_closed",
-    "incident_unresolved",
-    "report_submitted",
-    "supplies_requested",
-    "supplies_delivered",
-    "supplies_short",
-    "command_post_activated",
-    "scene_visible",
-    "commander_designated",
-    "complication_applied",
-    "message_sent",
-    "mutual_aid_requested",
-    "mutual_aid_granted",
-    "unit_released",
-    "unit_returned",
-    "observation",
-    "hotwash",
-    "drill_held",
-    "drill_resumed",
-    "inject_skipped",
-    "role_designated",
-    "record_corrected",
-    "team_mobilised",
-    "team_arrived",
-    "wakeup_call",
-    "alarm_reported",
-    "expert_consulted",
-    "warning_relayed",
-    "patrol_completed",
-    "damage_reported",
-]
-EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
-Source = Literal["sim", "umpire", "system"]
-
-#: ids each kind must carry (besides t/kind) and keys its ``data`` must hold.
-REQUIRED_IDS: dict[str, tuple[str, ...]] = {
-    "inject_released": ("inject",),
-    "incident_occurred": ("incident",),
-    "alarm_raised": ("incident",),
-    "alarm_taken": ("incident",),
-    "repeat_call_raised": ("incident", "inject"),
-    "repeat_call_taken": ("incident", "inject"),
-    "unit_dispatched": ("incident", "unit"),
-    "unit_mobilised": ("incident", "unit"),
-    "unit_arrived": ("incident", "unit"),
-    "task_started": ("incident", "unit"),
-    "task_finished": ("incident", "unit"),
-    "incident_escalated": ("incident",),
-    "initial_response_completed": ("incident",),
-    "incident_controlled": ("incident",),
-    "incident_closed": ("incident",),
-    "incident_unresolved": ("incident",),
-    "report_submitted": ("incident",),
-    "supplies_requested": ("incident",),
-    "supplies_delivered": ("incident", "depot"),
-    "supplies_short": ("incident",),
-    "command_post_activated": ("post",),
-    "scene_visible": ("post", "incident"),
-    "commander_designated": ("incident",),
-    "complication_applied": ("inject",),
-    "message_sent": (),
-    "mutual_aid_requested": ("incident",),
-    "mutual_aid_granted": ("incident", "unit"),
-    "unit_released": ("incident", "unit"),
-    "unit_returned": ("unit",),
-    "inject_skipped": ("inject",),
-    "team_mobilised": ("incident", "unit"),
-    "team_arrived": ("incident", "unit"),
-    "wakeup_call": ("incident",),
-    "alarm_reported": ("incident",),
-    "expert_consulted": ("incident",),
-    "damage_reported": ("incident",),
-}
-REQUIRED_DATA: dict[str, tuple[str, ...]] = {
-    "drill_started": ("scenario",),
-    "incident_occurred": ("category", "grade", "township", "casualties", "template"),
-    "alarm_raised": ("level",),
-    "alarm_taken": ("level",),
-    "repeat_call_raised": ("level",),
-    "repeat_call_taken": ("level",),
-    "unit_dispatched": ("level", "eta_min"),
-    "task_started": ("task",),
-    "task_finished": ("task",),
-    "incident_escalated": ("grade",),
-    "incident_unresolved": ("reason",),
-    "report_submitted": ("stage", "to", "channel", "fields", "values"),
-    "supplies_requested": ("item", "qty", "request"),
-    "supplies_delivered": ("item", "qty", "request", "tier"),
-    "supplies_short": ("item", "qty", "request"),
-    "complication_applied": ("type",),
-    "message_sent": ("sender", "recipient"),
-    "mutual_aid_requested": ("from_jurisdiction", "to_level"),
-    "observation": ("text",),
-    "hotwash": ("section", "text"),
-    "drill_held": ("reason",),
-    "drill_resumed": ("held_min",),
-    "inject_skipped": ("reason",),
-    "role_designated": ("role", "person"),
-    "record_corrected": ("corrects", "reason"),
-    "team_mobilised": ("people",),
-    "team_arrived": ("people",),
-    "wakeup_call": ("callee", "attempt", "answered"),
-    "alarm_reported": ("to", "level"),
-    "expert_consulted": ("expert", "field"),
-    "warning_relayed": ("township", "weather"),
-    "patrol_completed": ("officer", "sites"),
-    "damage_reported": ("stage", "officer", "to"),
-}
-
-_ID_FIELDS = ("incident", "unit", "inject", "depot", "post")
-
-
-class Event(BaseModel):
-    """One record of the log. Unknown top-level keys are rejected; ``data`` is open."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    seq: int = Field(ge=0)
-    t: float = Field(ge=0, allow_inf_nan=False)
-    kind: EventKind
-    incident: str | None = None
-    unit: str | None = None
-    inject: str | None = None
-    depot: str | None = None
-    post: str | None = None
-    source: Source = "sim"
-    data: dict[str, Any] = Field(default_factory=dict)
-    prev: str | None = None
-
-    @model_validator(mode="after")
-    def _check_required(self) -> Event:
-        """Check the per-kind required ids and data keys."""
-        missing = [f for f in REQUIRED_IDS.get(self.kind, ()) if getattr(self, f) is None]
-        missing += [f"data.{k}" for k in REQUIRED_DATA.get(self.kind, ()) if k not in self.data]
-        if missing:
-            raise ValueError(f"event kind '{self.kind}' needs {', '.join(missing)}")
-        return self
+from engine.eventschema import (
+    _ID_FIELDS,
+    _OPT,
+    EVENT_KINDS,
+    EVENT_LOG_SCHEMA,
+    KNOWN_SCHEMAS,
+    REQUIRED_DATA,
+    REQUIRED_IDS,
+    Event,
+    EventKind,
+    EventLogError,
+    Source,
+    check_record,
+    encode_record,
+    schema_of,
+)
+from engine.logchain import (
+    GENESIS,
+    ChainReport,
+    final_hash_of,
+    line_hash,
+    read_lines,
+    record_hash,
+    verify_lines,
+    verify_log,
+)
 
 
 class LogOrderError(ValueError):
@@ -409,48 +276,6 @@ class EventLog:
 
 _KIND_SET = frozenset(EVENT_KINDS)
 
-
-_OPT = orjson.OPT_APPEND_NEWLINE | orjson.OPT_SERIALIZE_NUMPY
-
-
-def encode_record(rec: dict[str, Any]) -> bytes:
-    """One JSON line: keys in schema order, data keys in the order written, UTF-8, ``\\n``."""
-    return orjson.dumps(rec, option=_OPT)
-
-
-#: ``prev`` of a log's first record: the schema id (the version is written in every log).
-GENESIS = EVENT_LOG_SCHEMA
-
-
-def line_hash(line: bytes) -> str:
-    """``sha256:<hex>`` of one record's line, its exact bytes without the trailing newline."""
-    return "sha256:" + hashlib.sha256(line.rstrip(b"\n")).hexdigest()
-
-
-def record_hash(rec: dict[str, Any]) -> str:
-    """The hash of a (chained) record as :func:`encode_record` writes it."""
-    return line_hash(encode_record(rec))
-
-
-def final_hash_of(records: Sequence[dict[str, Any]]) -> str | None:
-    """The hash sealing a chained log (that of its last record); None for an unchained
-    (``blinddrill.events/1``) or empty log."""
-    if not records or "prev" not in records[-1]:
-        return None
-    return record_hash(records[-1])
-
-
-def check_record(rec: dict[str, Any], where: str = "record") -> Event:
-    """Validate one plain record as the reader does; raise :class:`EventLogError` naming the
-    field (``where: field: problem``)."""
-    try:
-        return Event.model_validate(rec)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"]) or "(record)"
-        raise EventLogError(f"{where}: {loc}: {first['msg']}") from None
-
-
 def write_jsonl(records: Iterable[dict[str, Any]], path: str | Path) -> str:
     """Write records as JSON Lines, fsynced, via a temporary file renamed into place, and
     return the final hash. The records are (re)chained in the order given: each gets the
@@ -483,10 +308,6 @@ def read_records(path: str | Path) -> list[dict[str, Any]]:
     return out
 
 
-class EventLogError(ValueError):
-    """A log file is malformed; the message names the file and line."""
-
-
 def read_events(path: str | Path) -> list[Event]:
     """Read and validate a JSONL log: each line an :class:`Event`, times non-decreasing, the
     schema version known (the first record's ``prev``). The hash chain itself is checked by
@@ -514,128 +335,11 @@ def read_events(path: str | Path) -> list[Event]:
     return events
 
 
-def schema_of(first: dict[str, Any]) -> str:
-    """The schema of a log from its first record: its ``prev`` (the genesis), or
-    ``blinddrill.events/1`` when it has none."""
-    prev = first.get("prev")
-    if prev is None:
-        return "blinddrill.events/1"
-    return str(prev)
-
-
-@dataclass
-class ChainReport:
-    """The result of checking a log's hash chain.
-
-    ``ok`` — every record verified; ``chained`` — the log has a hash chain at all (False for
-    ``blinddrill.events/1`` logs); ``problems`` — one sentence per break, naming the record
-    (by ``seq`` and line) that was edited, removed, inserted or reordered; ``final_hash`` — the
-    hash of the last record as found.
-    """
-
-    source: str
-    schema: str = EVENT_LOG_SCHEMA
-    records: int = 0
-    chained: bool = True
-    final_hash: str | None = None
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True if nothing was found wrong."""
-        return not self.problems
-
-
-def verify_lines(
-    lines: Sequence[bytes], source: str = "<log>", expect_final: str | None = None
-) -> ChainReport:
-    """Check the hash chain of a log's lines (exact bytes, as stored).
-
-    Each record's ``prev`` must be the hash of the line before (the first: the schema id).
-    Where it is not, the break is named: a record whose ``seq`` is out of order was moved
-    (reordered), a gap in ``seq`` is a removed record, otherwise the record before the break
-    was edited after it was written. ``expect_final`` (from the scorecard, the run's
-    ``run.json`` or the drill store) also seals the last record, so an edit of the last line
-    or a cut-off tail is caught too.
-    """
-    rep = ChainReport(source=source, records=len(lines))
-    if not lines:
-        rep.final_hash = GENESIS
-        if expect_final is not None and expect_final != GENESIS:
-            rep.problems.append("the log is empty, but records were expected")
-        return rep
-    recs: list[dict[str, Any]] = []
-    for i, ln in enumerate(lines, start=1):
-        try:
-            r = orjson.loads(ln)
-            if not isinstance(r, dict):
-                raise TypeError
-        except (orjson.JSONDecodeError, TypeError):
-            rep.problems.append(f"line {i}: not a JSON record (edited or truncated)")
-            r = {}
-        recs.append(r)
-    rep.schema = schema_of(recs[0])
-    if rep.schema not in KNOWN_SCHEMAS:
-        rep.problems.append(f"line 1: unknown log schema '{rep.schema}'")
-        return rep
-    hashes = [line_hash(ln) for ln in lines]
-    rep.final_hash = hashes[-1]
-    if rep.schema == "blinddrill.events/1":
-        rep.chained = False
-        rep.final_hash = None
-        _check_seq_only(recs, rep)
-        return rep
-    where = {h: i for i, h in enumerate(hashes)}
-    for i, r in enumerate(recs):
-        want = GENESIS if i == 0 else hashes[i - 1]
-        if r.get("prev") == want:
-            continue
-        seq = r.get("seq")
-        prev_seq = recs[i - 1].get("seq") if i else -1
-        name = f"record seq {seq} (line {i + 1})"
-        moved = where.get(str(r.get("prev")))
-        if isinstance(seq, int) and isinstance(prev_seq, int) and seq < prev_seq:
-            rep.problems.append(f"{name}: reordered - it comes after seq {prev_seq}")
-        elif moved is not None and moved != i - 1:
-            rep.problems.append(f"{name}: reordered - it belongs after the record on line "
-                                f"{moved + 1} (seq {recs[moved].get('seq')})")
-        elif isinstance(seq, int) and isinstance(prev_seq, int) and seq > prev_seq + 1:
-            gone = (f"seq {prev_seq + 1}" if seq == prev_seq + 2
-                    else f"seq {prev_seq + 1}..{seq - 1}")
-            rep.problems.append(f"record {gone} removed (missing before line {i + 1})")
-        elif i == 0:
-            rep.problems.append(f"{name}: the first record was edited or records before it "
-                                "were removed")
-        else:
-            rep.problems.append(f"record seq {prev_seq} (line {i}): edited after it was "
-                                "written (its hash no longer matches the next record's prev)")
-    if expect_final is not None and expect_final != rep.final_hash:
-        last = recs[-1].get("seq")
-        if expect_final in where:
-            k = where[expect_final]
-            rep.problems.append(f"records after seq {recs[k].get('seq')} (line {k + 1}) are "
-                                "not part of the sealed log (appended later or reordered)")
-        else:
-            rep.problems.append(f"record seq {last} (line {len(lines)}): the last record was "
-                                "edited or the log was cut short (the final hash does not "
-                                "match)")
-    return rep
-
-
-def _check_seq_only(recs: list[dict[str, Any]], rep: ChainReport) -> None:
-    for i, r in enumerate(recs):
-        if r.get("seq") != i:
-            rep.problems.append(f"line {i + 1}: seq {r.get('seq')} where {i} was expected "
-                                "(a record removed, inserted or moved)")
-            return
-
-
-def read_lines(path: str | Path) -> list[bytes]:
-    """A log file's record lines, exact bytes (blank lines skipped)."""
-    with open(path, "rb") as fh:
-        return [ln.rstrip(b"\n") for ln in fh if ln.strip()]
-
-
-def verify_log(path: str | Path, expect_final: str | None = None) -> ChainReport:
-    """Check the hash chain of a JSONL log file (see :func:`verify_lines`)."""
-    return verify_lines(read_lines(path), str(path), expect_final)
+#: the record schema and the hash chain are re-exported: this module is the log's one entry point
+__all__ = [
+    "ChainReport", "EVENT_KINDS", "EVENT_LOG_SCHEMA", "Event", "EventKind", "EventLog",
+    "EventLogError", "GENESIS", "KNOWN_SCHEMAS", "LogOrderError", "REQUIRED_DATA", "REQUIRED_IDS",
+    "Source", "check_record", "encode_record", "final_hash_of", "line_hash", "read_events",
+    "read_lines", "read_records", "record_hash", "schema_of", "verify_lines", "verify_log",
+    "write_jsonl",
+]

@@ -130,3 +130,23 @@ def test_no_glyph_warnings_logged(records: Any, county: Any, caplog: Any) -> Non
     with caplog.at_level(logging.WARNING, logger="matplotlib"):
         to_png(timeline_chart(records, county, lang="zh"))
     assert not caplog.records
+
+
+def test_render_pngs_forked_equals_in_process(records: list[dict[str, Any]], county: Any
+                                              ) -> None:
+    """Charts drawn on forked workers are the same bytes, in the same order, as drawn here;
+    a draw with nothing to show stays None in its place."""
+    import os
+
+    from ui.charts.render import can_fork, render_pngs
+
+    parent = os.getpid()
+    draws = [lambda: timeline_chart(records, county, lang="zh"), lambda: None,
+             lambda: timeliness_chart(records, county, lang="en")]
+    here = render_pngs(draws, workers=1)
+    assert here[1] is None and all(isinstance(b, bytes) and b[:4] == b"\x89PNG"
+                                   for b in (here[0], here[2]))
+    assert render_pngs(draws, workers=2) == here
+    if can_fork():  # the workers really are other processes
+        assert render_pngs([lambda: None if os.getpid() == parent else draws[0]()] * 2,
+                           workers=2) == [here[0]] * 2

@@ -143,7 +143,7 @@ def check_lang(lang: str) -> Lang:
     """Return ``lang`` if it is ``zh`` or ``en``; raise ``ValueError`` otherwise."""
     if lang not in LANGS:
         raise ValueError(f"unknown language '{lang}' (use zh or en)")
-    return lang  # type: ignore[return-value]
+    return lang
 
 
 UNIT_KIND_EN: dict[str, str] = {

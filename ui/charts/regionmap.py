@@ -50,9 +50,9 @@ def _area_raster(region: Region, extent: tuple[float, float, float, float], cos_
             tid = region.township_of(v.id)
             if tid in index:
                 pts.append((v.lon, v.lat, index[tid]))
+    size = size or (520 if len(pts) <= 400 else 320)
     if not pts:
         return np.full((size, size), -1, dtype=np.int64), ids
-    size = size or (520 if len(pts) <= 400 else 320)
     p = np.array([(x * cos_lat, y) for x, y, _ in pts])
     owner = np.array([o for *_, o in pts])
     x0, x1, y0, y1 = extent
@@ -185,10 +185,10 @@ def region_map_chart(
         if trk.lon is None or trk.lat is None:
             continue
         for uid, ut in trk.units.items():
-            u = region.unit_by_id.get(uid)
-            if u is None or ut.mobilised is None:
+            unit = region.unit_by_id.get(uid)
+            if unit is None or ut.mobilised is None:
                 continue
-            ax.annotate("", xy=(trk.lon, trk.lat), xytext=(u.lon, u.lat), zorder=4,
+            ax.annotate("", xy=(trk.lon, trk.lat), xytext=(unit.lon, unit.lat), zorder=4,
                         arrowprops={"arrowstyle": "-|>", "color": "#4c78a8", "lw": 1.1,
                                     "alpha": 0.75, "shrinkA": 3, "shrinkB": 7,
                                     "mutation_scale": 9,

@@ -215,7 +215,7 @@ def _interrupt(signum: int, frame: Any) -> None:
 def interruptible() -> dict[int, Any]:
     """Make Ctrl-C (SIGINT, even if inherited as ignored) and SIGTERM stop the batch the same
     way — workers stopped, finished replications kept; return the previous handlers."""
-    old = {}
+    old: dict[int, Any] = {}
     for sig in (signal.SIGINT, signal.SIGTERM):
         old[sig] = signal.getsignal(sig)
         signal.signal(sig, _interrupt)

@@ -47,6 +47,7 @@ def simulate(scenario_file: Path, region_file: Path | None, params_file: Path | 
     from scenarios.catalogue import load_catalogue, require_known_categories
     from scenarios.region import load_region
     from scenarios.sealing import read_scenario_file
+    from ui.commands.gcpause import paused_gc
     from ui.commands.runsummary import format_summary, summarise
     from ui.errors import UserError
 
@@ -54,22 +55,23 @@ def simulate(scenario_file: Path, region_file: Path | None, params_file: Path | 
         prepare(out, force)  # refuse early, before anything is loaded or simulated
     except RunDirExists as exc:
         raise UserError(f"{out}: {exc.problems[0]}") from None
-    scenario, sealed = read_scenario_file(scenario_file)
-    require_known_categories(load_catalogue(catalogue_file), scenario, str(scenario_file))
-    if region_file is not None:
-        region = load_region(region_file)
-    else:
-        from scenarios.seed_city import default_region
+    with paused_gc():  # log-sized work (ui.commands.gcpause)
+        scenario, sealed = read_scenario_file(scenario_file)
+        require_known_categories(load_catalogue(catalogue_file), scenario, str(scenario_file))
+        if region_file is not None:
+            region = load_region(region_file)
+        else:
+            from scenarios.seed_city import default_region
 
-        region = default_region()
-    params = load_params(params_file)
-    sources = Sources(region=region_file, scenario=scenario_file, params=params_file,
-                      sealed=sealed)
-    log = simulate_run(out, region, scenario, params, seed, sources,
-                       ["blinddrill", *sys.argv[1:]], overwrite=force)
-    summary: dict[str, Any] = summarise(log.records, region)
-    summary["run_dir"] = str(out)
-    if as_json:
-        click.echo(json.dumps(summary, ensure_ascii=False))
-    else:
-        click.echo(format_summary(summary, lang))
+            region = default_region()
+        params = load_params(params_file)
+        sources = Sources(region=region_file, scenario=scenario_file, params=params_file,
+                          sealed=sealed)
+        log = simulate_run(out, region, scenario, params, seed, sources,
+                           ["blinddrill", *sys.argv[1:]], overwrite=force)
+        summary: dict[str, Any] = summarise(log.records, region)
+        summary["run_dir"] = str(out)
+        if as_json:
+            click.echo(json.dumps(summary, ensure_ascii=False))
+        else:
+            click.echo(format_summary(summary, lang))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +40,10 @@ from ui.charts import (
     timeline,
     timeliness,
 )
-from ui.charts.fonts import to_png
 from ui.charts.labels import Lang, check_lang, place_name
 from ui.charts.logview import LogView, view_log
 from ui.charts.names import Names
+from ui.charts.render import render_pngs
 from ui.errors import UserError
 from ui.reports.events import describe, story_time
 
@@ -131,12 +132,14 @@ def final_hash(records: list[dict[str, Any]]) -> str | None:
 
 def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path | None = None,
                  region: Region | None = None,
-                 actions: str | Path | None = None, charts: bool = True) -> ReportContent:
+                 actions: str | Path | None = None, charts: bool = True,
+                 workers: int | None = None) -> ReportContent:
     """Score ``run_dir``, draw every chart once and assemble the report's content.
 
     ``region`` saves re-reading ``inputs/region.yaml`` when the caller already has it;
     ``actions`` is the improvement plan's action table (default: the shipped one);
-    ``charts=False`` skips drawing (the text and tables only, e.g. for a quick look)."""
+    ``charts=False`` skips drawing (the text and tables only, e.g. for a quick look);
+    ``workers``: processes drawing the charts (see :func:`ui.charts.render.render_pngs`)."""
     lg = check_lang(lang)
     d = Path(run_dir)
     if not (d / "events.jsonl").is_file():
@@ -184,15 +187,15 @@ def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path
         chunk = ids[k:k + 4]
         figs.append((f"timeline-{k // 4 + 1}",
                      ("事件处置时间线 " if zh else "Incident timeline ") + f"{chunk[0]}–{chunk[-1]}",
-                     lambda chunk=chunk: timeline.timeline_chart(view, region, lang=lg,
-                                                                 incidents=chunk)))
-    if charts:  # each chart drawn once; both formats embed these same PNG bytes
-        drawn = [(i, cap, draw()) for i, cap, draw in figs]
-        content.figures = [(i, cap, to_png(f)) for i, cap, f in drawn if f is not None]
+                     partial(timeline.timeline_chart, view, region, lang=lg, incidents=chunk)))
+    if charts:  # each chart drawn once (on every core); both formats embed these PNG bytes
+        pngs = render_pngs([draw for _, _, draw in figs], workers)
+        content.figures = [(i, cap, png) for (i, cap, _), png in zip(figs, pngs, strict=True)
+                           if png is not None]
     try:
         table = load_actions(actions)
         content.plan = improvement_plan(card, records, table)
-        content.plan_days = dict(table.due_days)
+        content.plan_days = {str(k): v for k, v in table.due_days.items()}
     except InputError as exc:
         raise UserError(str(exc)) from None
     return content
