@@ -68,6 +68,14 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "inject_skipped": ("取消情景注入", "Inject skipped"),
     "role_designated": ("明确现场角色", "Role designated"),
     "record_corrected": ("更正记录", "Record corrected"),
+    "team_mobilised": ("全员出动", "Full team turned out"),
+    "team_arrived": ("全员到场", "Full team arrived"),
+    "wakeup_call": ("叫应叫醒", "Wake-up call"),
+    "alarm_reported": ("接报即报", "Alarm reported upward"),
+    "expert_consulted": ("专家会商", "Expert consulted"),
+    "warning_relayed": ("预警叫应", "Warning relayed"),
+    "patrol_completed": ("隐患巡查", "Patrol completed"),
+    "damage_reported": ("灾情报告", "Damage reported"),
 }
 CALLER_ZH = {"info_officer": "灾害信息员", "public": "群众", "enterprise": "企业",
              "unit": "救援队伍", "system": "监测系统"}
