@@ -43,7 +43,7 @@ def incident_stream(region: Region, n: int, hours: float, seed: int) -> list[dic
     for i, t in enumerate(times):
         j = towns[int(rng.integers(len(towns)))]
         out.append({"id": f"J{i}", "t": round(float(t), 3), "kind": "incident", "incident": {
-            "id": f"I{i}", "category": "bench", "grade": "IV", "template": "building_fire",
+            "id": f"I{i}", "category": "building_fire", "grade": "IV", "template": "building_fire",
             "location": {"township": j.id, "lon": j.lon + float(rng.uniform(-0.01, 0.01)),
                          "lat": j.lat + float(rng.uniform(-0.01, 0.01))},
             "requires": [{"capability": caps[int(rng.integers(len(caps)))],

@@ -23,13 +23,23 @@ _SafeDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
+#: problems an :class:`InputError` message lists before it summarises the rest (a file wrong
+#: in 10,000 places is one cause, not 10,000 lines on the terminal)
+MAX_PROBLEMS_SHOWN = 20
+
+
 class InputError(Exception):
-    """A user-supplied input is invalid. ``str()`` is a complete, human-readable message."""
+    """A user-supplied input is invalid. ``str()`` is a complete, human-readable message: the
+    first :data:`MAX_PROBLEMS_SHOWN` problems and how many more there are (all of them are in
+    ``problems``)."""
 
     def __init__(self, source: str, problems: list[str]) -> None:
         self.source = source
         self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems)
+        shown = problems[:MAX_PROBLEMS_SHOWN]
+        lines = "\n".join(f"  - {p}" for p in shown)
+        if len(problems) > len(shown):
+            lines += f"\n  … and {len(problems) - len(shown)} more problems of this file"
         super().__init__(f"{source}: invalid input\n{lines}")
 
 

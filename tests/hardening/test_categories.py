@@ -106,3 +106,16 @@ def test_live_import(county_files: dict[str, Path], tmp_path: Path,
     svc = LiveService(store, create=False)
     assert svc.drills(svc.login("boss", "director password")) == []
     svc.close()
+
+
+def test_a_message_lists_twenty_problems_and_counts_the_rest() -> None:
+    from scenarios.loading import MAX_PROBLEMS_SHOWN, InputError
+
+    err = InputError("big.json", [f"injects[{i}].incident.category: bad" for i in range(500)])
+    text = str(err).splitlines()
+    assert text[0] == "big.json: invalid input"
+    assert text[1:-1] == [f"  - injects[{i}].incident.category: bad"
+                          for i in range(MAX_PROBLEMS_SHOWN)]
+    assert text[-1] == f"  … and {500 - MAX_PROBLEMS_SHOWN} more problems of this file"
+    assert len(err.problems) == 500
+    assert str(InputError("f", ["a", "b"])) == "f: invalid input\n  - a\n  - b"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,10 @@ def _scenario_with(tmp_path: Path, edit: Any) -> Path:
      "injects[0].incident.supplies.sandbag"),
     (lambda d: d.update(duration_min=10**9), "duration_min"),
     (lambda d: d["injects"][0].update(t=10**9), "injects[0].t"),
-    (lambda d: d.update(injects=d["injects"] * (limits.MAX_INJECTS // 4 + 1)), "injects"),
+    # copies, not the same dicts repeated: yaml would write those as aliases, and the alias
+    # limit (MAX_YAML_ALIAS_NODES) would refuse the file before the inject limit is reached
+    (lambda d: d.update(injects=[copy.deepcopy(i) for i in d["injects"]
+                                 * (limits.MAX_INJECTS // 4 + 1)]), "injects"),
 ])
 def test_scenario_numbers(tmp_path: Path, edit: Any, field: str) -> None:
     f = _scenario_with(tmp_path, edit)
