@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from engine.eventlog import EVENT_KINDS
+from scenarios.limits import MAX_TEXT_CHARS
 
 #: kinds written only by the service itself (release, clock, end of play) — never by umpires.
 SYSTEM_KINDS = frozenset({
@@ -69,10 +70,27 @@ def umpire_data(kind: str, data: dict[str, Any] | None, author: str, device: str
             raise RecordingError(f"rating: '{rating}' is not one of P, S, M, U")
         if not str(data.get("text", "")).strip():
             raise RecordingError("observation: the text is empty")
+    check_text_sizes(data)
     data["author"] = author
     data["device"] = device
     data["action_id"] = check_action_id(action_id)
     return data
+
+
+def check_text_sizes(data: dict[str, Any], where: str = "data") -> None:
+    """Refuse any text in an umpire's input longer than ``MAX_TEXT_CHARS`` (a pasted file in
+    an observation would bloat the log every reader and report loads)."""
+    for key, value in data.items():
+        if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
+            raise RecordingError(f"{where}.{key}: {len(value):,} characters, more than the "
+                                 f"limit of {MAX_TEXT_CHARS:,}")
+        if isinstance(value, dict):
+            check_text_sizes(value, f"{where}.{key}")
+        if isinstance(value, list):
+            for i, v in enumerate(value):
+                if isinstance(v, str) and len(v) > MAX_TEXT_CHARS:
+                    raise RecordingError(f"{where}.{key}[{i}]: {len(v):,} characters, more "
+                                         f"than the limit of {MAX_TEXT_CHARS:,}")
 
 
 def observation_data(text: str, *, capability: str | None = None,
@@ -103,6 +121,7 @@ def hotwash_data(section: str, text: str, *, capability: str | None = None,
     if not text.strip():
         raise RecordingError("hotwash: the text is empty")
     data: dict[str, Any] = {"section": section, "text": text}
+    check_text_sizes(data)
     if due:
         try:
             date.fromisoformat(due)

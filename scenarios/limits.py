@@ -46,6 +46,9 @@ MAX_INPUT_BYTES: Final = 256 * 2**20
 MAX_YAML_ALIAS_NODES: Final = 1_000_000
 #: bytes of one event log (a 1,000,000-event log is ~175 MB).
 MAX_LOG_BYTES: Final = 2 * 2**30
+#: characters of one text an umpire types (an observation, a hotwash item, a note): about
+#: ten pages, far more than a tablet entry, far less than a pasted file.
+MAX_TEXT_CHARS: Final = 20_000
 
 #: every limit by name, for the documentation and the tests.
 ALL: Final[dict[str, int]] = {k: v for k, v in globals().items()

@@ -273,3 +273,23 @@ def test_refreshing_a_read_writes_no_audit_row_actions_always_do(live):
     again = svc.login("umpire1", "s3cret-pass")  # a new login session: its first read counts
     svc.live_score(again, live.drill)
     assert rows()[-1]["user"] == "umpire1" and rows()[-1]["action"] == "read_score"
+
+
+def test_an_umpires_text_is_limited_and_a_refusal_writes_nothing(live):
+    from scenarios.limits import MAX_TEXT_CHARS
+
+    svc, u = live.svc, live.evaluator
+    svc.start(live.director, live.drill)
+    before = svc.log(u, live.drill)
+    with pytest.raises(RecordingError, match=r"data\.text: 20,001 characters, more than the "
+                                             r"limit of 20,000"):
+        svc.observe(u, live.drill, "x" * (MAX_TEXT_CHARS + 1), action_id=new_action_id())
+    with pytest.raises(RecordingError, match=r"data\.note"):
+        svc.record(u, live.drill, "observation", action_id=new_action_id(),
+                   data={"text": "ok", "note": "y" * (MAX_TEXT_CHARS + 1)})
+    with pytest.raises(RecordingError, match=r"data\.text"):
+        svc.hotwash(u, live.drill, "weakness", "z" * (MAX_TEXT_CHARS + 1),
+                    action_id=new_action_id())
+    assert svc.log(u, live.drill) == before  # nothing written
+    ok = svc.observe(u, live.drill, "x" * MAX_TEXT_CHARS, action_id=new_action_id())
+    assert ok.created and len(ok.record["data"]["text"]) == MAX_TEXT_CHARS
