@@ -125,6 +125,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "skip": ("跳过", "Skip"),
     "delay": ("推迟", "Delay"),
     "delay_min": ("推迟分钟数", "Delay (minutes)"),
+    "obs_when": ("观察到的演练时间(分钟)", "Drill time observed (minutes)"),
     "adhoc": ("临时注入", "Ad-hoc inject"),
     "adhoc_message": ("注入内容", "Message"),
     "adhoc_to": ("发给", "To"),

@@ -203,7 +203,7 @@ def observation_form(s: DrillStatus, incs: dict[str, dict[str, Any]],
                               format_func=lambda i: i or "—", key="obs_inject")
         rating = st.radio(t("rating"), list(RATINGS), format_func=lambda r: t("rating_" + r),
                           horizontal=True, key="obs_rating")
-        when = st.number_input(t("clock") + " (min)", min_value=0.0,
+        when = st.number_input(t("obs_when"), min_value=0.0,
                                value=round(s.drill_min, 1), key="obs_when")
         if st.form_submit_button(t("obs_save"), type="primary"):
             slot = "observation"
