@@ -8,12 +8,11 @@ short replications on the same region object pay only for the simulation itself.
 
 from __future__ import annotations
 
-import gc
-
 from engine.dispatch import DispatchPolicy
 from engine.dispatch_queue import QueueOrder
 from engine.drill import Drill
 from engine.eventlog import EventLog
+from engine.gcpause import paused_gc
 from engine.params import BehaviourParams, load_params
 from scenarios.region import ReferenceProblems, Region
 from scenarios.schema import Scenario
@@ -53,10 +52,5 @@ def simulate(
     # region's size. A run makes little cyclic garbage (simpy breaks event/process cycles as
     # events are processed; the unit and officer processes still waiting when the run ends are
     # a few thousand objects), so collection is paused for the run and resumes after it.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return drill.run()
-    finally:
-        if enabled:
-            gc.enable()

@@ -20,12 +20,12 @@ import click
 def report(run_dir: Path, lang: str, output: Path, baseline: Path | None,
            actions: Path | None) -> None:
     """Write the after-action report of RUN_DIR (评估报告及改进计划)."""
-    from ui.commands.gcpause import paused_gc
+    from engine.gcpause import paused_gc
     from ui.errors import UserError
     from ui.reports import write_report
 
     if not run_dir.is_dir():
         raise UserError(f"{run_dir}: not a directory (give a run directory with events.jsonl)")
-    with paused_gc():  # log-sized work (ui.commands.gcpause)
+    with paused_gc():  # log-sized work (engine.gcpause)
         path = write_report(run_dir, output, lang, baseline, actions)
     click.echo(f"{'已写出' if lang == 'zh' else 'wrote'} {path}")

@@ -110,12 +110,12 @@ def score(run_dir: Path, rules: tuple[str, ...], rubric: Path | None, baseline: 
     """Score a drill from RUN_DIR/events.jsonl (评估演练). 按规则包和评分细则给出评分与评级。"""
     import orjson
 
+    from engine.gcpause import paused_gc
     from engine.rundir import open_run
     from evaluators import percentiles_against, score_replications, score_run
     from evaluators.rubric import load_rubric
     from evaluators.rules import load_packs
     from scenarios.outputs import atomic_write, check_output_file, refuse_input_overwrite
-    from ui.commands.gcpause import paused_gc
     from ui.errors import UserError
 
     if not run_dir.is_dir():
@@ -124,7 +124,7 @@ def score(run_dir: Path, rules: tuple[str, ...], rubric: Path | None, baseline: 
         refuse_input_overwrite(out, [run_dir / "events.jsonl", rubric, *map(Path, rules)],
                                option="--out")
         check_output_file(out)
-    with paused_gc():  # log-sized work (ui.commands.gcpause)
+    with paused_gc():  # log-sized work (engine.gcpause)
         packs = load_packs(list(rules) or None)
         rub = load_rubric(rubric)
         if rubric is not None:

@@ -42,12 +42,12 @@ def simulate(scenario_file: Path, region_file: Path | None, params_file: Path | 
     """
     import sys
 
+    from engine.gcpause import paused_gc
     from engine.params import load_params
     from engine.rundir import RunDirExists, Sources, prepare, simulate_run
     from scenarios.catalogue import load_catalogue, require_known_categories
     from scenarios.region import load_region
     from scenarios.sealing import read_scenario_file
-    from ui.commands.gcpause import paused_gc
     from ui.commands.runsummary import format_summary, summarise
     from ui.errors import UserError
 
@@ -55,7 +55,7 @@ def simulate(scenario_file: Path, region_file: Path | None, params_file: Path | 
         prepare(out, force)  # refuse early, before anything is loaded or simulated
     except RunDirExists as exc:
         raise UserError(f"{out}: {exc.problems[0]}") from None
-    with paused_gc():  # log-sized work (ui.commands.gcpause)
+    with paused_gc():  # log-sized work (engine.gcpause)
         scenario, sealed = read_scenario_file(scenario_file)
         require_known_categories(load_catalogue(catalogue_file), scenario, str(scenario_file))
         if region_file is not None:

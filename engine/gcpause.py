@@ -1,11 +1,13 @@
-"""The cyclic garbage collector paused for the length of one log-sized command.
+"""The cyclic garbage collector paused for log-sized work (one helper for every layer).
+
+The engine pauses it for a run (:func:`engine.simulation.simulate`), the scorer for scoring
+(:func:`evaluators.score.score_records`) and the commands for their whole length.
 
 ``simulate``, ``score`` and ``report`` hold a whole event log in memory as plain dicts (a
 10,000-incident drill: ~190,000 records) and allocate little garbage that only the cyclic
 collector could free. With the collector running, every generation-2 collection rescans all of
 those records: measured, reading and checking a 188,000-record log took ~1.7x as long with it
-on. The engine and the scorer already pause it for their own work; this pauses it for the
-whole command (loading, checking, writing), and restores it after, so a caller running commands
+on. The commands pause it for their whole length (loading, checking, writing), and restores it after, so a caller running commands
 in-process (the tests' ``CliRunner``) keeps its collector.
 """
 
