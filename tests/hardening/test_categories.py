@@ -17,6 +17,7 @@ import yaml
 from scenarios.catalogue import DEFAULT_CATALOGUE
 from scenarios.sealing import commitment_of
 from tests.hardening.conftest import refused, run
+from tests.hardening.corpus import ROOT
 from tests.hardening.corpus import COUNTY
 
 FIELD = "injects[0].incident.category: 'volcano' is not a category of the hazard catalogue"
@@ -119,3 +120,17 @@ def test_a_message_lists_twenty_problems_and_counts_the_rest() -> None:
     assert text[-1] == f"  … and {500 - MAX_PROBLEMS_SHOWN} more problems of this file"
     assert len(err.problems) == 500
     assert str(InputError("f", ["a", "b"])) == "f: invalid input\n  - a\n  - b"
+
+
+def test_every_shipped_sample_scenario_passes_the_category_check() -> None:
+    """The samples are what a new user tries first: each is accepted by the same check
+    ``simulate`` runs (two of them used home-made categories and were refused)."""
+    from scenarios.catalogue import load_catalogue, unknown_categories
+    from scenarios.sealing import read_scenario_file
+
+    samples = sorted((ROOT / "scenarios" / "samples").glob("*.yaml"))
+    assert samples
+    cat = load_catalogue()
+    for f in samples:
+        sc, _ = read_scenario_file(f)
+        assert unknown_categories(cat, sc) == [], f.name

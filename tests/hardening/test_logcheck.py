@@ -227,3 +227,27 @@ def test_unknown_schema(tmp_path: Path) -> None:
     recs[0]["prev"] = "blinddrill.events/9"
     _write(p, recs)
     assert "unknown log schema 'blinddrill.events/9'" in check_log(p).problems[0]
+
+
+def test_a_simulated_run_seals_its_last_record(tmp_path: Path) -> None:
+    """``simulate`` keeps the final hash in ``inputs/run.json``: an edit of the last record
+    (which the chain alone cannot show) and a cut tail are found by verify and checklog."""
+    import json
+
+    rd = tmp_path / "run"
+    r = run(["simulate", ROOT / "scenarios" / "samples" / "seed_city_demo.yaml", "--seed", "3",
+             "-o", rd])
+    assert r.code == 0, r.err
+    log = rd / "events.jsonl"
+    meta = json.loads((rd / "inputs" / "run.json").read_text(encoding="utf-8"))["log"]
+    good = log.read_bytes().splitlines(keepends=True)
+    assert meta == {"events": len(good), "final_hash": check_log(log).final_hash}
+    assert run(["verify", rd]).code == 0 and run(["checklog", rd]).code == 0
+    last = orjson.loads(good[-1])
+    last["t"] = last["t"] + 5.0  # the drill "ended" later: a valid record, the chain intact
+    for edit in (good[:-1] + [orjson.dumps(last) + b"\n"], good[:-3]):
+        log.write_bytes(b"".join(edit))
+        c, v = run(["checklog", rd]), run(["verify", rd])
+        assert c.code == v.code == 2, (c.out, v.out)
+    log.write_bytes(b"".join(good))
+    assert run(["verify", rd]).code == 0
