@@ -17,8 +17,7 @@ import yaml
 from scenarios.catalogue import DEFAULT_CATALOGUE
 from scenarios.sealing import commitment_of
 from tests.hardening.conftest import refused, run
-from tests.hardening.corpus import ROOT
-from tests.hardening.corpus import COUNTY
+from tests.hardening.corpus import COUNTY, ROOT
 
 FIELD = "injects[0].incident.category: 'volcano' is not a category of the hazard catalogue"
 
