@@ -31,6 +31,24 @@ def _live(page: Any, key: str) -> Any:
     return page.locator(f".st-key-{key}:not([data-stale='true'])").first
 
 
+def _choose(page: Any, key: str, option: str, tries: int = 5) -> None:
+    """Pick ``option`` in selectbox ``key``. A click that lands while the page reruns can open
+    a copy that is replaced a moment later (its list gone): open it again, a few times."""
+    for _ in range(tries):
+        _live(page, key).locator("input").click()
+        opt = page.get_by_role("option", name=option)
+        try:
+            opt.wait_for(timeout=10_000)
+            opt.click(timeout=10_000)
+        except Exception:  # the list closed under the click: the page reran
+            page.keyboard.press("Escape")
+            continue
+        if _live(page, key).locator("input").input_value() == option or \
+                _live(page, key).get_by_text(option).count():
+            return
+    raise AssertionError(f"could not choose {option!r} in {key}")
+
+
 def _release(d: Any, inject: str) -> None:
     """Release the first pending inject, which must be ``inject``."""
     from playwright.sync_api import expect
@@ -89,8 +107,7 @@ def test_a_director_and_two_umpires_play_the_demo_and_a_trainer_downloads_the_aa
     d.get_by_role("link", name="人员与审计").click()
     d.get_by_text("添加人员").first.click()
     _live(d, "nu_name").locator("input").fill("trainer2")
-    _live(d, "nu_role").locator("input").click()
-    d.get_by_role("option", name="培训人员").click()
+    _choose(d, "nu_role", "培训人员")
     _live(d, "nu_pw").locator("input").fill("trainer2-secret-pw")
     d.locator("[data-testid='stFormSubmitButton'] button").click()
     d.get_by_text("已保存: trainer2").wait_for()
