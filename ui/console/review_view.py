@@ -103,18 +103,20 @@ def draw_review(run_dir: Path, scenario: Any | None, sealed_document: dict[str, 
     show_observations(observations)
 
     st.subheader(t("downloads"))
+    # on_click="ignore": a download does not rerun the page (a rerun rebuilt every file and
+    # could drop the one the browser was still fetching: a download failed as "canceled")
     c1, c2, c3, c4 = st.columns(4)
     c1.download_button(t("dl_html"), render_html(content).encode("utf-8"), "aar.html",
-                       "text/html", key="dl_html")
+                       "text/html", key="dl_html", on_click="ignore")
     c2.download_button(t("dl_docx"), docx_bytes(content), "aar.docx",
                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                       key="dl_docx")
+                       key="dl_docx", on_click="ignore")
     if scenario is not None and sealed_document is not None:
         c3.download_button(t("dl_msel"), msel_bytes(scenario, sealed_document, lg), "msel.xlsx",
                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           key="dl_msel")
+                           key="dl_msel", on_click="ignore")
     c4.download_button(t("dl_run"), run_zip(run_dir), f"{run_dir.name}.zip", "application/zip",
-                       key="dl_run")
+                       key="dl_run", on_click="ignore")
 
 
 def show_observations(observations: list[dict[str, Any]]) -> None:
