@@ -17,6 +17,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -99,6 +100,18 @@ def login(page: object, url: str, name: str, password: str, landing: str) -> Non
     page.get_by_label("密码").fill(password)  # type: ignore[attr-defined]
     page.get_by_role("button", name="登录").click()  # type: ignore[attr-defined]
     page.get_by_text(landing).first.wait_for()  # type: ignore[attr-defined]
+
+
+def start_demo(page: object, url: str, password: str) -> None:
+    """As the director: log in, unlock the demo drill, start it, open the inject board."""
+    p: Any = page
+    login(p, url, "director", password, "承诺值(演练前公布)")
+    p.get_by_label("情景口令").fill("demo-passphrase")
+    p.get_by_role("button", name="解锁情景").click()
+    p.get_by_role("button", name="开始演练").click()
+    p.get_by_text("进行中").first.wait_for()
+    p.get_by_role("link", name="注入事件").click()
+    p.get_by_text("注入事件看板").wait_for()
 
 
 #: ms for one wait: a loaded 2-core machine (the full suite beside it) is slow

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import BLINDDRILL, CHROMIUM, Server, free_port, login, start_server
+from browser import BLINDDRILL, CHROMIUM, Server, free_port, login, start_demo, start_server
 from browser import new_page as _page
 from browser import tap as _tap
 from browser import tap_until_confirmed as _tap_until_confirmed
@@ -64,13 +64,7 @@ def test_readme_command_opens_the_demo_console(browser: Any, tmp_path: Path) -> 
 def test_director_starts_evaluator_records_arrival_director_scoreboard_changes(
         browser: Any, server: Server) -> None:
     d = _page(browser)
-    login(d, server.url, "director", "demo-director", "承诺值(演练前公布)")
-    d.get_by_label("情景口令").fill("demo-passphrase")
-    d.get_by_role("button", name="解锁情景").click()
-    d.get_by_role("button", name="开始演练").click()
-    d.get_by_text("进行中").first.wait_for()
-    d.get_by_role("link", name="注入事件").click()
-    d.get_by_text("注入事件看板").wait_for()
+    start_demo(d, server.url, "demo-director")
     _tap(d, "act_release")
     d.get_by_text("released at").wait_for()
     d.get_by_role("link", name="计分板").click()

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import CHROMIUM, TIMEOUT, Server, login, new_page, tap, tap_until_confirmed
+from browser import CHROMIUM, TIMEOUT, Server, login, new_page, start_demo, tap, tap_until_confirmed
 from consolehelp import PASSWORDS
 
 pytestmark = [
@@ -81,13 +81,7 @@ def test_a_director_and_two_umpires_play_the_demo_and_a_trainer_downloads_the_aa
     from live.service import LiveService
 
     d = new_page(browser)
-    login(d, server.url, "director", PASSWORDS["director"], "承诺值(演练前公布)")
-    d.get_by_label("情景口令").fill("demo-passphrase")
-    d.get_by_role("button", name="解锁情景").click()
-    d.get_by_role("button", name="开始演练").click()
-    d.get_by_text("进行中").first.wait_for()
-    d.get_by_role("link", name="注入事件").click()
-    d.get_by_text("注入事件看板").wait_for()
+    start_demo(d, server.url, PASSWORDS["director"])
     for inject in ("J001", "J002", "J003"):  # two incidents and a complication
         _release(d, inject)
 
