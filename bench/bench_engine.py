@@ -1,8 +1,10 @@
 """Engine benchmark: prints ratios measured in one run (not a timed test).
 
-1. The bare-simpy model of the same incident lifecycle (``bench/reference.py``: desk queue,
-   escalation, travel, work, return, reports, log records; its docstring lists what it leaves
-   out) against the engine on a seed-city drill. Goal: engine ≤ 2× the reference's wall time.
+1. The bare-simpy model of the same incident lifecycle (``bench/reference.py``: desk queues,
+   command posts, every requirement with escalation, duty crews and teams, shared on-scene
+   work, commanders, handover, returns, the three reports relayed upward; a log record per
+   step, about as many as the engine's; its docstring lists what it leaves out) against the
+   engine on a seed-city drill. Goal: engine ≤ 2× the reference's wall time.
 2. The engine's events per second.
 3. Per-incident cost on a 10-city "province" (10 shifted copies of the seed city, 10× the
    incidents) against the city. Goal: ≤ 1.3×.

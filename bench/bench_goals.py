@@ -100,9 +100,15 @@ def engine_goals(rounds: int, n: int, overloaded: int) -> None:
          "incidents / 24 h")
     t, last = interleaved({"engine": lambda: simulate(city, sc, seed=1),
                            "reference": lambda: reference(city, sc, p, 1)}, rounds)
-    print(f"  engine     {t['engine'].fmt(1e3, 'ms')}  {len(last['engine'])} log events")
-    print(f"  reference  {t['reference'].fmt(1e3, 'ms')}  {len(last['reference'])} records")
-    print(f"  ratio      {ratio(t['engine'], t['reference'])}")
+    ne, nr = len(last["engine"]), len(last["reference"])
+    print(f"  engine     {t['engine'].fmt(1e3, 'ms')}  {ne} log events")
+    print(f"  reference  {t['reference'].fmt(1e3, 'ms')}  {nr} records")
+    print(f"  ratio      {ratio(t['engine'], t['reference'])}; per record "
+          f"{t['engine'].min / ne * 1e6:.2f} vs {t['reference'].min / nr * 1e6:.2f} us")
+    ke = {r["kind"] for r in last["engine"]}
+    kr = {r["kind"] for r in last["reference"]}
+    print(f"  kinds only the engine logs: {', '.join(sorted(ke - kr)) or '-'}; only the "
+          f"reference: {', '.join(sorted(kr - ke)) or '-'}")
     goal("engine / bare-simpy model of the same lifecycle", t["engine"].min / t["reference"].min,
          "<=", 2.0)
 
