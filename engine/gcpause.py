@@ -28,3 +28,11 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
+def freeze_for_exit() -> None:
+    """For a process about to exit: move every live object to the collector's permanent
+    generation, so the interpreter's last collection does not rescan them (after a command
+    that held a 190,000-record log, that collection took ~0.5 s). Only for a process's
+    entry point, never for library code: frozen objects are never collected."""
+    gc.freeze()

@@ -154,12 +154,13 @@ def simulate_run(out: Path, region: Region, scenario: Scenario, params: Behaviou
         # the caller read and verified this file (``read_scenario_file``); its commitment is
         # one of its fields (verifying a 10,000-inject file again took seconds)
         run["commitment"] = orjson.loads(read_input_bytes(sources.scenario))["commitment"]
-    # the hash of the last record seals the whole log (each record carries the one before):
-    # kept beside it, it makes an edited or cut last record visible to verify and checklog
-    run["log"] = {"events": len(log.records), "final_hash": log.final_hash}
     with _staged(out) as new:
+        log.write_jsonl(new / EVENTS)  # chains the log as it writes it (one hash per record)
+        # the hash of the last record seals the whole log (each record carries the one
+        # before): kept beside it, it makes an edited or cut last record visible to verify and
+        # checklog
+        run["log"] = {"events": len(log.records), "final_hash": log.final_hash}
         write_inputs(new, region, scenario, params, sources, run)
-        log.write_jsonl(new / EVENTS)
     return log
 
 

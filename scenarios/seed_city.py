@@ -24,6 +24,7 @@ from faker import Faker
 
 from scenarios.officer_roles import roles_by_place
 from scenarios.region import Region
+from scenarios.region_cache import cached_region
 from scenarios.travel import TravelParams
 from scenarios.vocabulary import CAPABILITIES, DEFAULT_SPEED_KMH, ITEMS, KIND_CAPABILITIES
 
@@ -487,5 +488,6 @@ def build_seed_city(seed: int = DEFAULT_SEED) -> Region:
 
 @lru_cache(maxsize=1)
 def default_region() -> Region:
-    """The built-in seed city (seed 2024), built once per process."""
-    return build_seed_city(DEFAULT_SEED)
+    """The built-in seed city (seed 2024), once per process: read from the disk cache of
+    :mod:`scenarios.region_cache` when a valid copy for this code is there, else built."""
+    return cached_region(DEFAULT_SEED, build_seed_city)

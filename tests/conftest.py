@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from scenarios.region import Region, load_region
+
+# the seed city's disk cache (scenarios.region_cache) in a directory of this test session, not
+# in the user's home; CLI subprocesses inherit it
+os.environ.setdefault("BLINDDRILL_CACHE_DIR", tempfile.mkdtemp(prefix="blinddrill-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNTY_YAML = ROOT / "scenarios" / "regions" / "county.yaml"

@@ -65,11 +65,30 @@ def cli() -> None:
     """六不盲演 blinddrill — generate, simulate and score six-no blind drills."""
 
 
+#: one-shot commands that hold a whole event log in memory: their process runs with the cyclic
+#: collector off from start to exit (they pause it for their whole body anyway,
+#: :mod:`engine.gcpause`; re-enabling it at the end cost a collection over every record)
+LOG_SIZED = frozenset({"simulate", "score", "report"})
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``blinddrill`` console script."""
+    """Entry point of the ``blinddrill`` console script (one process, one command).
+
+    For the log-sized commands the garbage collector stays off until the process exits, and
+    whatever is alive at the end is frozen (:func:`engine.gcpause.freeze_for_exit`), so the
+    interpreter's last collection does not rescan the log: on a 10,000-incident drill that
+    saved ~0.5 s per command. Commands run in-process (``CliRunner``) keep their collector."""
+    import gc
+
+    from engine.gcpause import freeze_for_exit
     from ui.errors import run_cli
 
-    sys.exit(run_cli(cli, argv))
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] in LOG_SIZED:  # the group's own options are only --help/--version
+        gc.disable()
+    code = run_cli(cli, argv)
+    freeze_for_exit()
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # python -m ui.cli
