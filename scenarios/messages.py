@@ -15,7 +15,6 @@ import re
 from typing import Any
 
 import numpy as np
-from faker import Faker
 
 from scenarios.catalogue import Category, HazardCatalogue
 from scenarios.plan import Lang
@@ -48,6 +47,8 @@ class Voices:
         self.region = region
         self.lang: Lang = lang
         # callers are Chinese in either language: English mode romanises their names (pinyin)
+        from faker import Faker  # ~0.2 s to import: only where voices are made
+
         self.fake = Faker("zh_CN")
         self._officers: dict[str, list[InfoOfficer]] = {}
         for o in region.info_officers:

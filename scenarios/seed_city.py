@@ -20,7 +20,6 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from faker import Faker
 
 from scenarios.officer_roles import roles_by_place
 from scenarios.region import Region
@@ -163,6 +162,8 @@ def build_seed_city(seed: int = DEFAULT_SEED) -> Region:
     geo, unit_rng, depot_rng, haz_rng, people_rng, name_rng = (
         np.random.default_rng(s) for s in streams
     )
+    from faker import Faker  # ~0.2 s to import: only when the city is built, not read cached
+
     fake = Faker("zh_CN")
     fake.seed_instance(int(np.random.default_rng(streams[5]).integers(2**31)))
     names = _Names(name_rng)
