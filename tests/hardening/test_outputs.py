@@ -286,3 +286,20 @@ def test_staged_dir_creates_a_new_directory(tmp_path: Path) -> None:
     with staged_dir(d) as new:
         (new / "x").write_text("1", encoding="utf-8")
     assert _tree(d) == {"x": b"1"}
+
+
+@pytest.mark.parametrize("command", ["batch", "whatif"])
+def test_batch_and_whatif_refuse_a_scenario_made_for_another_region(tmp_path: Path,
+                                                                    command: str) -> None:
+    """The one input loader (ui/commands/inputs.py) checks the region stamp for every
+    simulating command: a county scenario on the built-in seed city is refused naming both
+    regions, before any replication is run (batch used to go straight to the references)."""
+    alts = tmp_path / "alts.yaml"
+    alts.write_text("alternatives:\n  - name: same\n", encoding="utf-8")
+    extra = ["--alternatives", alts] if command == "whatif" else []
+    out = tmp_path / "b"
+    sealed = tmp_path / "s.json"
+    assert run(["generate", "--region", COUNTY, "--seed", 3, "-o", sealed]).code == 0
+    res = run([command, sealed, "-n", 2, "--workers", 1, "-o", out, *extra])
+    refused(res, "was generated for region", "青溪县", "seed city")
+    assert not (out / "summary.json").exists()

@@ -40,32 +40,6 @@ _T = {
 }
 
 
-def load_inputs(scenario_file: Path, region_file: Path | None, params_file: Path | None,
-                catalogue_file: Path | None = None
-                ) -> tuple[Scenario, bool, Region, BehaviourParams]:
-    """Read the scenario (plain or sealed; its hazard categories checked against the
-    catalogue), region and parameters once each."""
-    from engine.params import load_params
-    from scenarios.catalogue import load_catalogue, require_known_categories
-    from scenarios.region import load_region
-    from scenarios.sealing import read_scenario_file
-
-    scenario, sealed = read_scenario_file(scenario_file)
-    require_known_categories(load_catalogue(catalogue_file), scenario, str(scenario_file))
-    if region_file is not None:
-        region = load_region(region_file)
-    else:
-        from scenarios.seed_city import default_region
-
-        region = default_region()
-    problems = scenario.check_against(region)
-    if problems:
-        from scenarios.loading import InputError
-
-        raise InputError(str(scenario_file), problems)
-    return scenario, sealed, region, load_params(params_file)
-
-
 def executor_from_options(workers: int | None, scheduler: str | None) -> Executor:
     """``--workers`` / ``--scheduler`` → an executor (errors are user errors)."""
     from experiments.executors import make_executor
@@ -267,6 +241,7 @@ def batch(scenario_file: Path, n: int, region_file: Path | None, params_file: Pa
 
     from evaluators.rules import load_packs
     from experiments.batch import Alternative, make_spec
+    from ui.commands.inputs import load_inputs
 
     check_out(out, force)
     scenario, sealed, region, params = load_inputs(scenario_file, region_file, params_file,

@@ -43,11 +43,8 @@ def simulate(scenario_file: Path, region_file: Path | None, params_file: Path | 
     import sys
 
     from engine.gcpause import paused_gc
-    from engine.params import load_params
     from engine.rundir import RunDirExists, Sources, prepare, simulate_run
-    from scenarios.catalogue import load_catalogue, require_known_categories
-    from scenarios.region import load_region
-    from scenarios.sealing import read_scenario_file
+    from ui.commands.inputs import load_inputs
     from ui.commands.runsummary import format_summary, summarise
     from ui.errors import UserError
 
@@ -56,15 +53,8 @@ def simulate(scenario_file: Path, region_file: Path | None, params_file: Path | 
     except RunDirExists as exc:
         raise UserError(f"{out}: {exc.problems[0]}") from None
     with paused_gc():  # log-sized work (engine.gcpause)
-        scenario, sealed = read_scenario_file(scenario_file)
-        require_known_categories(load_catalogue(catalogue_file), scenario, str(scenario_file))
-        if region_file is not None:
-            region = load_region(region_file)
-        else:
-            from scenarios.seed_city import default_region
-
-            region = default_region()
-        params = load_params(params_file)
+        scenario, sealed, region, params = load_inputs(scenario_file, region_file, params_file,
+                                                       catalogue_file)
         sources = Sources(region=region_file, scenario=scenario_file, params=params_file,
                           sealed=sealed)
         log = simulate_run(out, region, scenario, params, seed, sources,

@@ -19,9 +19,9 @@ from ui.commands.batch import (
     common_options,
     execute,
     executor_from_options,
-    load_inputs,
     prepare_out,
 )
+from ui.commands.inputs import load_inputs
 
 KEYS = ("clock.take_alarm.compliance", "clock.arrive.compliance", "clock.handle.compliance",
         "clock.scene_visible.compliance", "clock.arrive.mean", "overall.score")
