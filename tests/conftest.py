@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -12,7 +14,10 @@ from scenarios.region import Region, load_region
 
 # the seed city's disk cache (scenarios.region_cache) in a directory of this test session, not
 # in the user's home; CLI subprocesses inherit it
-os.environ.setdefault("BLINDDRILL_CACHE_DIR", tempfile.mkdtemp(prefix="blinddrill-cache-"))
+if "BLINDDRILL_CACHE_DIR" not in os.environ:
+    _cache = tempfile.mkdtemp(prefix="blinddrill-cache-")
+    os.environ["BLINDDRILL_CACHE_DIR"] = _cache
+    atexit.register(shutil.rmtree, _cache, ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNTY_YAML = ROOT / "scenarios" / "regions" / "county.yaml"
