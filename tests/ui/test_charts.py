@@ -150,3 +150,41 @@ def test_render_pngs_forked_equals_in_process(records: list[dict[str, Any]], cou
     if can_fork():  # the workers really are other processes
         assert render_pngs([lambda: None if os.getpid() == parent else draws[0]()] * 2,
                            workers=2) == [here[0]] * 2
+
+
+@pytest.mark.parametrize("which", ["county", "seed_city"])
+def test_area_raster_equals_the_nearest_point_of_all(which: str, request: Any) -> None:
+    """The map's township areas (a box of cells per point) are exactly what an argmin over
+    every point gives for every cell: nearest township/village point within the radius, ties
+    to the first, -1 beyond it."""
+    import math
+
+    from ui.charts.regionmap import _area_raster
+
+    region = request.getfixturevalue(which)
+    lons = [j.lon for j in region.jurisdictions]
+    lats = [j.lat for j in region.jurisdictions]
+    extent = (min(lons) - 0.05, max(lons) + 0.05, min(lats) - 0.05, max(lats) + 0.05)
+    cos_lat = math.cos(math.radians(sum(lats) / len(lats)))
+    grid, ids = _area_raster(region, extent, cos_lat, size=90)
+
+    towns = region.of_level("township")
+    index = {t.id: i for i, t in enumerate(towns)}
+    pts = [(t.lon, t.lat, index[t.id]) for t in towns]
+    pts += [(v.lon, v.lat, index[region.township_of(v.id)]) for v in region.of_level("village")
+            if region.township_of(v.id) in index]
+    p = np.array([(x * cos_lat, y) for x, y, _ in pts])
+    owner = np.array([o for *_, o in pts])
+    tp = np.array([(t.lon * cos_lat, t.lat) for t in towns])
+    d = np.sqrt(((tp[:, None, :] - tp[None, :, :]) ** 2).sum(-1))
+    np.fill_diagonal(d, np.inf)
+    radius = 1.1 * float(np.median(d.min(axis=1)))
+    gx = np.linspace(extent[0], extent[1], 90) * cos_lat
+    gy = np.linspace(extent[2], extent[3], 90)
+    dist = ((gx[None, :, None] - p[None, None, :, 0]) ** 2
+            + (gy[:, None, None] - p[None, None, :, 1]) ** 2)
+    k = dist.argmin(axis=2)
+    near = np.take_along_axis(dist, k[..., None], axis=2)[..., 0] <= radius * radius
+    assert ids == [t.id for t in towns]
+    assert np.array_equal(grid, np.where(near, owner[k], -1))
+    assert (grid >= 0).mean() > 0.5 and len(np.unique(grid[grid >= 0])) > 0.8 * len(towns)

@@ -66,14 +66,25 @@ def _area_raster(region: Region, extent: tuple[float, float, float, float], cos_
         radius = 1.1 * float(np.median(d.min(axis=1)))
     else:
         radius = 0.25 * max(x1 - x0, y1 - y0)
+    # each point claims the cells within ``radius`` that it is nearer to than any point before
+    # it (a box of cells per point, not every cell against every point): the nearest point
+    # within the radius wins, ties to the first, exactly as an argmin over all points would
     out = np.full((size, size), -1, dtype=np.int64)
-    for r in range(size):  # row by row: bounded memory for thousands of points
-        dx = gx[:, None] - p[None, :, 0]
-        dy = gy[r] - p[None, :, 1]
-        dist = dx * dx + dy * dy
-        k = dist.argmin(axis=1)
-        near = dist[np.arange(size), k] <= radius * radius
-        out[r] = np.where(near, owner[k], -1)
+    best = np.full((size, size), np.inf)
+    r2 = radius * radius
+    for k in range(len(p)):
+        px, py = p[k]
+        c0, c1 = np.searchsorted(gx, px - radius), np.searchsorted(gx, px + radius, "right")
+        w0, w1 = np.searchsorted(gy, py - radius), np.searchsorted(gy, py + radius, "right")
+        if c0 >= c1 or w0 >= w1:
+            continue
+        dx = gx[c0:c1] - px
+        dy = gy[w0:w1] - py
+        dist = dy[:, None] * dy[:, None] + dx[None, :] * dx[None, :]
+        cell = best[w0:w1, c0:c1]
+        win = (dist < cell) & (dist <= r2)
+        cell[win] = dist[win]
+        out[w0:w1, c0:c1][win] = owner[k]
     return out, ids
 
 

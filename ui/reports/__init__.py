@@ -25,12 +25,14 @@ def write_report(run_dir: str | Path, output: str | Path, lang: str = "zh",
 def write_content(content: object, out: Path) -> Path:
     """Write already assembled report content as .docx or .html (by ``out``'s suffix)."""
     from ui.reports.content import ReportContent
-    from ui.reports.docx import write_docx
-    from ui.reports.html import render_html
 
     assert isinstance(content, ReportContent)
     if out.suffix.lower() == ".docx":
+        from ui.reports.docx import write_docx  # python-docx only for a Word report
+
         return write_docx(content, out)
+    from ui.reports.html import render_html
+
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_html(content), encoding="utf-8")
     return out
