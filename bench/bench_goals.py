@@ -286,7 +286,7 @@ def main() -> None:
         ("batch", lambda: batch_goals(100 if q else a.batch_n)),
         ("memory", lambda: memory_goal(100 if q else 500, 300 if q else a.memory_n)),
         ("score", lambda: score_goal(100_000 if q else 1_000_000, 2 if q else 3)),
-        ("cli", lambda: cli_goals(1000 if q else 10_000, 1)),
+        ("cli", lambda: cli_goals(1000 if q else 10_000, 1 if q else 3)),
     ]
     for name, run in groups:
         if name in only:
