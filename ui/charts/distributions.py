@@ -73,11 +73,18 @@ def distributions_chart(card: Scorecard, *, lang: Lang = "zh",
         v = np.asarray(vals, dtype=float)
         hi = max(float(v.max()) if len(v) else 0.0, limit) * 1.08
         bins = np.linspace(0.0, hi, min(20, max(6, len(v) + 2)))
-        ah.hist(v, bins=bins, color="#4c78a8", edgecolor="white", linewidth=0.5)
+        counts_, _, _ = ah.hist(v, bins=bins, color="#4c78a8", edgecolor="white",
+                                linewidth=0.5)
+        ah.set_ylim(0, max(1.0, float(np.max(counts_, initial=0))) * 1.18)  # room for the label
         ah.axvline(limit, color=LIMIT_COLOUR, ls="--", lw=1.3)
-        ah.text(limit, 1.0, " " + tr("dist.limit", lang, limit=limit), color=LIMIT_COLOUR,
-                fontsize=6.5, va="top", ha="left", transform=ah.get_xaxis_transform(),
-                clip_on=False).set_in_layout(False)
+        # the label on the side of the line with more room, so it stays inside its panel
+        right = limit > 0.5 * hi
+        label = tr("dist.limit", lang, limit=limit)
+        ah.text(limit, 0.99, label + " " if right else " " + label, color=LIMIT_COLOUR,
+                fontsize=6.5, va="top", ha="right" if right else "left",
+                transform=ah.get_xaxis_transform(), clip_on=False,
+                bbox={"fc": "white", "ec": "none", "alpha": 0.8, "pad": 0.4}
+                ).set_in_layout(False)
         if k == 0:
             ah.set_ylabel(tr("dist.count", lang), fontsize=8)
         ah.yaxis.get_major_locator().set_params(integer=True)
