@@ -40,9 +40,23 @@ def guarded() -> Iterator[None]:
         st.rerun()
     except UploadRefused as exc:  # a file the director uploaded: why, in the user's words
         st.error(t(f"upload_{exc.reason}", file=exc.source))
+    except LiveError as exc:  # a refusal of the service: its code, in the user's words
+        st.error(t("error", msg=refusal(exc)))
+    except WrongPassphrase:
+        st.error(t("wrong_passphrase"))
     except SERVICE_ERRORS as exc:
         st.error(t("error", msg=""))
         st.caption(str(exc))
+
+
+def refusal(exc: LiveError) -> str:
+    """The service's refusal in the session's language (``err_<code>``); a drill's status
+    among its values is put in words too."""
+    params = dict(exc.params)
+    status = params.get("status")
+    if f"dstatus_{status}" in STRINGS:
+        params["status"] = t(f"dstatus_{status}")
+    return t(f"err_{exc.why.value}", **params)
 
 
 def minutes(t_min: float) -> str:
