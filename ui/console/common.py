@@ -18,8 +18,8 @@ from live.secrecy import WrongPassphrase
 from live.service import DrillStatus, Forbidden, LiveError
 from live.upload import UploadRefused
 from scenarios.loading import InputError
-from ui.console.state import logout, service, t, user
-from ui.console.strings import STRINGS
+from ui.console.state import lang, logout, service, t, user
+from ui.console.strings import STRINGS, refusal
 
 #: seconds between two refreshes of a page's read-only fragment (clock, board, scoreboard).
 REFRESH_S = 5.0
@@ -41,22 +41,12 @@ def guarded() -> Iterator[None]:
     except UploadRefused as exc:  # a file the director uploaded: why, in the user's words
         st.error(t(f"upload_{exc.reason}", file=exc.source))
     except LiveError as exc:  # a refusal of the service: its code, in the user's words
-        st.error(t("error", msg=refusal(exc)))
+        st.error(t("error", msg=refusal(exc.why.value, exc.params, lang())))
     except WrongPassphrase:
         st.error(t("wrong_passphrase"))
     except SERVICE_ERRORS as exc:
         st.error(t("error", msg=""))
         st.caption(str(exc))
-
-
-def refusal(exc: LiveError) -> str:
-    """The service's refusal in the session's language (``err_<code>``); a drill's status
-    among its values is put in words too."""
-    params = dict(exc.params)
-    status = params.get("status")
-    if f"dstatus_{status}" in STRINGS:
-        params["status"] = t(f"dstatus_{status}")
-    return t(f"err_{exc.why.value}", **params)
 
 
 def minutes(t_min: float) -> str:

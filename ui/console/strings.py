@@ -364,3 +364,13 @@ def text(key: str, lang: Lang, **fmt: object) -> str:
     zh, en = STRINGS[key]
     s = zh if lang == "zh" else en
     return s.format(**fmt) if fmt else s
+
+
+def refusal(code: str, params: dict[str, object], lang: Lang) -> str:
+    """A refusal of the live service (``err_<code>``, the code of a ``live.errors.Why``) in
+    ``lang``, with its values; a drill's ``status`` among them is put in words."""
+    fmt = dict(params)
+    key = f"dstatus_{fmt.get('status')}"
+    if "status" in fmt and key in STRINGS:
+        fmt["status"] = text(key, lang)
+    return text(f"err_{code}", lang, **fmt)
