@@ -18,7 +18,7 @@ from live import accounts, injects
 from live.accounts import AuthError, Principal
 from live.audit import audit
 from live.clock import Clock, Pause, SystemClock, drill_minutes
-from live.errors import Why, message
+from live.errors import Refusal, Why
 from live.secrecy import (
     KeyRing,
 )
@@ -35,15 +35,10 @@ class Forbidden(AuthError):
     """The caller's role may not do this."""
 
 
-class LiveError(ValueError):
+class LiveError(Refusal):
     """The request cannot be done in the drill's current state: ``why`` says which refusal
     (a :class:`live.errors.Why`), ``params`` the values its message names; ``str()`` is the
     English message (:data:`live.errors.MESSAGES`), the console words it in its language."""
-
-    def __init__(self, why: Why, **params: object) -> None:
-        super().__init__(message(why, params))
-        self.why = why
-        self.params = params
 
 
 @dataclass(frozen=True)

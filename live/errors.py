@@ -1,6 +1,6 @@
 """Why the live service refused an action: one code per refusal and its English message.
 
-Every :class:`live.base.LiveError` is raised with a :class:`Why` and the values its message
+Every :class:`live.base.LiveError` and :class:`live.recording.RecordingError` is raised with a :class:`Why` and the values its message
 names (``LiveError(Why.DRILL_NOT_RUNNING, drill="d1", status="ended")``); ``str()`` of the
 error is the English message below (what ``blinddrill live ...`` prints). The console words
 the same code and values in the user's language (``ui.console.strings``: ``err_<code>``);
@@ -39,6 +39,19 @@ class Why(StrEnum):
     PASSPHRASE_SHORT = "passphrase_short"
     BAD_DRILL_ID = "bad_drill_id"
     DRILL_EXISTS = "drill_exists"
+    # what an umpire's input must be (live.recording.RecordingError)
+    BAD_ACTION_ID = "bad_action_id"
+    KIND_NOT_RECORDABLE = "kind_not_recordable"
+    RESERVED_DATA = "reserved_data"
+    BAD_RATING = "bad_rating"
+    OBSERVATION_EMPTY = "observation_empty"
+    TEXT_TOO_LONG = "text_too_long"
+    BAD_SECTION = "bad_section"
+    HOTWASH_EMPTY = "hotwash_empty"
+    BAD_DUE_DATE = "bad_due_date"
+    DESIGNATION_INCOMPLETE = "designation_incomplete"
+    NO_RECORD_TO_CORRECT = "no_record_to_correct"
+    CORRECTION_NO_REASON = "correction_no_reason"
 
 
 #: the English message of each code, formatted with the error's values.
@@ -70,7 +83,31 @@ MESSAGES: dict[Why, str] = {
     Why.BAD_DRILL_ID: "drill id '{drill}': use letters, digits, '-', '_' or '.' "
                       "(1-64, starting with a letter or digit)",
     Why.DRILL_EXISTS: "drill '{drill}' already exists (give another --drill id)",
+    Why.BAD_ACTION_ID: "action id: 8-64 printable characters without spaces",
+    Why.KIND_NOT_RECORDABLE: "kind '{kind}' cannot be recorded by an umpire (allowed: "
+                             "{allowed})",
+    Why.RESERVED_DATA: "data: {keys} is set by the service, not the input",
+    Why.BAD_RATING: "rating: '{rating}' is not one of P, S, M, U",
+    Why.OBSERVATION_EMPTY: "observation: the text is empty",
+    Why.TEXT_TOO_LONG: "{field}: {chars:,} characters, more than the limit of {limit:,}",
+    Why.BAD_SECTION: "section: '{section}' is not one of {sections}",
+    Why.HOTWASH_EMPTY: "hotwash: the text is empty",
+    Why.BAD_DUE_DATE: "due: '{due}' is not a date (YYYY-MM-DD)",
+    Why.DESIGNATION_INCOMPLETE: "designation: give the role and the person",
+    Why.NO_RECORD_TO_CORRECT: "seq {seq}: no umpire record to correct",
+    Why.CORRECTION_NO_REASON: "correction: give a reason",
 }
+
+
+class Refusal(ValueError):
+    """A refusal with its code: ``why`` (a :class:`Why`), ``params`` the values its message
+    names; ``str()`` is the English message (:data:`MESSAGES`). The base of
+    :class:`live.base.LiveError` and :class:`live.recording.RecordingError`."""
+
+    def __init__(self, why: Why, **params: object) -> None:
+        super().__init__(message(why, params))
+        self.why = why
+        self.params = params
 
 
 def message(why: Why, params: dict[str, object]) -> str:

@@ -128,7 +128,7 @@ class RecordingOps(ServiceBase):
         """Record a role the teams designated during the drill (commander, safety officer,
         liaison, ...): ``role_designated``."""
         if not role.strip() or not person.strip():
-            raise RecordingError("designation: give the role and the person")
+            raise RecordingError(Why.DESIGNATION_INCOMPLETE)
         return self.record(who, drill, "role_designated", action_id=action_id,
                            incident=incident, unit=unit, device=device,
                            data={"role": role, "person": person})
@@ -141,9 +141,9 @@ class RecordingOps(ServiceBase):
         r = conn.execute("SELECT source FROM events WHERE drill = ? AND seq = ?",
                          (drill, seq)).fetchone()
         if r is None or r["source"] != "umpire":
-            raise RecordingError(f"seq {seq}: no umpire record to correct")
+            raise RecordingError(Why.NO_RECORD_TO_CORRECT, seq=seq)
         if not reason.strip():
-            raise RecordingError("correction: give a reason")
+            raise RecordingError(Why.CORRECTION_NO_REASON)
         return self.record(who, drill, "record_corrected", action_id=action_id, device=device,
                            data={"corrects": int(seq), "reason": reason})
 

@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from live.accounts import AuthError
+from live.errors import Refusal
 from live.recording import RecordingError
 from live.secrecy import WrongPassphrase
 from live.service import DrillStatus, Forbidden, LiveError
@@ -40,7 +41,7 @@ def guarded() -> Iterator[None]:
         st.rerun()
     except UploadRefused as exc:  # a file the director uploaded: why, in the user's words
         st.error(t(f"upload_{exc.reason}", file=exc.source))
-    except LiveError as exc:  # a refusal of the service: its code, in the user's words
+    except Refusal as exc:  # a refusal of the service: its code, in the user's words
         st.error(t("error", msg=refusal(exc.why.value, exc.params, lang())))
     except WrongPassphrase:
         st.error(t("wrong_passphrase"))

@@ -92,7 +92,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload_unknown_category": ("文件 {file} 的情景含有灾种目录中没有的事件类型,未导入。",
                                 "The scenario in {file} has an incident type the hazard "
                                 "catalogue does not know; nothing was imported."),
-    # the service's refusals (live.errors.Why: "err_<code>"); ids are quoted as they are
+    # the service's refusals (live.errors.Why: "err_<code>"); ids are quoted as they are,
+    # values that are code (kinds, field names, lists of allowed values) are left out
     "wrong_passphrase": ("情景口令不正确,未解锁。", "Wrong passphrase; the scenario stays locked."),
     "err_no_drill": ("没有编号为 {drill} 的演练。", "There is no drill '{drill}' in this store."),
     "err_drill_not_running": ("演练 {drill} 不在进行中(当前:{status})。",
@@ -143,6 +144,27 @@ STRINGS: dict[str, tuple[str, str]] = {
                          "(1-64, starting with a letter or digit)."),
     "err_drill_exists": ("编号为 {drill} 的演练已存在,请换一个编号。",
                          "Drill '{drill}' already exists; give another id."),
+    "err_bad_action_id": ("操作编号无效,请刷新页面后重试。",
+                          "The action id is not valid; reload the page and try again."),
+    "err_kind_not_recordable": ("评估员不能记录这类行动。",
+                                "Umpires cannot record this kind of action."),
+    "err_reserved_data": ("记录中含有应由系统填写的内容,未记录。",
+                          "The input sets values the service fills in; nothing was recorded."),
+    "err_bad_rating": ("评级无效,请从四个评级中选择一个。",
+                       "The rating is not valid; choose one of the four ratings."),
+    "err_observation_empty": ("观察内容不能为空。", "The observation needs a text."),
+    "err_text_too_long": ("文字太长:{chars:,} 个字符,超过上限 {limit:,} 个字符。",
+                          "The text is too long: {chars:,} characters, more than the limit "
+                          "of {limit:,}."),
+    "err_bad_section": ("复盘条目的类别无效。", "The hotwash section is not valid."),
+    "err_hotwash_empty": ("复盘条目内容不能为空。", "The hotwash item needs a text."),
+    "err_bad_due_date": ("完成期限 {due} 不是有效日期(应为 年-月-日,如 2026-05-01)。",
+                         "Due date '{due}' is not a date (YYYY-MM-DD)."),
+    "err_designation_incomplete": ("明确角色须填写角色和人员。",
+                                   "A designation needs the role and the person."),
+    "err_no_record_to_correct": ("第 {seq} 条不是评估员的记录,不能更正。",
+                                 "Record {seq} is not an umpire record; it cannot be corrected."),
+    "err_correction_no_reason": ("更正须填写原因。", "A correction needs a reason."),
     # a drill's status inside a refusal (live.store: drills.status)
     "dstatus_created": ("尚未开始", "not started"),
     "dstatus_running": ("进行中", "running"),
