@@ -52,6 +52,12 @@ class Why(StrEnum):
     DESIGNATION_INCOMPLETE = "designation_incomplete"
     NO_RECORD_TO_CORRECT = "no_record_to_correct"
     CORRECTION_NO_REASON = "correction_no_reason"
+    # a new account (live.accounts)
+    BAD_ROLE = "bad_role"
+    BAD_USER_NAME = "bad_user_name"
+    PASSWORD_SHORT = "password_short"
+    BAD_ROUNDS = "bad_rounds"
+    USER_EXISTS = "user_exists"
 
 
 #: the English message of each code, formatted with the error's values.
@@ -96,13 +102,19 @@ MESSAGES: dict[Why, str] = {
     Why.DESIGNATION_INCOMPLETE: "designation: give the role and the person",
     Why.NO_RECORD_TO_CORRECT: "seq {seq}: no umpire record to correct",
     Why.CORRECTION_NO_REASON: "correction: give a reason",
+    Why.BAD_ROLE: "role: '{role}' is not one of {roles}",
+    Why.BAD_USER_NAME: "user name '{user}': use letters, digits, '-', '_' or '.' (1-64)",
+    Why.PASSWORD_SHORT: "password: at least {n} characters",
+    Why.BAD_ROUNDS: "bcrypt rounds: between 4 and 16",
+    Why.USER_EXISTS: "user '{user}' already exists",
 }
 
 
 class Refusal(ValueError):
     """A refusal with its code: ``why`` (a :class:`Why`), ``params`` the values its message
     names; ``str()`` is the English message (:data:`MESSAGES`). The base of
-    :class:`live.base.LiveError` and :class:`live.recording.RecordingError`."""
+    :class:`live.base.LiveError` and :class:`live.recording.RecordingError`; raised as it is
+    for a new account's input (:mod:`live.accounts`)."""
 
     def __init__(self, why: Why, **params: object) -> None:
         super().__init__(message(why, params))

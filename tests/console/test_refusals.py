@@ -62,8 +62,8 @@ def test_every_code_has_an_english_message_and_a_zh_and_en_text() -> None:
 
 
 def test_every_raise_site_in_live_gives_a_code_of_the_registry() -> None:
-    sites = _calls("LiveError") + _calls("RecordingError")
-    assert len(sites) >= 38  # the scan sees the raise sites (a wrong folder finds none)
+    sites = _calls("LiveError") + _calls("RecordingError") + _calls("Refusal")
+    assert len(sites) >= 43  # the scan sees the raise sites (a wrong folder finds none)
     for where, call in sites:
         assert call.args, where
         first = call.args[0]
@@ -102,7 +102,8 @@ def test_every_chinese_refusal_holds_no_english_beside_the_ids(status: str) -> N
            "region": "示范市", "action_id": "a1b2c3d4", "n": 12, "max": 10080, "status": status,
            "kind": "drill_started", "allowed": "alarm_taken", "keys": "author", "rating": "X",
            "field": "data.text", "chars": 20001, "limit": 20000, "section": "other",
-           "sections": "strength, weakness, action", "due": "next week", "seq": 7}
+           "sections": "strength, weakness, action", "due": "next week", "seq": 7,
+           "role": "boss", "roles": "director, controller"}
     for why in Why:
         params = {k: ids[k] for k in _fields(MESSAGES[why])}
         zh = refusal(why.value, params, "zh")
@@ -255,3 +256,24 @@ def test_an_empty_observation_is_refused_in_the_users_language(
         _check_zh(at, [], "观察内容不能为空")
     else:
         _check_en(at, "The observation needs a text.")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_too_short_password_for_a_new_account_is_refused_in_the_users_language(
+        console: Console, lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from live.accounts import MIN_PASSWORD
+
+    _speak(lang, monkeypatch)
+    boss = console.director()
+    at = page_test("users", boss, lang).run()
+    at.text_input(key="nu_name").input("umpire9")
+    at.text_input(key="nu_pw").input("short")
+    submit = next(b for b in at.button if b.key and b.key.startswith("FormSubmitter:add_user"))
+    submit.click().run()
+    assert "umpire9" not in [u["name"] for u in console.svc.users(boss)]
+    if lang == "zh":
+        _check_zh(at, [], f"至少需要 {MIN_PASSWORD} 个字符")
+        audit = page_test("users", boss, lang).run().dataframe[-1].value
+        assert "导演" in set(audit["角色"]) and "director" not in set(audit["角色"])
+    else:
+        _check_en(at, f"at least {MIN_PASSWORD} characters")

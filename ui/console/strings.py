@@ -165,6 +165,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "err_no_record_to_correct": ("第 {seq} 条不是评估员的记录,不能更正。",
                                  "Record {seq} is not an umpire record; it cannot be corrected."),
     "err_correction_no_reason": ("更正须填写原因。", "A correction needs a reason."),
+    "err_bad_role": ("角色 {role} 无效。", "Role '{role}' is not valid."),
+    "err_bad_user_name": ("用户名 {user} 不可用:只能由字母、数字和 - _ . 组成(1 到 64 个字符)。",
+                          "User name '{user}' cannot be used: letters, digits, '-', '_' or '.' "
+                          "(1-64)."),
+    "err_password_short": ("密码太短,至少需要 {n} 个字符。",
+                           "The password is too short: at least {n} characters."),
+    "err_bad_rounds": ("密码加密强度须在 4 到 16 之间。",
+                       "The password hashing cost must be between 4 and 16."),
+    "err_user_exists": ("用户名 {user} 已存在,请换一个。",
+                        "User '{user}' already exists; choose another name."),
     # a drill's status inside a refusal (live.store: drills.status)
     "dstatus_created": ("尚未开始", "not started"),
     "dstatus_running": ("进行中", "running"),
