@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from consolehelp import Console, page_test
+from consolehelp import Console, page_test, speak
 
 from live.base import LiveError
 from live.errors import MESSAGES, Why
@@ -117,31 +117,6 @@ def test_every_chinese_refusal_holds_no_english_beside_the_ids(status: str) -> N
             assert STRINGS[f"dstatus_{status}"][1] in en
 
 
-def _speak(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Word the widgets in ``lang`` also where AppTest formats their values itself, in the
-    test's thread outside any script run (a widget's ``format_func`` calls ``t``); inside a
-    run the session's language stays what decides."""
-    import importlib
-    import pkgutil
-
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    import ui.console.views
-    from ui.console import state
-
-    real = state.lang
-
-    def session_or_test() -> Any:
-        return real() if get_script_run_ctx() is not None else lang
-
-    names = ["ui.console.state", "ui.console.common"] + [
-        f"ui.console.views.{m.name}" for m in pkgutil.iter_modules(ui.console.views.__path__)]
-    for name in names:  # each module that took ``lang`` by name (maybe while patched)
-        mod = importlib.import_module(name)
-        if callable(getattr(mod, "lang", None)):
-            monkeypatch.setattr(mod, "lang", session_or_test)
-
-
 def _shown(at: Any) -> list[str]:
     """What the run shows as an error, a warning or a caption."""
     return [str(e.value) for group in ("error", "warning", "caption") for e in getattr(at, group)]
@@ -170,7 +145,7 @@ def _check_en(at: Any, *must: str) -> None:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_too_short_passphrase_is_refused_in_the_users_language(
         console: Console, lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    _speak(lang, monkeypatch)
+    speak(lang, monkeypatch)
     boss = console.director()
     at = page_test("director", boss, lang).run()
     at.radio(key="nd_src").set_value("generate").run()
@@ -207,7 +182,7 @@ def test_recording_as_the_drill_ends_is_refused_in_the_users_language(
     first = next(v for v in console.svc.msel(boss, "DEMO") if v.kind == "incident")
     console.svc.release(boss, "DEMO", first.id)
     ump = console.who("umpire1")
-    _speak(lang, monkeypatch)
+    speak(lang, monkeypatch)
     at = page_test("evaluator", ump, lang).run()
     record = console.svc.record
 
@@ -227,7 +202,7 @@ def test_recording_as_the_drill_ends_is_refused_in_the_users_language(
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_wrong_passphrase_is_refused_in_the_users_language(
         console: Console, lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    _speak(lang, monkeypatch)
+    speak(lang, monkeypatch)
     boss = console.director()
     at = page_test("director", boss, lang).run()
     at.text_input(key="unlock_pw").input("not the passphrase")
@@ -246,7 +221,7 @@ def test_an_empty_observation_is_refused_in_the_users_language(
     boss = console.start()
     first = next(v for v in console.svc.msel(boss, "DEMO") if v.kind == "incident")
     console.svc.release(boss, "DEMO", first.id)
-    _speak(lang, monkeypatch)
+    speak(lang, monkeypatch)
     at = page_test("evaluator", console.who("umpire1"), lang).run()
     at.text_area(key="obs_text").input("   ")
     submit = next(b for b in at.button if b.key and b.key.startswith("FormSubmitter:observation"))
@@ -263,7 +238,7 @@ def test_a_too_short_password_for_a_new_account_is_refused_in_the_users_language
         console: Console, lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from live.accounts import MIN_PASSWORD
 
-    _speak(lang, monkeypatch)
+    speak(lang, monkeypatch)
     boss = console.director()
     at = page_test("users", boss, lang).run()
     at.text_input(key="nu_name").input("umpire9")
