@@ -252,3 +252,27 @@ def test_a_too_short_password_for_a_new_account_is_refused_in_the_users_language
         assert "导演" in set(audit["角色"]) and "director" not in set(audit["角色"])
     else:
         _check_en(at, f"at least {MIN_PASSWORD} characters")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_error_without_a_code_shows_its_english_detail_in_english_only(
+        console: Console, lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    speak(lang, monkeypatch)
+    boss = console.director()
+
+    def odd(*_a: Any, **_kw: Any) -> Any:
+        raise ValueError("an odd value somewhere")
+
+    monkeypatch.setattr(console.svc, "add_user", odd)
+    at = page_test("users", boss, lang).run()
+    at.text_input(key="nu_name").input("umpire9")
+    at.text_input(key="nu_pw").input("long enough password")
+    submit = next(b for b in at.button if b.key and b.key.startswith("FormSubmitter:add_user"))
+    submit.click().run()
+    assert not at.exception
+    errors = [str(e.value) for e in at.error]
+    if lang == "zh":
+        assert errors == [STRINGS["error_other"][0]]
+        assert not any(_letters_beside(x, []) for x in _shown(at))
+    else:
+        assert errors == ["Not done: an odd value somewhere"]

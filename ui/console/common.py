@@ -45,9 +45,8 @@ def guarded() -> Iterator[None]:
         st.error(t("error", msg=refusal(exc.why.value, exc.params, lang())))
     except WrongPassphrase:
         st.error(t("wrong_passphrase"))
-    except SERVICE_ERRORS as exc:
-        st.error(t("error", msg=""))
-        st.caption(str(exc))
+    except SERVICE_ERRORS as exc:  # no code: its detail is English, shown in English only
+        st.error(t("error_other") if lang() == "zh" else t("error", msg=str(exc)))
 
 
 def minutes(t_min: float) -> str:

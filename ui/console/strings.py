@@ -29,6 +29,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "drill_pick": ("演练", "Drill"),
     "refused": ("您的角色无权查看此内容。", "Your role may not see this."),
     "error": ("操作未完成:{msg}", "Not done: {msg}"),
+    "error_other": ("操作未完成。详细原因只有英文说明,可切换到英文界面查看。",
+                    "Not done (the reason is given in English only)."),
     "saved": ("已保存", "Saved"),
     # roles
     "role_director": ("导演", "Director"),
