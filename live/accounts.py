@@ -24,6 +24,7 @@ from typing import Literal, get_args
 import bcrypt
 
 from live.audit import audit
+from live.errors import Refusal, Why
 from live.store import Store, write
 
 Role = Literal["director", "controller", "evaluator", "trainer", "observer"]
@@ -52,12 +53,12 @@ def _rounds(store: Store) -> int:
 
 def _check_new(name: str, role: str, password: str) -> None:
     if role not in ROLES:
-        raise ValueError(f"role: '{role}' is not one of {', '.join(ROLES)}")
+        raise Refusal(Why.BAD_ROLE, role=role, roles=", ".join(ROLES))
     if not name or len(name) > 64 or not name.replace("-", "").replace("_", "").replace(
             ".", "").isalnum():
-        raise ValueError(f"user name '{name}': use letters, digits, '-', '_' or '.' (1-64)")
+        raise Refusal(Why.BAD_USER_NAME, user=name)
     if len(password) < MIN_PASSWORD:
-        raise ValueError(f"password: at least {MIN_PASSWORD} characters")
+        raise Refusal(Why.PASSWORD_SHORT, n=MIN_PASSWORD)
 
 
 def create_first_director(
@@ -66,7 +67,7 @@ def create_first_director(
     """Make the store's first account, a director; refused once any account exists."""
     _check_new(name, "director", password)
     if not 4 <= rounds <= 16:
-        raise ValueError("bcrypt rounds: between 4 and 16")
+        raise Refusal(Why.BAD_ROUNDS)
     pw = bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds))
     conn = store.conn()
     with write(conn):
@@ -92,7 +93,7 @@ def add_user(store: Store, by: Principal, name: str, role: str, password: str) -
             conn.execute("INSERT INTO users(name, role, pwhash, created, created_by) "
                          "VALUES (?, ?, ?, ?, ?)", (name, role, pw, time.time(), by.name))
         except sqlite3.IntegrityError:
-            raise ValueError(f"user '{name}' already exists") from None
+            raise Refusal(Why.USER_EXISTS, user=name) from None
         audit(conn, by, "user_created", f"{name}:{role}")
     return Principal(name, role)  # type: ignore[arg-type]
 

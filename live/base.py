@@ -18,6 +18,7 @@ from live import accounts, injects
 from live.accounts import AuthError, Principal
 from live.audit import audit
 from live.clock import Clock, Pause, SystemClock, drill_minutes
+from live.errors import Refusal, Why
 from live.secrecy import (
     KeyRing,
 )
@@ -34,8 +35,10 @@ class Forbidden(AuthError):
     """The caller's role may not do this."""
 
 
-class LiveError(ValueError):
-    """The request cannot be done in the drill's current state (the message says why)."""
+class LiveError(Refusal):
+    """The request cannot be done in the drill's current state: ``why`` says which refusal
+    (a :class:`live.errors.Why`), ``params`` the values its message names; ``str()`` is the
+    English message (:data:`live.errors.MESSAGES`), the console words it in its language."""
 
 
 @dataclass(frozen=True)
@@ -142,16 +145,16 @@ class ServiceBase:
     def _drill(self, drill: str) -> sqlite3.Row:
         row = self._conn().execute("SELECT * FROM drills WHERE id = ?", (drill,)).fetchone()
         if row is None:
-            raise LiveError(f"no drill '{drill}' in this store")
+            raise LiveError(Why.NO_DRILL, drill=drill)
         return row  # type: ignore[no-any-return]
 
     def _running(self, conn: sqlite3.Connection, drill: str, wall: float,
-                 why: str = "") -> tuple[sqlite3.Row, float]:
-        """The drill's row and its drill time at ``wall``; :class:`LiveError` unless it is
-        running (``why`` is added to the message). Call inside the write transaction."""
+                 why: Why = Why.DRILL_NOT_RUNNING) -> tuple[sqlite3.Row, float]:
+        """The drill's row and its drill time at ``wall``; :class:`LiveError` (``why``, with
+        the drill and its status) unless it is running. Call inside the write transaction."""
         row = self._drill(drill)
         if row["status"] != "running":
-            raise LiveError(f"drill '{drill}' is not running ({row['status']}){why}")
+            raise LiveError(why, drill=drill, status=row["status"])
         return row, self._now_t(conn, row, wall)
 
     def _due_views(self, conn: sqlite3.Connection, drill: str
@@ -166,8 +169,7 @@ class ServiceBase:
 
     def _scenario(self, drill: str) -> Scenario:
         if self.keyring.get(drill) is None:
-            raise LiveError(f"drill '{drill}' is locked: the director must unlock it "
-                            "(blinddrill live unlock)")
+            raise LiveError(Why.DRILL_LOCKED, drill=drill)
         with self._cache.lock:
             sc = self._cache.scenarios.get(drill)
         if sc is None:  # unlocked by another service sharing the key ring

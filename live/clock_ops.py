@@ -13,6 +13,7 @@ from live.accounts import Principal
 from live.audit import audit
 from live.base import DIRECTOR, DrillStatus, LiveError, ServiceBase
 from live.clock import draw_real_start
+from live.errors import Why
 from live.secrecy import (
     decrypt,
     encrypt,
@@ -41,7 +42,7 @@ class ClockOps(ServiceBase):
             else:
                 w = sc.meta.get("window") or {}
                 if not w.get("start") or not w.get("end"):
-                    raise LiveError("the scenario has no start window (generate it with a plan)")
+                    raise LiveError(Why.NO_START_WINDOW)
                 start = draw_real_start(Window(start=w["start"], end=w["end"]))
                 text = start.isoformat()
                 nonce, blob = encrypt(item.key, text.encode(), f"start:{drill}")
@@ -60,7 +61,7 @@ class ClockOps(ServiceBase):
         with self.store.tx():
             row = self._drill(drill)
             if row["status"] != "created":
-                raise LiveError(f"drill '{drill}' has already started ({row['status']})")
+                raise LiveError(Why.ALREADY_STARTED, drill=drill, status=row["status"])
             conn.execute("UPDATE drills SET status = 'running', started_wall = ? WHERE id = ?",
                          (wall, drill))
             events.append_event(conn, drill, "drill_started", 0.0, wall=wall, source="system",
@@ -96,7 +97,7 @@ class ClockOps(ServiceBase):
         with self.store.tx():
             row = self._drill(drill)
             if row["status"] != "held":
-                raise LiveError(f"drill '{drill}' is not on hold ({row['status']})")
+                raise LiveError(Why.NOT_ON_HOLD, drill=drill, status=row["status"])
             p = conn.execute("SELECT start_wall FROM pauses WHERE drill = ? AND end_wall IS "
                              "NULL", (drill,)).fetchone()
             conn.execute("UPDATE pauses SET end_wall = ? WHERE drill = ? AND end_wall IS NULL",
@@ -120,7 +121,7 @@ class ClockOps(ServiceBase):
         with self.store.tx():
             row = self._drill(drill)
             if row["status"] not in ("running", "held"):
-                raise LiveError(f"drill '{drill}' is not in play ({row['status']})")
+                raise LiveError(Why.NOT_IN_PLAY, drill=drill, status=row["status"])
             t = self._now_t(conn, row, wall)
             conn.execute("UPDATE pauses SET end_wall = ? WHERE drill = ? AND end_wall IS NULL",
                          (wall, drill))

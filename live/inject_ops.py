@@ -13,6 +13,7 @@ from live import events, injects
 from live.accounts import Principal
 from live.audit import audit
 from live.base import DIRECTOR, RELEASED, Forbidden, LiveError, Released, ServiceBase
+from live.errors import Why
 from live.injects import CallCard
 from live.recording import check_action_id
 from scenarios.callscript import Lang, call_script
@@ -100,11 +101,11 @@ class InjectOps(ServiceBase):
         with self.store.tx():
             r = conn.execute("SELECT role FROM users WHERE name = ?", (controller,)).fetchone()
             if r is None or r["role"] != "controller":
-                raise LiveError(f"'{controller}' is not a controller account")
+                raise LiveError(Why.NOT_A_CONTROLLER, user=controller)
             cur = conn.execute("UPDATE injects SET controller = ? WHERE drill = ? AND id = ? "
                                "AND status = 'pending'", (controller, drill, inject))
             if cur.rowcount == 0:
-                raise LiveError(f"inject '{inject}': no such pending inject in '{drill}'")
+                raise LiveError(Why.NO_PENDING_INJECT, inject=inject, drill=drill)
             audit(conn, who, "inject_assigned", f"{inject}:{controller}", drill,
                   self.clock.now())
 
@@ -119,11 +120,11 @@ class InjectOps(ServiceBase):
         self._check(who, ("director", "controller"), "release injects")
         plan = injects.by_id(self._scenario(drill))
         if inject not in plan:
-            raise LiveError(f"inject '{inject}': not in drill '{drill}'")
+            raise LiveError(Why.INJECT_NOT_IN_DRILL, inject=inject, drill=drill)
         conn = self._conn()
         wall = self.clock.now()
         with self.store.tx():
-            row, t = self._running(conn, drill, wall, ": injects are released only during play")
+            row, t = self._running(conn, drill, wall, Why.RELEASE_NOT_RUNNING)
             st = next(s for s in self._states(conn, drill) if s.id == inject)
             if who.role == "controller":
                 v = injects.view(plan[inject], st, t)
@@ -157,7 +158,7 @@ class InjectOps(ServiceBase):
         """Skip a pending inject (director, with a reason): ``inject_skipped``."""
         self._check(who, DIRECTOR, "skip injects")
         if not reason.strip():
-            raise LiveError("skip: give a reason")
+            raise LiveError(Why.SKIP_NO_REASON)
         conn = self._conn()
         wall = self.clock.now()
         with self.store.tx():
@@ -165,7 +166,7 @@ class InjectOps(ServiceBase):
             t = self._now_t(conn, row, wall)
             states = {s.id: s for s in self._states(conn, drill)}
             if inject not in states:
-                raise LiveError(f"inject '{inject}': not in drill '{drill}'")
+                raise LiveError(Why.INJECT_NOT_IN_DRILL, inject=inject, drill=drill)
             cur = conn.execute(
                 "UPDATE injects SET status = 'skipped', done_t = ?, done_wall = ?, "
                 "done_by = ?, reason = ? WHERE drill = ? AND id = ? AND status = 'pending'",
@@ -189,16 +190,16 @@ class InjectOps(ServiceBase):
         secret from the log's readers)."""
         self._check(who, DIRECTOR, "re-time injects")
         if not reason.strip():
-            raise LiveError("re-time: give a reason")
+            raise LiveError(Why.RETIME_NO_REASON)
         if not 0 <= t_new <= 7 * 24 * 60:
-            raise LiveError("re-time: the new time must be between 0 and 10080 minutes")
+            raise LiveError(Why.RETIME_OUT_OF_RANGE, max=7 * 24 * 60)
         conn = self._conn()
         with self.store.tx():
             cur = conn.execute("UPDATE injects SET retimed_t = ?, reason = ? WHERE drill = ? "
                                "AND id = ? AND status = 'pending'",
                                (float(t_new), reason, drill, inject))
             if cur.rowcount == 0:
-                raise LiveError(f"inject '{inject}': no such pending inject in '{drill}'")
+                raise LiveError(Why.NO_PENDING_INJECT, inject=inject, drill=drill)
             audit(conn, who, "inject_retimed", f"{inject}: t={t_new} ({reason})", drill,
                   self.clock.now())
 
@@ -211,7 +212,7 @@ class InjectOps(ServiceBase):
         ``done=False``."""
         self._check(who, DIRECTOR, "release ad-hoc injects")
         if not message.strip() or not reason.strip():
-            raise LiveError("ad-hoc inject: give a message and a reason")
+            raise LiveError(Why.ADHOC_INCOMPLETE)
         check_action_id(action_id)
         conn = self._conn()
         wall = self.clock.now()
@@ -221,7 +222,7 @@ class InjectOps(ServiceBase):
             if old is not None:  # a retry (also after the end): the same answer, nothing new
                 rec = orjson.loads(old[0])
                 if rec["kind"] != "inject_released" or not rec["inject"]:
-                    raise LiveError(f"action id {action_id}: already used for another action")
+                    raise LiveError(Why.ACTION_ID_REUSED, action_id=action_id)
                 return Released(str(rec["inject"]), False,
                                 f"ad-hoc inject {rec['inject']} was already released at "
                                 f"t={rec['t']:.2f}; nothing was written", int(rec["seq"]))

@@ -11,6 +11,7 @@ import orjson
 from live import events
 from live.accounts import Principal
 from live.base import RECORDERS, LiveError, Recorded, ServiceBase
+from live.errors import Why
 from live.recording import (
     RecordingError,
     check_action_id,
@@ -47,7 +48,7 @@ class RecordingOps(ServiceBase):
                                    (drill, action_id)).fetchone()
                 if old is not None:  # a retry arriving after the end: still the same answer
                     return Recorded(orjson.loads(old[0]), False)
-                raise LiveError(f"drill '{drill}' is not in play ({row['status']})")
+                raise LiveError(Why.NOT_IN_PLAY, drill=drill, status=row["status"])
             if kind == "alarm_raised" and incident is not None:
                 known = _alarm_of(conn, drill, incident)
                 if known is not None:  # the delivery wrote it (or another umpire did)
@@ -73,18 +74,18 @@ class RecordingOps(ServiceBase):
             lines = conn.execute("SELECT line FROM events WHERE drill = ? AND kind = "
                                  "'incident_occurred'", (drill,)).fetchall()
             if incident not in {orjson.loads(r[0]).get("incident") for r in lines}:
-                raise LiveError(f"incident '{incident}' has not occurred in drill '{drill}'")
+                raise LiveError(Why.INCIDENT_NOT_OCCURRED, incident=incident, drill=drill)
         region = self.region(drill)
-        for what, ref, known in (("unit", unit, region.unit_by_id),
-                                 ("depot", depot, region.depot_by_id),
-                                 ("command post", post,
-                                  {p.id for p in region.command_posts})):
+        for why, ref, known in ((Why.UNIT_NOT_IN_REGION, unit, region.unit_by_id),
+                                (Why.DEPOT_NOT_IN_REGION, depot, region.depot_by_id),
+                                (Why.POST_NOT_IN_REGION, post,
+                                 {p.id for p in region.command_posts})):
             if ref is not None and ref not in known:
-                raise LiveError(f"{what} '{ref}' is not in the drill's region {region.name}")
+                raise LiveError(why, ref=ref, region=region.name)
         if inject is not None and conn.execute(
                 "SELECT 1 FROM injects WHERE drill = ? AND id = ?", (drill, inject)
         ).fetchone() is None:
-            raise LiveError(f"inject '{inject}' is not in drill '{drill}'")
+            raise LiveError(Why.INJECT_NOT_IN_DRILL, inject=inject, drill=drill)
 
     def hotwash(self, who: Principal, drill: str, section: str, text: str, *, action_id: str,
                 capability: str | None = None, owner: str | None = None,
@@ -101,7 +102,7 @@ class RecordingOps(ServiceBase):
         with self.store.tx():
             row = self._drill(drill)
             if row["started_wall"] is None:
-                raise LiveError(f"drill '{drill}' has not started: the hotwash follows play")
+                raise LiveError(Why.HOTWASH_BEFORE_START, drill=drill)
             t = self._now_t(conn, row, wall)
             a = events.append_event(conn, drill, "hotwash", t, wall=wall, source="umpire",
                                     ids={"incident": None, "unit": None, "inject": None,
@@ -127,7 +128,7 @@ class RecordingOps(ServiceBase):
         """Record a role the teams designated during the drill (commander, safety officer,
         liaison, ...): ``role_designated``."""
         if not role.strip() or not person.strip():
-            raise RecordingError("designation: give the role and the person")
+            raise RecordingError(Why.DESIGNATION_INCOMPLETE)
         return self.record(who, drill, "role_designated", action_id=action_id,
                            incident=incident, unit=unit, device=device,
                            data={"role": role, "person": person})
@@ -140,9 +141,9 @@ class RecordingOps(ServiceBase):
         r = conn.execute("SELECT source FROM events WHERE drill = ? AND seq = ?",
                          (drill, seq)).fetchone()
         if r is None or r["source"] != "umpire":
-            raise RecordingError(f"seq {seq}: no umpire record to correct")
+            raise RecordingError(Why.NO_RECORD_TO_CORRECT, seq=seq)
         if not reason.strip():
-            raise RecordingError("correction: give a reason")
+            raise RecordingError(Why.CORRECTION_NO_REASON)
         return self.record(who, drill, "record_corrected", action_id=action_id, device=device,
                            data={"corrects": int(seq), "reason": reason})
 

@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from engine.eventlog import EVENT_KINDS
+from live.errors import Refusal, Why
 from scenarios.limits import MAX_TEXT_CHARS
 
 #: kinds written only by the service itself (release, clock, end of play) — never by umpires.
@@ -36,8 +37,8 @@ DESIGNATED_ROLES = ("commander", "safety_officer", "liaison", "information_offic
 RESERVED_KEYS = frozenset({"author", "device", "action_id"})
 
 
-class RecordingError(ValueError):
-    """The input cannot be recorded (the message says what to change)."""
+class RecordingError(Refusal):
+    """The input cannot be recorded (``why`` and the message say what to change)."""
 
 
 def new_action_id() -> str:
@@ -49,7 +50,7 @@ def check_action_id(action_id: str) -> str:
     """An action id must be 8-64 printable characters without spaces."""
     if not isinstance(action_id, str) or not 8 <= len(action_id) <= 64 or not all(
             c.isprintable() and not c.isspace() for c in action_id):
-        raise RecordingError("action id: 8-64 printable characters without spaces")
+        raise RecordingError(Why.BAD_ACTION_ID)
     return action_id
 
 
@@ -58,18 +59,17 @@ def umpire_data(kind: str, data: dict[str, Any] | None, author: str, device: str
     """The ``data`` of an umpire record: the input's keys plus author, device and action id."""
     if kind not in UMPIRE_KINDS:
         allowed = ", ".join(UMPIRE_KINDS)
-        raise RecordingError(f"kind '{kind}' cannot be recorded by an umpire (allowed: "
-                             f"{allowed})")
+        raise RecordingError(Why.KIND_NOT_RECORDABLE, kind=kind, allowed=allowed)
     data = dict(data or {})
     clash = sorted(RESERVED_KEYS & set(data))
     if clash:
-        raise RecordingError(f"data: {', '.join(clash)} is set by the service, not the input")
+        raise RecordingError(Why.RESERVED_DATA, keys=", ".join(clash))
     if kind == "observation":
         rating = data.get("rating")
         if rating is not None and rating not in RATINGS:
-            raise RecordingError(f"rating: '{rating}' is not one of P, S, M, U")
+            raise RecordingError(Why.BAD_RATING, rating=rating)
         if not str(data.get("text", "")).strip():
-            raise RecordingError("observation: the text is empty")
+            raise RecordingError(Why.OBSERVATION_EMPTY)
     check_text_sizes(data)
     data["author"] = author
     data["device"] = device
@@ -82,15 +82,15 @@ def check_text_sizes(data: dict[str, Any], where: str = "data") -> None:
     an observation would bloat the log every reader and report loads)."""
     for key, value in data.items():
         if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
-            raise RecordingError(f"{where}.{key}: {len(value):,} characters, more than the "
-                                 f"limit of {MAX_TEXT_CHARS:,}")
+            raise RecordingError(Why.TEXT_TOO_LONG, field=f"{where}.{key}", chars=len(value),
+                                 limit=MAX_TEXT_CHARS)
         if isinstance(value, dict):
             check_text_sizes(value, f"{where}.{key}")
         if isinstance(value, list):
             for i, v in enumerate(value):
                 if isinstance(v, str) and len(v) > MAX_TEXT_CHARS:
-                    raise RecordingError(f"{where}.{key}[{i}]: {len(v):,} characters, more "
-                                         f"than the limit of {MAX_TEXT_CHARS:,}")
+                    raise RecordingError(Why.TEXT_TOO_LONG, field=f"{where}.{key}[{i}]",
+                                         chars=len(v), limit=MAX_TEXT_CHARS)
 
 
 def observation_data(text: str, *, capability: str | None = None,
@@ -117,16 +117,17 @@ def hotwash_data(section: str, text: str, *, capability: str | None = None,
     """The ``data`` of a ``hotwash`` record (``docs/reports.md``): section, text and the
     optional capability, owner (an action's responsible party) and due date (ISO)."""
     if section not in HOTWASH_SECTIONS:
-        raise RecordingError(f"section: '{section}' is not one of {', '.join(HOTWASH_SECTIONS)}")
+        raise RecordingError(Why.BAD_SECTION, section=section,
+                             sections=", ".join(HOTWASH_SECTIONS))
     if not text.strip():
-        raise RecordingError("hotwash: the text is empty")
+        raise RecordingError(Why.HOTWASH_EMPTY)
     data: dict[str, Any] = {"section": section, "text": text}
     check_text_sizes(data)
     if due:
         try:
             date.fromisoformat(due)
         except ValueError:
-            raise RecordingError(f"due: '{due}' is not a date (YYYY-MM-DD)") from None
+            raise RecordingError(Why.BAD_DUE_DATE, due=due) from None
         data["due"] = due
     if capability:
         data["capability"] = capability

@@ -34,6 +34,7 @@ from live.base import (
     Released,
 )
 from live.clock_ops import ClockOps
+from live.errors import Why
 from live.inject_ops import InjectOps
 from live.record_ops import RecordingOps
 from live.secrecy import (
@@ -109,10 +110,9 @@ class LiveService(ClockOps, InjectOps, RecordingOps):
 
         self._check(who, DIRECTOR, "import drills")
         if len(passphrase) < MIN_PASSPHRASE:
-            raise LiveError(f"passphrase: at least {MIN_PASSPHRASE} characters")
+            raise LiveError(Why.PASSPHRASE_SHORT, n=MIN_PASSPHRASE)
         if drill_id is not None and not DRILL_ID.fullmatch(drill_id):
-            raise LiveError(f"drill id '{drill_id}': use letters, digits, '-', '_' or '.' "
-                            "(1-64, starting with a letter or digit)")
+            raise LiveError(Why.BAD_DRILL_ID, drill=drill_id)
         scenario, commitment = read_upload(sealed, source, self._region_of(region_yaml, source),
                                            expect=expect, catalogue=catalogue)
         did = drill_id or scenario.id
@@ -123,7 +123,7 @@ class LiveService(ClockOps, InjectOps, RecordingOps):
         conn = self._conn()
         with self.store.tx():
             if conn.execute("SELECT 1 FROM drills WHERE id = ?", (did,)).fetchone():
-                raise LiveError(f"drill '{did}' already exists (give another --drill id)")
+                raise LiveError(Why.DRILL_EXISTS, drill=did)
             conn.execute(
                 "INSERT INTO drills(id, title, scenario_id, commitment, kdf_salt, sealed_nonce, "
                 "sealed_blob, region_yaml, duration_min, n_injects, created, created_by) "

@@ -87,3 +87,28 @@ def texts(at: Any) -> str:
     for b in at.button:
         out.append(str(b.label))
     return "\n".join(out)
+
+
+def speak(lang: str, monkeypatch: Any) -> None:
+    """Word the widgets in ``lang`` also where AppTest formats their values itself, in the
+    test's thread outside any script run (a widget's ``format_func`` calls ``t``); inside a
+    run the session's language stays what decides."""
+    import importlib
+    import pkgutil
+
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    import ui.console.views
+    from ui.console import state
+
+    real = state.lang
+
+    def session_or_test() -> Any:
+        return real() if get_script_run_ctx() is not None else lang
+
+    names = ["ui.console.state", "ui.console.common"] + [
+        f"ui.console.views.{m.name}" for m in pkgutil.iter_modules(ui.console.views.__path__)]
+    for name in names:  # each module that took ``lang`` by name (maybe while patched)
+        mod = importlib.import_module(name)
+        if callable(getattr(mod, "lang", None)):
+            monkeypatch.setattr(mod, "lang", session_or_test)

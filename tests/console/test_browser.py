@@ -66,7 +66,7 @@ def test_director_starts_evaluator_records_arrival_director_scoreboard_changes(
     d = _page(browser)
     start_demo(d, server.url, "demo-director")
     _tap(d, "act_release")
-    d.get_by_text("released at").wait_for()
+    d.get_by_text("已发布:").wait_for()
     d.get_by_role("link", name="计分板").click()
     d.get_by_text("计分板(实时)").wait_for()
     board = d.locator("[data-testid='stTable']")

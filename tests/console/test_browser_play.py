@@ -56,7 +56,7 @@ def _release(d: Any, inject: str) -> None:
     expect(_live(d, "act_inject").locator("input")).to_have_value(
         re.compile(f"^{inject} "), timeout=TIMEOUT)
     tap(d, "act_release")
-    d.get_by_text(f"inject {inject} released at").first.wait_for()
+    d.get_by_text(f"已发布:{inject}").first.wait_for()
 
 
 def _umpire_plays(e: Any, incident: str) -> None:

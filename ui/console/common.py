@@ -13,13 +13,14 @@ from typing import Any
 import streamlit as st
 
 from live.accounts import AuthError
+from live.errors import Refusal
 from live.recording import RecordingError
 from live.secrecy import WrongPassphrase
 from live.service import DrillStatus, Forbidden, LiveError
 from live.upload import UploadRefused
 from scenarios.loading import InputError
-from ui.console.state import logout, service, t, user
-from ui.console.strings import STRINGS
+from ui.console.state import lang, logout, service, t, user
+from ui.console.strings import STRINGS, refusal
 
 #: seconds between two refreshes of a page's read-only fragment (clock, board, scoreboard).
 REFRESH_S = 5.0
@@ -40,9 +41,12 @@ def guarded() -> Iterator[None]:
         st.rerun()
     except UploadRefused as exc:  # a file the director uploaded: why, in the user's words
         st.error(t(f"upload_{exc.reason}", file=exc.source))
-    except SERVICE_ERRORS as exc:
-        st.error(t("error", msg=""))
-        st.caption(str(exc))
+    except Refusal as exc:  # a refusal of the service: its code, in the user's words
+        st.error(t("error", msg=refusal(exc.why.value, exc.params, lang())))
+    except WrongPassphrase:
+        st.error(t("wrong_passphrase"))
+    except SERVICE_ERRORS as exc:  # no code: its detail is English, shown in English only
+        st.error(t("error_other") if lang() == "zh" else t("error", msg=str(exc)))
 
 
 def minutes(t_min: float) -> str:

@@ -29,6 +29,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "drill_pick": ("演练", "Drill"),
     "refused": ("您的角色无权查看此内容。", "Your role may not see this."),
     "error": ("操作未完成:{msg}", "Not done: {msg}"),
+    "error_other": ("操作未完成。详细原因只有英文说明,可切换到英文界面查看。",
+                    "Not done (the reason is given in English only)."),
     "saved": ("已保存", "Saved"),
     # roles
     "role_director": ("导演", "Director"),
@@ -92,6 +94,94 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload_unknown_category": ("文件 {file} 的情景含有灾种目录中没有的事件类型,未导入。",
                                 "The scenario in {file} has an incident type the hazard "
                                 "catalogue does not know; nothing was imported."),
+    # the service's refusals (live.errors.Why: "err_<code>"); ids are quoted as they are,
+    # values that are code (kinds, field names, lists of allowed values) are left out
+    "wrong_passphrase": ("情景口令不正确,未解锁。", "Wrong passphrase; the scenario stays locked."),
+    "err_no_drill": ("没有编号为 {drill} 的演练。", "There is no drill '{drill}' in this store."),
+    "err_drill_not_running": ("演练 {drill} 不在进行中(当前:{status})。",
+                              "Drill '{drill}' is not running ({status})."),
+    "err_release_not_running": ("演练 {drill} 不在进行中(当前:{status}),只有演练进行中才能发布注入事件。",
+                                "Drill '{drill}' is not running ({status}): injects are released "
+                                "only during play."),
+    "err_drill_locked": ("演练 {drill} 的情景尚未解锁,请导演先用情景口令解锁。",
+                         "Drill '{drill}' is locked: the director must unlock it first."),
+    "err_no_start_window": ("该情景没有设定开始时间窗口,无法随机确定开始时间。",
+                            "The scenario has no start window, so no random start can be drawn."),
+    "err_already_started": ("演练 {drill} 已经开始过(当前:{status})。",
+                            "Drill '{drill}' has already started ({status})."),
+    "err_not_on_hold": ("演练 {drill} 不在暂停状态(当前:{status})。",
+                        "Drill '{drill}' is not on hold ({status})."),
+    "err_not_in_play": ("演练 {drill} 未在进行(当前:{status}),无法执行此操作。",
+                        "Drill '{drill}' is not in play ({status})."),
+    "err_not_a_controller": ("{user} 不是控制员账号。", "'{user}' is not a controller account."),
+    "err_no_pending_inject": ("演练 {drill} 中没有待发布的注入事件 {inject}(可能已被发布或跳过)。",
+                              "Inject '{inject}' is not pending in drill '{drill}' (already "
+                              "released or skipped?)."),
+    "err_inject_not_in_drill": ("演练 {drill} 中没有注入事件 {inject}。",
+                                "Inject '{inject}' is not in drill '{drill}'."),
+    "err_skip_no_reason": ("跳过注入事件须填写原因。", "Skipping an inject needs a reason."),
+    "err_retime_no_reason": ("调整注入时间须填写原因。", "Re-timing an inject needs a reason."),
+    "err_retime_out_of_range": ("新的注入时间须在 0 到 {max} 分钟之间。",
+                                "The new time must be between 0 and {max} minutes."),
+    "err_adhoc_incomplete": ("临时注入须填写注入内容和原因。",
+                             "An ad-hoc inject needs a message and a reason."),
+    "err_action_id_reused": ("操作编号 {action_id} 已用于另一项操作,请刷新页面后重试。",
+                             "Action id {action_id} was already used for another action; "
+                             "reload the page and try again."),
+    "err_incident_not_occurred": ("事件 {incident} 在演练 {drill} 中尚未发生。",
+                                  "Incident '{incident}' has not occurred in drill '{drill}'."),
+    "err_unit_not_in_region": ("队伍 {ref} 不属于本演练的地区({region})。",
+                               "Unit '{ref}' is not in the drill's region ({region})."),
+    "err_depot_not_in_region": ("物资库 {ref} 不属于本演练的地区({region})。",
+                                "Depot '{ref}' is not in the drill's region ({region})."),
+    "err_post_not_in_region": ("指挥所 {ref} 不属于本演练的地区({region})。",
+                               "Command post '{ref}' is not in the drill's region ({region})."),
+    "err_hotwash_before_start": ("演练 {drill} 尚未开始,复盘在演练之后进行。",
+                                 "Drill '{drill}' has not started: the hotwash follows play."),
+    "err_passphrase_short": ("口令太短,至少需要 {n} 个字符。",
+                             "The passphrase is too short: at least {n} characters."),
+    "err_bad_drill_id": ("演练编号 {drill} 不可用:只能由字母、数字和 - _ . 组成(1 到 64 个字符,"
+                         "以字母或数字开头)。",
+                         "Drill id '{drill}' cannot be used: letters, digits, '-', '_' or '.' "
+                         "(1-64, starting with a letter or digit)."),
+    "err_drill_exists": ("编号为 {drill} 的演练已存在,请换一个编号。",
+                         "Drill '{drill}' already exists; give another id."),
+    "err_bad_action_id": ("操作编号无效,请刷新页面后重试。",
+                          "The action id is not valid; reload the page and try again."),
+    "err_kind_not_recordable": ("评估员不能记录这类行动。",
+                                "Umpires cannot record this kind of action."),
+    "err_reserved_data": ("记录中含有应由系统填写的内容,未记录。",
+                          "The input sets values the service fills in; nothing was recorded."),
+    "err_bad_rating": ("评级无效,请从四个评级中选择一个。",
+                       "The rating is not valid; choose one of the four ratings."),
+    "err_observation_empty": ("观察内容不能为空。", "The observation needs a text."),
+    "err_text_too_long": ("文字太长:{chars:,} 个字符,超过上限 {limit:,} 个字符。",
+                          "The text is too long: {chars:,} characters, more than the limit "
+                          "of {limit:,}."),
+    "err_bad_section": ("复盘条目的类别无效。", "The hotwash section is not valid."),
+    "err_hotwash_empty": ("复盘条目内容不能为空。", "The hotwash item needs a text."),
+    "err_bad_due_date": ("完成期限 {due} 不是有效日期(应为 年-月-日,如 2026-05-01)。",
+                         "Due date '{due}' is not a date (YYYY-MM-DD)."),
+    "err_designation_incomplete": ("明确角色须填写角色和人员。",
+                                   "A designation needs the role and the person."),
+    "err_no_record_to_correct": ("第 {seq} 条不是评估员的记录,不能更正。",
+                                 "Record {seq} is not an umpire record; it cannot be corrected."),
+    "err_correction_no_reason": ("更正须填写原因。", "A correction needs a reason."),
+    "err_bad_role": ("角色 {role} 无效。", "Role '{role}' is not valid."),
+    "err_bad_user_name": ("用户名 {user} 不可用:只能由字母、数字和 - _ . 组成(1 到 64 个字符)。",
+                          "User name '{user}' cannot be used: letters, digits, '-', '_' or '.' "
+                          "(1-64)."),
+    "err_password_short": ("密码太短,至少需要 {n} 个字符。",
+                           "The password is too short: at least {n} characters."),
+    "err_bad_rounds": ("密码加密强度须在 4 到 16 之间。",
+                       "The password hashing cost must be between 4 and 16."),
+    "err_user_exists": ("用户名 {user} 已存在,请换一个。",
+                        "User '{user}' already exists; choose another name."),
+    # a drill's status inside a refusal (live.store: drills.status)
+    "dstatus_created": ("尚未开始", "not started"),
+    "dstatus_running": ("进行中", "running"),
+    "dstatus_held": ("暂停中", "on hold"),
+    "dstatus_ended": ("已结束", "ended"),
     "generate_sealed": ("在示范市随机生成并封存", "Generate and seal on the seed city"),
     "drill_name": ("演练名称", "Drill name"),
     "passphrase": ("口令(用于加密情景)", "Passphrase (encrypts the scenario)"),
@@ -132,6 +222,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "send": ("发送", "Send"),
     "overdue": ("过期待处理(重启或长时间暂停后)", "Overdue (after a restart or a long hold)"),
     "overdue_none": ("没有过期的注入事件。", "No overdue injects."),
+    "done_released": ("已发布:{inject}", "Released: {inject}"),
+    "done_skipped": ("已跳过:{inject}", "Skipped: {inject}"),
     "already": ("已由他人处理,未重复执行。", "Already done by someone else; nothing repeated."),
     "users": ("人员与角色", "Users and roles"),
     "add_user": ("添加人员", "Add a user"),
@@ -306,3 +398,13 @@ def text(key: str, lang: Lang, **fmt: object) -> str:
     zh, en = STRINGS[key]
     s = zh if lang == "zh" else en
     return s.format(**fmt) if fmt else s
+
+
+def refusal(code: str, params: dict[str, object], lang: Lang) -> str:
+    """A refusal of the live service (``err_<code>``, the code of a ``live.errors.Why``) in
+    ``lang``, with its values; a drill's ``status`` among them is put in words."""
+    fmt = dict(params)
+    key = f"dstatus_{fmt.get('status')}"
+    if "status" in fmt and key in STRINGS:
+        fmt["status"] = text(key, lang)
+    return text(f"err_{code}", lang, **fmt)

@@ -17,6 +17,7 @@ import streamlit as st
 from live.recording import RATINGS
 from live.service import DrillStatus
 from ui.charts.labels import incident_type_name, place_name
+from ui.charts.names import Names
 from ui.console.common import clock_line, guarded, live_fragment, minutes, pick_drill
 from ui.console.state import action_id, device, flash, lang, service, show_flash, t, used, user
 
@@ -93,17 +94,17 @@ def recording(s: DrillStatus, incs: dict[str, dict[str, Any]],
     region = service().region(s.id)
     lg = lang()
     labels = {i: f"{i} · {incident_type_name(d.get('template'), d.get('category'), lg)} · "
-                 f"{place_name(region, d.get('township'))}" for i, d in incs.items()}
+                 f"{place_name(region, d.get('township'), lg)}" for i, d in incs.items()}
     inc = st.radio(t("incident"), list(incs), format_func=labels.__getitem__, key="ev_inc",
                    horizontal=True)
     info = incs[inc]
     sent = [r["unit"] for r in records if r["incident"] == inc and r["kind"] ==
             "unit_dispatched" and r["unit"]]
     units = list(dict.fromkeys(sent + [u.id for u in region.units]))
-    names = {u.id: u.name for u in region.units}
+    names = Names(region, lg)  # the stored value stays the unit's id; the label is worded
     c1, c2 = st.columns([3, 1])
     unit = c1.selectbox(t("team"), [""] + units, key=f"ev_unit_{inc}",
-                        format_func=lambda u: names.get(u, u) if u else t("team_none"))
+                        format_func=lambda u: names.unit(u) if u else t("team_none"))
     level = c2.selectbox(t("level"), LEVELS, format_func=_level_name, key="ev_level")
     post = region.post_by_township.get(info.get("township"))
     cols = st.columns(3)
@@ -169,8 +170,9 @@ def supplies(s: DrillStatus, inc: str, region: Any, records: list[dict[str, Any]
         asked = [r["data"]["request"] for r in records if r["kind"] == "supplies_requested"
                  and r["incident"] == inc]
         depots = {d.id: d for d in region.depots}
+        names = Names(region, lang())
         depot = st.selectbox(t("act_supplies_delivered"), list(depots),
-                             format_func=lambda d: depots[d].name, key=f"sup_depot_{inc}")
+                             format_func=names.depot, key=f"sup_depot_{inc}")
         b1, b2 = st.columns(2)
         if b1.button(t("act_supplies_requested"), key="sup_req", width="stretch"):
             _record(s, "sup_req", t("act_supplies_requested"), "supplies_requested",
@@ -221,14 +223,14 @@ def observation_form(s: DrillStatus, incs: dict[str, dict[str, Any]],
 def my_records(s: DrillStatus, mine: list[dict[str, Any]]) -> None:
     """This umpire's records, newest first, each with a correction button."""
     st.subheader(t("my_records"))
-    names = {u.id: u.name for u in service().region(s.id).units}
+    names = Names(service().region(s.id), lang())
     corrected = {r["data"]["corrects"] for r in mine if r["kind"] == "record_corrected"}
     for r in reversed(mine[-30:]):
         if r["kind"] == "record_corrected":
             line = t("corrected", seq=r["data"]["corrects"]) + f" · {r['data']['reason']}"
         else:
             line = f"#{r['seq']} · {minutes(r['t'])} · {_kind_label(r)} · " \
-                   f"{r['incident'] or ''} {names.get(r['unit'], r['unit'] or '')}"
+                   f"{r['incident'] or ''} {names.unit(r['unit']) if r['unit'] else ''}"
         c1, c2 = st.columns([4, 1])
         c1.text(line + ("  ✕" if r["seq"] in corrected else ""))
         if r["kind"] == "observation":

@@ -79,15 +79,18 @@ def overdue(s: DrillStatus) -> None:
             if c1.button(t("release"), key=f"ov_rel_{v.id}", type="primary"):
                 _done(svc.release(who, s.id, v.id, reason=reason))
             if c2.button(t("skip"), key=f"ov_skip_{v.id}"):
-                _done(svc.skip(who, s.id, v.id, reason))
+                _done(svc.skip(who, s.id, v.id, reason), "done_skipped")
             if c3.button(t("delay"), key=f"ov_delay_{v.id}"):
                 svc.retime(who, s.id, v.id, s.drill_min + 5.0, reason)
                 flash(t("saved"))
                 st.rerun()
 
 
-def _done(res: Any) -> None:
-    flash(res.message if res.done else t("already"), "success" if res.done else "warning")
+def _done(res: Any, what: str = "done_released") -> None:
+    """Say what was done (``what``: ``done_released`` / ``done_skipped``), or that someone
+    else was first (the service's English message is for the command line)."""
+    flash(t(what, inject=res.inject) if res.done else t("already"),
+          "success" if res.done else "warning")
     st.rerun()
 
 
@@ -110,7 +113,7 @@ def actions(s: DrillStatus) -> None:
         if not reason.strip():
             st.error(t("reason_needed"))
         else:
-            _done(svc.skip(who, s.id, iid, reason))
+            _done(svc.skip(who, s.id, iid, reason), "done_skipped")
     delay = c3.number_input(t("delay_min"), min_value=1.0, max_value=600.0, value=10.0,
                             step=5.0, key="act_delay_min")
     if c3.button(t("delay"), key="act_delay", width="stretch"):

@@ -64,7 +64,7 @@ def board(s: DrillStatus) -> None:
     rows, labels = [], {}
     for iid, ic in card.incidents.items():
         labels[iid] = (f"{iid} · {incident_type_name(ic.template, ic.category, lg)} · "
-                       f"{place_name(region, ic.township)}")
+                       f"{place_name(region, ic.township, lg)}")
         row: dict[str, str] = {t("incident"): labels[iid]}
         for cid in order:
             row[name[cid]] = cell(ic.clocks.get(cid), clocks[cid].limit_min, score.now_min)

@@ -32,6 +32,6 @@ def page() -> None:
         st.subheader(t("audit"))
         trail = svc.audit_trail(who, None, limit=300)
         st.dataframe([{t("col_time"): dt.datetime.fromtimestamp(a["wall"]).strftime("%H:%M:%S"),
-                       t("col_who"): a["user"] or "", t("role"): a["role"] or "",
+                       t("col_who"): a["user"] or "", t("role"): t("role_" + a["role"]) if a["role"] else "",
                        t("col_what"): audit_action(a["action"]), "": a["target"]}
                       for a in reversed(trail)], hide_index=True, width="stretch")
