@@ -179,23 +179,30 @@ def atomic_write(path: str | Path, data: bytes | str, *, create_parents: bool = 
     atomic_write_many([(path, raw)], create_parents=create_parents)
 
 
-def check_output_dir(path: str | Path) -> Path:
-    """Check that ``path`` can be (re)written as a directory: not a file, parent writable."""
+def check_output_dir(path: str | Path, *, create: bool = False) -> Path:
+    """Check that ``path`` can be (re)written as a directory: not a file, and its nearest
+    existing folder a writable folder. Nothing is created unless ``create`` (then its missing
+    parent folders are made): a check before the inputs are read must leave no empty folders
+    behind when an input is then refused."""
     p = Path(path)
     if p.exists() and not p.is_dir():
         raise OutputError(p, "is a file, not a directory")
     parent = Path(os.path.abspath(p)).parent
+    existing = parent
     for anc in [parent, *parent.parents]:
         if anc.exists() and not anc.is_dir():
             raise OutputError(p, f"{anc} is a file, not a folder")
         if anc.exists():
+            existing = anc
             break
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(p, os_reason(exc)) from None
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise OutputError(p, f"the folder {parent} is not writable")
+    if create:
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(p, os_reason(exc)) from None
+        existing = parent
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(p, f"the folder {existing} is not writable")
     return p
 
 
@@ -209,7 +216,7 @@ def staged_dir(target: str | Path, *, discard: Iterable[str] = ()) -> Iterator[P
     one renamed to ``target``, and only then the old one removed. On any exception - in the
     body or in the swap - the new directory is removed and ``target`` is exactly as it was.
     """
-    t = check_output_dir(target)
+    t = check_output_dir(target, create=True)
     parent = Path(os.path.abspath(t)).parent
     try:
         new = Path(tempfile.mkdtemp(prefix=f".{t.name}.new-", dir=parent))

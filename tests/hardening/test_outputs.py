@@ -303,3 +303,19 @@ def test_batch_and_whatif_refuse_a_scenario_made_for_another_region(tmp_path: Pa
     res = run([command, sealed, "-n", 2, "--workers", 1, "-o", out, *extra])
     refused(res, "was generated for region", "青溪县", "seed city")
     assert not (out / "summary.json").exists()
+
+
+@pytest.mark.parametrize("command", ["simulate", "batch"])
+def test_a_refused_input_leaves_no_empty_output_folders(county_files: dict[str, Path],
+                                                         tmp_path: Path, command: str) -> None:
+    """The output is checked before the inputs are read, and that check creates nothing:
+    a refused scenario leaves no folder behind (the check used to make the parents)."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("injects: 3\n", encoding="utf-8")
+    out = tmp_path / "new" / "deeper" / "run"
+    args = ["--seed", 1] if command == "simulate" else ["-n", 2, "--workers", 1]
+    refused(run([command, bad, *args, "-o", out]), str(bad))
+    assert not (tmp_path / "new").exists()
+    ok = run(["simulate", county_files["scenario"], "--region", COUNTY, "--seed", 1, "-o", out])
+    assert ok.code == 0, ok.err
+    assert (out / "events.jsonl").is_file()  # a good run still makes the folders it needs
