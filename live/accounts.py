@@ -72,7 +72,7 @@ def create_first_director(
     conn = store.conn()
     with write(conn):
         if conn.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None:
-            raise AuthError("the store already has accounts; a director adds the others")
+            raise Refusal(Why.STORE_HAS_ACCOUNTS)  # a state, not a failed login (exit 2)
         conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('bcrypt_rounds', ?)",
                      (str(rounds),))
         conn.execute("INSERT INTO users(name, role, pwhash, created) VALUES (?, 'director', ?, ?)",

@@ -58,6 +58,7 @@ class Why(StrEnum):
     PASSWORD_SHORT = "password_short"
     BAD_ROUNDS = "bad_rounds"
     USER_EXISTS = "user_exists"
+    STORE_HAS_ACCOUNTS = "store_has_accounts"
 
 
 #: the English message of each code, formatted with the error's values.
@@ -107,6 +108,8 @@ MESSAGES: dict[Why, str] = {
     Why.PASSWORD_SHORT: "password: at least {n} characters",
     Why.BAD_ROUNDS: "bcrypt rounds: between 4 and 16",
     Why.USER_EXISTS: "user '{user}' already exists",
+    Why.STORE_HAS_ACCOUNTS: "the store already has accounts; a director adds the others "
+                            "(blinddrill live user add)",
 }
 
 

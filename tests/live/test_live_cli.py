@@ -39,6 +39,8 @@ def test_a_drill_played_from_the_cli_by_a_director_and_two_umpires(tmp_path, sea
                BLINDDRILL_PASSPHRASE="a long drill passphrase", PYTHONPATH=str(ROOT))
     d = "director1"
     _cli(env, "live", "init", "--bcrypt-rounds", "4", user=d)
+    again = _cli(env, "live", "init", "--bcrypt-rounds", "4", user="director2", ok=False)
+    assert again.returncode == 2 and "already has accounts" in again.stderr  # a state, not a login
     for u in ("umpire1", "umpire2"):
         _cli(dict(env, BLINDDRILL_NEW_PASSWORD="ump-pass-1"), "live", "user", "add", u,
              "--role", "evaluator", user=d)

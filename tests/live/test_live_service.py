@@ -160,10 +160,11 @@ def test_accounts(live, tmp_path):
         svc.add_user(d, "newbie", "king", "password123")
     with pytest.raises(ValueError, match="password"):
         svc.add_user(d, "newbie", "evaluator", "short")
-    from live.accounts import AuthError
+    from live.errors import Refusal, Why
 
-    with pytest.raises(AuthError, match="already has accounts"):
+    with pytest.raises(Refusal, match="already has accounts") as refused:
         svc.init_director("second", "password123", rounds=4)
+    assert refused.value.why is Why.STORE_HAS_ACCOUNTS
     names = {u["name"]: u["role"] for u in svc.users(d)}
     assert names["umpire1"] == "evaluator" and names["director1"] == "director"
     row = sqlite3.connect(live.path).execute(

@@ -177,6 +177,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                        "The password hashing cost must be between 4 and 16."),
     "err_user_exists": ("用户名 {user} 已存在,请换一个。",
                         "User '{user}' already exists; choose another name."),
+    "err_store_has_accounts": ("这个演练库已有账号,其他账号由导调组长添加。",
+                               "This store already has accounts; a director adds the others."),
     # a drill's status inside a refusal (live.store: drills.status)
     "dstatus_created": ("尚未开始", "not started"),
     "dstatus_running": ("进行中", "running"),
