@@ -50,7 +50,7 @@ def _seq_ev(tab: LogTable, seqs: list[int]) -> list[int]:
     """Drop the seqs of incident_occurred records."""
     if not seqs:
         return []
-    occ = set(tab.seqs(tab.of_kind("incident_occurred")))
+    occ = tab.occurred_seqs
     return [s for s in seqs if s not in occ]
 
 
