@@ -46,6 +46,15 @@ def _codes(values: Sequence[Any]) -> tuple[IntArray, list[str]]:
     return codes, [str(k) for k in vocab]
 
 
+def label_codes(labels: Sequence[str]) -> tuple[IntArray, list[str]]:
+    """Code a list of labels: ``codes[i]`` indexes the returned vocabulary (first-appearance
+    order) for ``labels[i]``; see :func:`evaluators.clocks.breakdown_codes`."""
+    vocab = list(dict.fromkeys(labels))
+    index = {k: i for i, k in enumerate(vocab)}
+    return np.fromiter(map(index.__getitem__, labels), np.int64, len(labels)), vocab
+
+
+
 @dataclass
 class LogTable:
     """Columns of one event log. Codes index the ``*_ids`` vocabularies; -1 means null.
@@ -207,10 +216,9 @@ class LogTable:
         if col is None:
             datas = self._data_cache.get((kind, ""))
             if datas is None:
-                recs = self.records
-                datas = [recs[i]["data"] for i in self.of_kind(kind).tolist()]
+                datas = list(map(_DATA, map(self.records.__getitem__, self.of_kind(kind).tolist())))
                 self._data_cache[(kind, "")] = datas
-            col = [d.get(key) for d in datas]
+            col = list(map(dict.get, datas, itertools.repeat(key)))
             self._data_cache[ck] = col
         return col
 
@@ -254,6 +262,7 @@ class LogTable:
 
 _KIND = operator.itemgetter("kind")
 _SEQ = operator.itemgetter("seq")
+_DATA = operator.itemgetter("data")
 #: the columns :func:`_arrow_columns` reads, with their types
 _ARROW_TYPE = pa.struct([("t", pa.float64()), ("kind", pa.string()), ("incident", pa.string()),
                          ("unit", pa.string()), ("source", pa.string())])
@@ -352,6 +361,8 @@ class Incidents:
     grade_steps: list[list[tuple[float, str, int]]] = field(default_factory=list)
     _reached: dict[frozenset[str], tuple[FloatArray, IntArray]] = field(
         default_factory=dict, repr=False, compare=False)
+    _coded: dict[str, tuple[IntArray, list[str]]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_table(cls, tab: LogTable) -> Incidents:
@@ -391,6 +402,14 @@ class Incidents:
                           if isinstance(q, dict) and q.get("capability")) for req in requires]
         return cls(known, t_occ, row, grade, worst, category, township, template, requires,
                    caps, casualties, lon, lat, steps)
+
+    def coded(self, attr: str) -> tuple[IntArray, list[str]]:
+        """Per incident code, the code of its ``attr`` (``worst_grade``, ``category``,
+        ``township`` …) in a vocabulary of that attribute's values (computed once)."""
+        hit = self._coded.get(attr)
+        if hit is None:
+            hit = self._coded[attr] = label_codes(getattr(self, attr))
+        return hit
 
     def grade_reached(self, grades: Collection[str]) -> tuple[FloatArray, IntArray]:
         """Per incident code: when it first was at one of ``grades`` (its occurrence, or the
