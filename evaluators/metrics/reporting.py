@@ -24,6 +24,8 @@ Definitions (``docs/scoring.md``):
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from typing import Any
 
 import numpy as np
@@ -105,7 +107,7 @@ def accuracy(ctx: Context) -> Outcome:
     inc_of = tab.incident[rows].tolist()
     t_of = tab.t[rows].tolist()
     seq_of = tab.seqs(rows)
-    known = incs.known
+    known = incs.known.tolist()  # plain bools: indexed once per report
     accs: list[float] = []
     per: dict[int, list[float]] = {}
     worst: list[tuple[float, int]] = []
@@ -127,7 +129,7 @@ def accuracy(ctx: Context) -> Outcome:
         for k in CASUALTY_KEYS:
             tv = truth.get(k, 0) or 0
             rv = rep.get(k)
-            if isinstance(rv, int | float):
+            if isinstance(rv, _NUMBER):
                 err += abs(rv - tv)
                 tot += tv
                 reported = True
@@ -142,12 +144,27 @@ def accuracy(ctx: Context) -> Outcome:
         worst.append((acc, seq_of[i]))
     if not accs:
         return Outcome(value=None, n=0)
-    worst.sort()
     return Outcome(
         value=round(float(np.mean(accs)), 6), n=len(accs),
-        per_incident={tab.incident_ids[c]: round(float(np.mean(v)), 6) for c, v in per.items()},
-        evidence=sorted(s for _, s in worst[:5]),
+        per_incident={tab.incident_ids[c]: round(_mean(v), 6) for c, v in per.items()},
+        evidence=sorted(s for _, s in heapq.nsmallest(5, worst)),
     )
+
+
+_NUMBER = (int, float)
+
+
+def _mean(values: list[float]) -> float:
+    """``float(np.mean(values))`` of a non-empty list of accuracies (in [0, 1], never -0.0):
+    numpy adds fewer than 8 values one after the other from 0.0, so a short list (an
+    incident's few reports) gets the same float from a plain loop, without numpy's per-call
+    overhead (~5 µs; a drill of 20,000 incidents has 20,000 such means)."""
+    if len(values) >= 8:
+        return float(np.mean(values))
+    total = 0.0
+    for v in values:
+        total += v
+    return total / len(values)
 
 
 def _completeness(ctx: Context, stage: str) -> Outcome:
@@ -184,8 +201,8 @@ def _completeness(ctx: Context, stage: str) -> Outcome:
             continue
         have = set(fields[got] or []) if got is not None else set()
         codes.append(c)
-        vals.append(sum(f in have for f in need) / len(need) if need else 1.0)
-        lacks = [f for f in need if f not in have]
+        vals.append(sum(map(have.__contains__, need)) / len(need) if need else 1.0)
+        lacks = list(itertools.filterfalse(have.__contains__, need))
         if lacks:
             missing[tab.incident_ids[c]] = lacks
         ev.append(np.array([rows[got]] if got is not None else [], dtype=np.int64))
