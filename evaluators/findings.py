@@ -168,7 +168,8 @@ def _metric_finding(
     if kind == "improvement" and o.per_incident:
         worst = sorted(o.per_incident.items(), key=lambda kv: kv[1], reverse=not m.higher_is_better)
         bad = [(k, v) for k, v in worst if (v < 1.0 if m.higher_is_better else v > 0)]
-        parts_zh, parts_en = [], []  # the first TEXT_LIST cases are named in the text
+        parts_zh: list[str] = []  # the first TEXT_LIST cases are named in the text
+        parts_en: list[str] = []
         unstopped = set(o.unstopped)
         for k, v in bad:
             d: dict[str, Any] = {"incident": k, "value": v}
