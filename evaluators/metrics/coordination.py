@@ -36,6 +36,7 @@ from evaluators.metrics.base import (
     first_per_key,
     metric,
     per_incident_outcome,
+    row_pairs,
     wait_outcome,
 )
 from evaluators.table import BoolArray, FloatArray, IntArray, LogTable
@@ -194,7 +195,7 @@ def info_flow(ctx: Context) -> Outcome:
     last_i = np.r_[np.flatnonzero(inc[1:] != inc[:-1]), len(inc) - 1] if len(inc) else inc
     codes, last = inc[last_i], first[last_i]
     vals = np.maximum(tab.t[last] - incs.t_occurred[codes], 0.0)
-    ev = [np.array([incs.row[c], r]) for c, r in zip(codes, last, strict=True)]
+    ev = row_pairs(incs.row[codes], last)
     return per_incident_outcome(tab, codes, vals, ev, higher_is_better=False)
 
 
@@ -259,8 +260,7 @@ def post_activation(ctx: Context) -> Outcome:
     mid = "coord.post_activation"
     keep = ~already
     t_start = t_all[s_row[keep]]
-    ev = [np.array([s] + ([e] if e >= 0 else []), dtype=np.int64)
-          for s, e in zip(s_row[keep].tolist(), end_row[keep].tolist(), strict=True)]
+    ev = row_pairs(s_row[keep], end_row[keep])
     out = wait_outcome(ctx, mid, s_key[keep], t_start, end_row[keep], ev)
     out.excluded = {tab.incident_ids[c]: "already_active" for c in s_key[already].tolist()}
     return out

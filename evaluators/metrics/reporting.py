@@ -35,6 +35,7 @@ from evaluators.metrics.base import (
     Outcome,
     metric,
     per_incident_outcome,
+    row_pairs,
     unavailable,
     wait_outcome,
 )
@@ -60,7 +61,7 @@ def first_delay(ctx: Context) -> Outcome:
     first = np.full(len(tab.incident_ids), -1, dtype=np.int64)
     uk, idx = np.unique(inc, return_index=True)
     first[uk] = rows[idx]
-    ev = [np.array([first[c]] if first[c] >= 0 else [], dtype=np.int64) for c in codes]
+    ev = row_pairs(first[codes])
     return wait_outcome(ctx, "report.first_delay", codes, incs.t_occurred[codes], first[codes], ev)
 
 
@@ -205,11 +206,11 @@ def _completeness(ctx: Context, stage: str) -> Outcome:
         lacks = list(itertools.filterfalse(have.__contains__, need))
         if lacks:
             missing[tab.incident_ids[c]] = lacks
-        ev.append(np.array([rows[got]] if got is not None else [], dtype=np.int64))
+        ev.append(int(rows[got]) if got is not None else -1)
     if not codes:
         return Outcome(value=None, n=0, open=open_)
-    out = per_incident_outcome(tab, np.array(codes, dtype=np.int64), np.array(vals), ev,
-                               higher_is_better=True)
+    out = per_incident_outcome(tab, np.array(codes, dtype=np.int64), np.array(vals),
+                               row_pairs(np.array(ev, dtype=np.int64)), higher_is_better=True)
     out.missing, out.open = missing, open_
     return out
 

@@ -19,6 +19,7 @@ import pytest
 from evaluators import score_records
 from evaluators import table as table_mod
 from evaluators.clocks import breakdown, breakdown_codes, compute_clock
+from evaluators.metrics.base import row_pairs
 from evaluators.metrics.reporting import _mean
 from evaluators.rules import builtin_packs, load_packs
 from evaluators.score import needed_kinds
@@ -136,3 +137,13 @@ def test_mean_of_a_few_accuracies_is_numpys() -> None:
     for _ in range(20000):
         v = [rng.choice([0.0, 1.0, 1 / 3, rng.random()]) for _ in range(rng.randint(1, 12))]
         assert _mean(v) == float(np.mean(v))
+
+
+def test_row_pairs_are_the_per_case_arrays() -> None:
+    a = np.array([3, -1, 7, 0], dtype=np.int64)
+    b = np.array([5, 2, -1, -1], dtype=np.int64)
+    singles = row_pairs(a)
+    assert [x.tolist() for x in singles] == [[3], [], [7], [0]]
+    pairs = row_pairs(a[[0, 2, 3]], b[[0, 2, 3]])
+    assert [x.tolist() for x in pairs] == [[3, 5], [7], [0]]
+    assert all(x.dtype == np.int64 and not x.flags.writeable for x in singles + pairs)
