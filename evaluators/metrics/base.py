@@ -186,7 +186,9 @@ def wait_outcome(
         return out
     sel = np.flatnonzero(use)
     out.value = round(float(vals[sel].mean()), 6)
-    out.per_incident = {labels[i]: round(float(vals[i]), 6) for i in sel.tolist()}
+    sel_l = sel.tolist()
+    out.per_incident = dict(zip([labels[i] for i in sel_l],
+                                [round(v, 6) for v in vals[sel].tolist()], strict=True))
     order = sel[np.argsort(-vals[sel], kind="stable")[:worst]]
     ev: list[int] = []
     for i in order.tolist():

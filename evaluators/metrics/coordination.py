@@ -149,7 +149,7 @@ def mutual_aid_latency(ctx: Context) -> Outcome:
     by_level = np.fromiter(
         (lvl is not None and str(lvl) in asked.get(int(c), ()) for c, lvl in
          zip(tab.incident[d].tolist(), tab.data_column("unit_dispatched", "level"), strict=True)),
-        dtype=bool, count=len(d))
+        dtype=bool, count=len(d)) if asked else np.zeros(len(d), dtype=bool)  # none asked
     g = np.r_[g, d[by_level]]
     g = np.sort(g[(tab.incident[g] >= 0) & (tab.unit[g] >= 0)])
     # grants at/after the incident's first request: (incident, unit) → grant time
@@ -236,27 +236,31 @@ def post_activation(ctx: Context) -> Outcome:
     t_all = tab.t
     first_of_post: dict[str, int] = {}  # a post runs from its first activation on
     by_inc: dict[int, list[int]] = {}
-    for r in act:
-        first_of_post.setdefault(str(tab.records[r]["post"]), r)
-        if tab.incident[r] >= 0:
-            by_inc.setdefault(int(tab.incident[r]), []).append(r)
+    recs = tab.records
+    for r, c in zip(act, tab.incident[act].tolist(), strict=True):
+        first_of_post.setdefault(str(recs[r]["post"]), r)
+        if c >= 0:
+            by_inc.setdefault(c, []).append(r)
     s_key, s_row = _first_by_incident(tab, "alarm_taken")
     end_row = np.full(len(s_key), -1, dtype=np.int64)
     already = np.zeros(len(s_key), dtype=bool)
+    t_list = t_all.tolist()  # plain floats: a few per incident, no numpy call each
+    known = incs.known.tolist()
     for i, (c, r0) in enumerate(zip(s_key.tolist(), s_row.tolist(), strict=True)):
         rows = list(by_inc.get(c, ()))
-        if incs.known[c]:
+        if known[c]:
             for p in posts_of_town.get(incs.township[c], ()):
                 if p in first_of_post:
                     rows.append(first_of_post[p])
         if not rows:
             continue
-        t0 = t_all[r0] - 1e-9
-        ts = t_all[rows]
-        if (ts < t0).any():
+        t0 = t_list[r0] - 1e-9
+        ts = [t_list[r] for r in rows]
+        low = min(ts)
+        if low < t0:
             already[i] = True
             continue
-        end_row[i] = rows[int(np.argmin(ts))]
+        end_row[i] = rows[ts.index(low)]  # the first of the earliest, as argmin
     mid = "coord.post_activation"
     keep = ~already
     t_start = t_all[s_row[keep]]
