@@ -277,9 +277,8 @@ def check_log(path: str | Path, *, region: Any = None, scenario: Any = None,
                 bad(lineno, f"depot '{d}' is not in the region {region.name}")
             if c is not None and c not in posts:  # type: ignore[operator]
                 bad(lineno, f"command post '{c}' is not in the region {region.name}")
-        if injects is not None:
-            if j is not None and j not in injects:
-                bad(lineno, f"inject '{j}' is not in the scenario {scenario.id}")
+        if injects is not None and j is not None and j not in injects:
+            bad(lineno, f"inject '{j}' is not in the scenario {scenario.id}")
         records.append(rec)
         if len(records) == 1:  # the header first: "played in another region" leads the list
             _check_header(rec, name, region, scenario, bad)
