@@ -244,9 +244,9 @@ def post_activation(ctx: Context) -> Outcome:
     s_key, s_row = _first_by_incident(tab, "alarm_taken")
     end_row = np.full(len(s_key), -1, dtype=np.int64)
     already = np.zeros(len(s_key), dtype=bool)
-    t_list = t_all.tolist()  # plain floats: a few per incident, no numpy call each
+    t_act = dict(zip(act, t_all[act].tolist(), strict=True))  # plain floats, no numpy calls
     known = incs.known.tolist()
-    for i, (c, r0) in enumerate(zip(s_key.tolist(), s_row.tolist(), strict=True)):
+    for i, (c, t_r0) in enumerate(zip(s_key.tolist(), t_all[s_row].tolist(), strict=True)):
         rows = list(by_inc.get(c, ()))
         if known[c]:
             for p in posts_of_town.get(incs.township[c], ()):
@@ -254,8 +254,8 @@ def post_activation(ctx: Context) -> Outcome:
                     rows.append(first_of_post[p])
         if not rows:
             continue
-        t0 = t_list[r0] - 1e-9
-        ts = [t_list[r] for r in rows]
+        t0 = t_r0 - 1e-9
+        ts = [t_act[r] for r in rows]
         low = min(ts)
         if low < t0:
             already[i] = True
