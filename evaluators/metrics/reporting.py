@@ -39,7 +39,7 @@ from evaluators.metrics.base import (
     unavailable,
     wait_outcome,
 )
-from evaluators.table import CASUALTY_KEYS, LogTable
+from evaluators.table import CASUALTY_KEYS, LogTable, label_codes
 
 
 def _known_rows(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
@@ -71,13 +71,11 @@ def followup_cadence(ctx: Context) -> Outcome:
     tab = ctx.tab
     rows, inc = _known_rows(ctx)
     # keep each incident's reports to the level of its first report (relays upward repeat them)
-    to = np.array([str(x) for x in tab.data_column("report_submitted", "to")], dtype=object)
+    to, _ = label_codes([str(x) for x in tab.data_column("report_submitted", "to")])
     to = to[np.isin(tab.of_kind("report_submitted"), rows)]
-    first_to: dict[int, str] = {}
-    for c, lvl in zip(inc.tolist(), to.tolist(), strict=True):
-        first_to.setdefault(c, lvl)
-    keep = np.fromiter((first_to[c] == lvl for c, lvl in zip(inc.tolist(), to.tolist(),
-                                                              strict=True)), bool, len(inc))
+    # the level of each incident's first report (rows are in log order)
+    uk, first = np.unique(inc, return_index=True)
+    keep = to == to[first][np.searchsorted(uk, inc)] if len(inc) else np.zeros(0, dtype=bool)
     rows, inc = rows[keep], inc[keep]
     order = np.lexsort((rows, inc))
     rows, inc = rows[order], inc[order]
