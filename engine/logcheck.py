@@ -180,13 +180,12 @@ def check_log(path: str | Path, *, region: Any = None, scenario: Any = None,
     for lineno, line in enumerate(lines, start=1):
         start = offset
         offset += len(line) + 1
-        if not line.strip():
-            bad(lineno, "blank line (a log has one event per line)")
-            continue
         try:
             rec = loads(line)
-        except JSONDecodeError as exc:
-            if lineno == nlines and cut_tail:
+        except JSONDecodeError as exc:  # a blank line does not parse either
+            if not line.strip():
+                bad(lineno, "blank line (a log has one event per line)")
+            elif lineno == nlines and cut_tail:
                 res.truncated = True
                 res.prefix_bytes = bom + start
                 bad(lineno, "the last line is cut off (the drill was interrupted while "
@@ -247,13 +246,15 @@ def check_log(path: str | Path, *, region: Any = None, scenario: Any = None,
         src = rec.get("source", "sim")
         if type(src) is not str or src not in sources:
             bad(lineno, f"source: {rec.get('source')!r} is not one of sim, umpire, system")
-        typed = True
-        for f in _ID_FIELDS:
-            v = rec.get(f)
-            if v is not None and type(v) is not str:
-                bad(lineno, f"{f}: {v!r} is not a string id")
-                typed = False
-        if not typed:
+        inc, u, j, d, c = (rec.get("incident"), rec.get("unit"), rec.get("inject"),
+                           rec.get("depot"), rec.get("post"))
+        if not ((inc is None or type(inc) is str) and (u is None or type(u) is str)
+                and (j is None or type(j) is str) and (d is None or type(d) is str)
+                and (c is None or type(c) is str)):
+            for f in _ID_FIELDS:
+                v = rec.get(f)
+                if v is not None and type(v) is not str:
+                    bad(lineno, f"{f}: {v!r} is not a string id")
             continue
         for f in req_ids.get(kind, ()):
             if rec.get(f) is None:
@@ -261,7 +262,6 @@ def check_log(path: str | Path, *, region: Any = None, scenario: Any = None,
         for k in req_data.get(kind, ()):
             if k not in data:
                 bad(lineno, f"event kind '{kind}' needs data.{k}")
-        inc = rec.get("incident")
         if kind == "incident_occurred":
             if type(inc) is str:
                 if inc in occurred:
@@ -271,19 +271,14 @@ def check_log(path: str | Path, *, region: Any = None, scenario: Any = None,
             bad(lineno, f"incident '{inc}' has not occurred (no incident_occurred before this "
                         "line)")
         if units is not None:
-            u = rec.get("unit")
             if u is not None and u not in units:
                 bad(lineno, f"unit '{u}' is not in the region {region.name}")
-            d = rec.get("depot")
             if d is not None and d not in depots:  # type: ignore[operator]
                 bad(lineno, f"depot '{d}' is not in the region {region.name}")
-            c = rec.get("post")
             if c is not None and c not in posts:  # type: ignore[operator]
                 bad(lineno, f"command post '{c}' is not in the region {region.name}")
-        if injects is not None:
-            j = rec.get("inject")
-            if j is not None and j not in injects:
-                bad(lineno, f"inject '{j}' is not in the scenario {scenario.id}")
+        if injects is not None and j is not None and j not in injects:
+            bad(lineno, f"inject '{j}' is not in the scenario {scenario.id}")
         records.append(rec)
         if len(records) == 1:  # the header first: "played in another region" leads the list
             _check_header(rec, name, region, scenario, bad)

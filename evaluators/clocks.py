@@ -278,6 +278,24 @@ def breakdown(labels: list[str], res: ClockResult) -> dict[str, dict[str, float 
     return out
 
 
+def breakdown_codes(codes: IntArray, vocab: Sequence[str], res: ClockResult
+                    ) -> dict[str, dict[str, float | int | bool | None]]:
+    """:func:`breakdown` with instance ``i`` labelled ``vocab[codes[i]]``: the same result,
+    without building and sorting a string array per clock (labels are coded once a drill)."""
+    if not len(codes):
+        return {}
+    order = np.argsort(codes, kind="stable")
+    bounds = np.r_[0, np.cumsum(np.bincount(codes, minlength=len(vocab)))]
+    present = np.flatnonzero(bounds[1:] > bounds[:-1]).tolist()
+    out: dict[str, dict[str, float | int | bool | None]] = {}
+    for g in sorted(present, key=lambda g: str(vocab[g])):
+        lab = str(vocab[g])
+        if lab == "":
+            continue
+        out[lab] = summarise_result(res, order[bounds[g]:bounds[g + 1]])
+    return out
+
+
 def grade_sort_key(g: str) -> int:
     """Sort grades I (most severe) … IV; unknown last."""
     return GRADE_RANK.get(g, 99)

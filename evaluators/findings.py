@@ -50,15 +50,15 @@ def _seq_ev(tab: LogTable, seqs: list[int]) -> list[int]:
     """Drop the seqs of incident_occurred records."""
     if not seqs:
         return []
-    occ = set(tab.seqs(tab.of_kind("incident_occurred")))
+    occ = tab.occurred_seqs
     return [s for s in seqs if s not in occ]
 
 
-def _more(names: list[str], zh: bool) -> str:
-    extra = len(names) - TEXT_LIST
+def _more(count: int, zh: bool) -> str:
+    extra = count - TEXT_LIST
     if extra <= 0:
         return ""
-    return f"等{len(names)}起" if zh else f" and {extra} more"
+    return f"等{count}起" if zh else f" and {extra} more"
 
 
 def _clock_findings(
@@ -168,21 +168,25 @@ def _metric_finding(
     if kind == "improvement" and o.per_incident:
         worst = sorted(o.per_incident.items(), key=lambda kv: kv[1], reverse=not m.higher_is_better)
         bad = [(k, v) for k, v in worst if (v < 1.0 if m.higher_is_better else v > 0)]
-        parts_zh, parts_en = [], []
+        parts_zh: list[str] = []  # the first TEXT_LIST cases are named in the text
+        parts_en: list[str] = []
         unstopped = set(o.unstopped)
         for k, v in bad:
             d: dict[str, Any] = {"incident": k, "value": v}
+            named = len(parts_zh) < TEXT_LIST
             if k in unstopped:
                 d.update(value=None, not_done=True, limit_min=o.limit_min)
-                parts_zh.append(f"{k} 超过{o.limit_min:g}分钟仍未完成")
-                parts_en.append(f"{k} not done within {o.limit_min:g} min")
+                if named:
+                    parts_zh.append(f"{k} 超过{o.limit_min:g}分钟仍未完成")
+                    parts_en.append(f"{k} not done within {o.limit_min:g} min")
             elif k in o.missing:
                 d["missing"] = o.missing[k]
-                parts_zh.append(f"{k} 缺{'、'.join(o.missing[k][:6])}"
-                                + ("等" if len(o.missing[k]) > 6 else ""))
-                parts_en.append(f"{k} lacks {', '.join(o.missing[k][:6])}"
-                                + ("…" if len(o.missing[k]) > 6 else ""))
-            else:
+                if named:
+                    parts_zh.append(f"{k} 缺{'、'.join(o.missing[k][:6])}"
+                                    + ("等" if len(o.missing[k]) > 6 else ""))
+                    parts_en.append(f"{k} lacks {', '.join(o.missing[k][:6])}"
+                                    + ("…" if len(o.missing[k]) > 6 else ""))
+            elif named:
                 a, b = _fmt(v, m.unit == "ratio")
                 parts_zh.append(f"{k} {a}")
                 parts_en.append(f"{k} {b}")
@@ -193,8 +197,8 @@ def _metric_finding(
                 if rows is not None:
                     ev.extend(_rows_ev(tab, np.asarray(rows).tolist()))
         if parts_zh:
-            zh += "：" + "、".join(parts_zh[:TEXT_LIST]) + _more(parts_zh, True)
-            en += ": " + ", ".join(parts_en[:TEXT_LIST]) + _more(parts_en, False)
+            zh += "：" + "、".join(parts_zh) + _more(len(bad), True)
+            en += ": " + ", ".join(parts_en) + _more(len(bad), False)
     if not ev:  # no per-case rows (e.g. over-dispatch): the metric's own evidence records
         ev = _seq_ev(tab, list(o.evidence))
     return Finding(kind=kind, capability=cap.id, metric=mid,

@@ -24,7 +24,7 @@ from evaluators.clocks import (
     OPEN,
     STATUS_NAMES,
     ClockResult,
-    breakdown,
+    breakdown_codes,
     compute_clock,
     summarise_result,
 )
@@ -47,8 +47,9 @@ from evaluators.scorecard import (
     Scorecard,
     Stats,
     UnitCard,
+    construct_all,
 )
-from evaluators.table import LogTable
+from evaluators.table import IntArray, LogTable, label_codes
 from scenarios.fingerprint import check_same_scenario
 from scenarios.loading import InputError
 from scenarios.region import Region, load_region
@@ -128,9 +129,15 @@ def score_records(
     drill's end (``drill_ended``, else the last event).
     """
     packs = _packs(rules)
-    records = apply_corrections(records, as_of)
+    kinds = needed_kinds(packs)
     with paused_gc():  # scoring allocates no cycles; a rescan per collection ~2x slower
-        tab = LogTable.from_records(records, source, kinds=needed_kinds(packs), as_of=as_of)
+        tab = LogTable.from_records(records, source, kinds=kinds, as_of=as_of)
+        # corrections are read only from a log that has one (up to as_of: the table's rows),
+        # so a log without any costs no extra pass over its records
+        if len(tab.of_kind("record_corrected")):
+            corrected = apply_corrections(records, as_of)
+            if corrected is not records:
+                tab = LogTable.from_records(corrected, source, kinds=kinds, as_of=as_of)
         return score_table(tab, region=region, templates=templates, rules=packs,
                            rubric=rubric)
 
@@ -175,7 +182,7 @@ def _default_templates() -> TemplateSet:
 
 
 def _stats(d: dict[str, Any]) -> Stats:
-    return Stats.model_construct(**d)
+    return construct_all(Stats, d)  # summarise gives every field, in order
 
 
 def score_table(
@@ -253,19 +260,19 @@ def _clock_summary(tab: LogTable, res: ClockResult, unit_kind: list[str] | None)
                        scope=res.rule.scope, limit_min=res.rule.limit_min,
                        available=res.available, reason=res.reason,
                        censor_time=round(res.censor_time, 6), **s)
-    codes = res.incident.tolist()
 
-    def by(labels: list[str]) -> dict[str, Stats]:
-        return {k: _stats(v) for k, v in breakdown(labels, res).items()}
+    def by(codes: IntArray, vocab: list[str]) -> dict[str, Stats]:
+        return {k: _stats(v) for k, v in breakdown_codes(codes, vocab, res).items()}
 
-    out.by_grade = by([incs.worst_grade[c] for c in codes])
-    out.by_category = by([incs.category[c] for c in codes])
-    out.by_township = by([incs.township[c] for c in codes])
+    for attr in ("worst_grade", "category", "township"):
+        per_incident, vocab = incs.coded(attr)
+        setattr(out, "by_grade" if attr == "worst_grade" else f"by_{attr}",
+                by(per_incident[res.incident], vocab))
     if res.rule.scope == "unit":
-        units = res.unit.tolist()
-        out.by_unit = by([tab.unit_ids[u] for u in units])
+        out.by_unit = by(res.unit, tab.unit_ids)
         if unit_kind is not None:
-            out.by_unit_kind = by([unit_kind[u] for u in units])
+            per_unit, vocab = label_codes(unit_kind)
+            out.by_unit_kind = by(per_unit[res.unit], vocab)
     return out
 
 
@@ -311,7 +318,7 @@ def _incident_cards(
             if iid in docs:
                 docs[iid]["metrics"][mid] = v
     # built from typed values above: construct without re-validating (~1 µs per clock saved)
-    return {iid: IncidentCard.model_construct(**d) for iid, d in docs.items()}
+    return {iid: construct_all(IncidentCard, d) for iid, d in docs.items()}
 
 
 def _unit_cards(
@@ -331,7 +338,7 @@ def _unit_cards(
     for cid, res in clocks.items():
         if res.rule.scope != "unit" or res.n == 0:
             continue
-        for label, st in breakdown([tab.unit_ids[u] for u in res.unit.tolist()], res).items():
+        for label, st in breakdown_codes(res.unit, tab.unit_ids, res).items():
             cards[label].clocks[cid] = _stats(st)
     for mid, o in outcomes.items():
         for uid, v in o.per_unit.items():

@@ -10,7 +10,7 @@ yet); open ones are excluded from compliance and counted.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypedDict
@@ -22,6 +22,22 @@ Status = Literal["met", "breached", "open"]
 
 class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def construct_all(cls: type[_M], values: dict[str, Any]) -> _M:
+    """``cls.model_construct(**values)`` for ``values`` that hold every field of ``cls``,
+    already valid (built by the scorer from typed values): the same instance without the
+    per-field default and alias lookups (~10 µs an incident card; a large drill builds
+    hundreds of thousands of cards and statistics)."""
+    m = cls.__new__(cls)
+    object.__setattr__(m, "__dict__", values)
+    object.__setattr__(m, "__pydantic_fields_set__", set(values))
+    object.__setattr__(m, "__pydantic_extra__", None)
+    object.__setattr__(m, "__pydantic_private__", None)
+    return m
 
 
 class Stats(_Out):

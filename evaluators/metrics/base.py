@@ -186,13 +186,36 @@ def wait_outcome(
         return out
     sel = np.flatnonzero(use)
     out.value = round(float(vals[sel].mean()), 6)
-    out.per_incident = {labels[i]: round(float(vals[i]), 6) for i in sel.tolist()}
+    sel_l = sel.tolist()
+    out.per_incident = dict(zip([labels[i] for i in sel_l],
+                                [round(v, 6) for v in vals[sel].tolist()], strict=True))
     order = sel[np.argsort(-vals[sel], kind="stable")[:worst]]
     ev: list[int] = []
     for i in order.tolist():
         ev.extend(tab.seqs(evidence_rows[i]))
     out.evidence = sorted(set(ev))
     return out
+
+
+def row_pairs(first: IntArray, second: IntArray | None = None) -> list[IntArray]:
+    """Per case, its evidence rows: without ``second``, ``[first[i]]`` (none if it is -1);
+    with it, ``[first[i], second[i]]``, or ``[first[i]]`` when ``second[i]`` is -1. Read-only
+    views of one array, not an array per case (a large drill has ~100,000 cases)."""
+    n = len(first)
+    if second is None:
+        col = np.asarray(first, dtype=np.int64).reshape(n, 1)
+        col.flags.writeable = False
+        ok = (col[:, 0] >= 0).tolist()
+        return [col[i] if k else _NO_ROWS for i, k in enumerate(ok)]
+    pair = np.stack([np.asarray(first, dtype=np.int64), np.asarray(second, dtype=np.int64)],
+                    axis=1)
+    pair.flags.writeable = False
+    both = (pair[:, 1] >= 0).tolist()
+    return [pair[i] if b else pair[i, :1] for i, b in enumerate(both)]
+
+
+_NO_ROWS: IntArray = np.zeros(0, dtype=np.int64)
+_NO_ROWS.flags.writeable = False
 
 
 def first_per_key(keys: IntArray, rows: IntArray) -> tuple[IntArray, IntArray]:

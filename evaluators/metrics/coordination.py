@@ -36,6 +36,7 @@ from evaluators.metrics.base import (
     first_per_key,
     metric,
     per_incident_outcome,
+    row_pairs,
     wait_outcome,
 )
 from evaluators.table import BoolArray, FloatArray, IntArray, LogTable
@@ -148,7 +149,7 @@ def mutual_aid_latency(ctx: Context) -> Outcome:
     by_level = np.fromiter(
         (lvl is not None and str(lvl) in asked.get(int(c), ()) for c, lvl in
          zip(tab.incident[d].tolist(), tab.data_column("unit_dispatched", "level"), strict=True)),
-        dtype=bool, count=len(d))
+        dtype=bool, count=len(d)) if asked else np.zeros(len(d), dtype=bool)  # none asked
     g = np.r_[g, d[by_level]]
     g = np.sort(g[(tab.incident[g] >= 0) & (tab.unit[g] >= 0)])
     # grants at/after the incident's first request: (incident, unit) → grant time
@@ -194,7 +195,7 @@ def info_flow(ctx: Context) -> Outcome:
     last_i = np.r_[np.flatnonzero(inc[1:] != inc[:-1]), len(inc) - 1] if len(inc) else inc
     codes, last = inc[last_i], first[last_i]
     vals = np.maximum(tab.t[last] - incs.t_occurred[codes], 0.0)
-    ev = [np.array([incs.row[c], r]) for c, r in zip(codes, last, strict=True)]
+    ev = row_pairs(incs.row[codes], last)
     return per_incident_outcome(tab, codes, vals, ev, higher_is_better=False)
 
 
@@ -235,32 +236,35 @@ def post_activation(ctx: Context) -> Outcome:
     t_all = tab.t
     first_of_post: dict[str, int] = {}  # a post runs from its first activation on
     by_inc: dict[int, list[int]] = {}
-    for r in act:
-        first_of_post.setdefault(str(tab.records[r]["post"]), r)
-        if tab.incident[r] >= 0:
-            by_inc.setdefault(int(tab.incident[r]), []).append(r)
+    recs = tab.records
+    for r, c in zip(act, tab.incident[act].tolist(), strict=True):
+        first_of_post.setdefault(str(recs[r]["post"]), r)
+        if c >= 0:
+            by_inc.setdefault(c, []).append(r)
     s_key, s_row = _first_by_incident(tab, "alarm_taken")
     end_row = np.full(len(s_key), -1, dtype=np.int64)
     already = np.zeros(len(s_key), dtype=bool)
-    for i, (c, r0) in enumerate(zip(s_key.tolist(), s_row.tolist(), strict=True)):
+    t_act = dict(zip(act, t_all[act].tolist(), strict=True))  # plain floats, no numpy calls
+    known = incs.known.tolist()
+    for i, (c, t_r0) in enumerate(zip(s_key.tolist(), t_all[s_row].tolist(), strict=True)):
         rows = list(by_inc.get(c, ()))
-        if incs.known[c]:
+        if known[c]:
             for p in posts_of_town.get(incs.township[c], ()):
                 if p in first_of_post:
                     rows.append(first_of_post[p])
         if not rows:
             continue
-        t0 = t_all[r0] - 1e-9
-        ts = t_all[rows]
-        if (ts < t0).any():
+        t0 = t_r0 - 1e-9
+        ts = [t_act[r] for r in rows]
+        low = min(ts)
+        if low < t0:
             already[i] = True
             continue
-        end_row[i] = rows[int(np.argmin(ts))]
+        end_row[i] = rows[ts.index(low)]  # the first of the earliest, as argmin
     mid = "coord.post_activation"
     keep = ~already
     t_start = t_all[s_row[keep]]
-    ev = [np.array([s] + ([e] if e >= 0 else []), dtype=np.int64)
-          for s, e in zip(s_row[keep].tolist(), end_row[keep].tolist(), strict=True)]
+    ev = row_pairs(s_row[keep], end_row[keep])
     out = wait_outcome(ctx, mid, s_key[keep], t_start, end_row[keep], ev)
     out.excluded = {tab.incident_ids[c]: "already_active" for c in s_key[already].tolist()}
     return out

@@ -11,6 +11,8 @@ is the mean over dispatches; per incident, the largest gap.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from evaluators.metrics.base import Context, Outcome, metric, unavailable
@@ -96,17 +98,18 @@ def dispatch_gap(ctx: Context) -> Outcome:
     cap_rows = [np.array([cid in u.capabilities for u in units]) for cid in cap_ids]
     cap_index = {cid: i for i, cid in enumerate(cap_ids)}
     extra: dict[frozenset[str], int] = {}
-    cap_of = np.empty(len(sel), dtype=np.int64)
-    for k, (i, c) in enumerate(zip(sel.tolist(), inc.tolist(), strict=True)):
-        ci = cap_index.get(caps_col[i])
+    declared = np.fromiter(map(cap_index.get, caps_col, itertools.repeat(-1)), np.int64,
+                           len(caps_col))
+    cap_of = declared[sel]
+    undeclared = np.flatnonzero(cap_of < 0)  # these take the incident's requirements
+    for k, c in zip(undeclared.tolist(), inc[undeclared].tolist(), strict=True):
+        need = incs.caps[c]
+        ci = extra.get(need)
         if ci is None:
-            need = incs.caps[c]
-            ci = extra.get(need)
-            if ci is None:
-                masks = [cap_rows[cap_index[x]] for x in need if x in cap_index]
-                cap_rows.append(np.logical_or.reduce(masks) if masks
-                                else np.ones(len(units), dtype=bool))
-                ci = extra[need] = len(cap_rows) - 1
+            masks = [cap_rows[cap_index[x]] for x in need if x in cap_index]
+            cap_rows.append(np.logical_or.reduce(masks) if masks
+                            else np.ones(len(units), dtype=bool))
+            ci = extra[need] = len(cap_rows) - 1
         cap_of[k] = ci
     capable_all = np.array(cap_rows)
     # busy[j, d]: region unit j between a dispatch and its release at dispatch d's time

@@ -24,6 +24,8 @@ Definitions (``docs/scoring.md``):
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from typing import Any
 
 import numpy as np
@@ -33,10 +35,11 @@ from evaluators.metrics.base import (
     Outcome,
     metric,
     per_incident_outcome,
+    row_pairs,
     unavailable,
     wait_outcome,
 )
-from evaluators.table import CASUALTY_KEYS, LogTable
+from evaluators.table import CASUALTY_KEYS, LogTable, label_codes
 
 
 def _known_rows(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
@@ -58,7 +61,7 @@ def first_delay(ctx: Context) -> Outcome:
     first = np.full(len(tab.incident_ids), -1, dtype=np.int64)
     uk, idx = np.unique(inc, return_index=True)
     first[uk] = rows[idx]
-    ev = [np.array([first[c]] if first[c] >= 0 else [], dtype=np.int64) for c in codes]
+    ev = row_pairs(first[codes])
     return wait_outcome(ctx, "report.first_delay", codes, incs.t_occurred[codes], first[codes], ev)
 
 
@@ -68,13 +71,11 @@ def followup_cadence(ctx: Context) -> Outcome:
     tab = ctx.tab
     rows, inc = _known_rows(ctx)
     # keep each incident's reports to the level of its first report (relays upward repeat them)
-    to = np.array([str(x) for x in tab.data_column("report_submitted", "to")], dtype=object)
+    to, _ = label_codes([str(x) for x in tab.data_column("report_submitted", "to")])
     to = to[np.isin(tab.of_kind("report_submitted"), rows)]
-    first_to: dict[int, str] = {}
-    for c, lvl in zip(inc.tolist(), to.tolist(), strict=True):
-        first_to.setdefault(c, lvl)
-    keep = np.fromiter((first_to[c] == lvl for c, lvl in zip(inc.tolist(), to.tolist(),
-                                                              strict=True)), bool, len(inc))
+    # the level of each incident's first report (rows are in log order)
+    uk, first = np.unique(inc, return_index=True)
+    keep = to == to[first][np.searchsorted(uk, inc)] if len(inc) else np.zeros(0, dtype=bool)
     rows, inc = rows[keep], inc[keep]
     order = np.lexsort((rows, inc))
     rows, inc = rows[order], inc[order]
@@ -105,7 +106,7 @@ def accuracy(ctx: Context) -> Outcome:
     inc_of = tab.incident[rows].tolist()
     t_of = tab.t[rows].tolist()
     seq_of = tab.seqs(rows)
-    known = incs.known
+    known = incs.known.tolist()  # plain bools: indexed once per report
     accs: list[float] = []
     per: dict[int, list[float]] = {}
     worst: list[tuple[float, int]] = []
@@ -127,7 +128,7 @@ def accuracy(ctx: Context) -> Outcome:
         for k in CASUALTY_KEYS:
             tv = truth.get(k, 0) or 0
             rv = rep.get(k)
-            if isinstance(rv, int | float):
+            if isinstance(rv, _NUMBER):
                 err += abs(rv - tv)
                 tot += tv
                 reported = True
@@ -142,12 +143,27 @@ def accuracy(ctx: Context) -> Outcome:
         worst.append((acc, seq_of[i]))
     if not accs:
         return Outcome(value=None, n=0)
-    worst.sort()
     return Outcome(
         value=round(float(np.mean(accs)), 6), n=len(accs),
-        per_incident={tab.incident_ids[c]: round(float(np.mean(v)), 6) for c, v in per.items()},
-        evidence=sorted(s for _, s in worst[:5]),
+        per_incident={tab.incident_ids[c]: round(_mean(v), 6) for c, v in per.items()},
+        evidence=sorted(s for _, s in heapq.nsmallest(5, worst)),
     )
+
+
+_NUMBER = (int, float)
+
+
+def _mean(values: list[float]) -> float:
+    """``float(np.mean(values))`` of a non-empty list of accuracies (in [0, 1], never -0.0):
+    numpy adds fewer than 8 values one after the other from 0.0, so a short list (an
+    incident's few reports) gets the same float from a plain loop, without numpy's per-call
+    overhead (~5 µs; a drill of 20,000 incidents has 20,000 such means)."""
+    if len(values) >= 8:
+        return float(np.mean(values))
+    total = 0.0
+    for v in values:
+        total += v
+    return total / len(values)
 
 
 def _completeness(ctx: Context, stage: str) -> Outcome:
@@ -184,15 +200,15 @@ def _completeness(ctx: Context, stage: str) -> Outcome:
             continue
         have = set(fields[got] or []) if got is not None else set()
         codes.append(c)
-        vals.append(sum(f in have for f in need) / len(need) if need else 1.0)
-        lacks = [f for f in need if f not in have]
+        vals.append(sum(map(have.__contains__, need)) / len(need) if need else 1.0)
+        lacks = list(itertools.filterfalse(have.__contains__, need))
         if lacks:
             missing[tab.incident_ids[c]] = lacks
-        ev.append(np.array([rows[got]] if got is not None else [], dtype=np.int64))
+        ev.append(int(rows[got]) if got is not None else -1)
     if not codes:
         return Outcome(value=None, n=0, open=open_)
-    out = per_incident_outcome(tab, np.array(codes, dtype=np.int64), np.array(vals), ev,
-                               higher_is_better=True)
+    out = per_incident_outcome(tab, np.array(codes, dtype=np.int64), np.array(vals),
+                               row_pairs(np.array(ev, dtype=np.int64)), higher_is_better=True)
     out.missing, out.open = missing, open_
     return out
 

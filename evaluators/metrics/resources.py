@@ -13,7 +13,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from evaluators.metrics.base import Context, Outcome, metric, unavailable, wait_outcome
+from evaluators.metrics.base import (
+    Context,
+    Outcome,
+    metric,
+    row_pairs,
+    unavailable,
+    wait_outcome,
+)
 
 
 def _num(x: object) -> float:
@@ -46,8 +53,7 @@ def delivery_time(ctx: Context) -> Outcome:
     keys = list(requested)
     s_rows = np.array([requested[k] for k in keys], dtype=np.int64)
     e_rows = np.array([last.get(k, -1) for k in keys], dtype=np.int64)
-    ev = [np.array([a] + ([b] if b >= 0 else []), dtype=np.int64)
-          for a, b in zip(s_rows.tolist(), e_rows.tolist(), strict=True)]
+    ev = row_pairs(s_rows, e_rows)
     out = wait_outcome(ctx, "supply.delivery_time", tab.incident[s_rows], tab.t[s_rows], e_rows,
                        ev, names=keys)
     # per_incident is keyed by request id here (incident cards ignore it)
