@@ -51,14 +51,16 @@ def interleaved(sides: dict[str, Callable[[], Any]], rounds: int,
         for r in range(rounds):
             order = names[r % len(names):] + names[:r % len(names)]
             for n in order:
+                last.pop(n, None)  # the previous result is freed here, outside the timer
                 gc.collect()
                 if gc_enabled:
                     gc.enable()
                 else:
                     gc.disable()
                 t = time.perf_counter()
-                last[n] = sides[n]()
+                res = sides[n]()
                 runs[n].append(time.perf_counter() - t)
+                last[n] = res
     finally:
         if was:
             gc.enable()
