@@ -134,6 +134,15 @@ def check_log(path: str | Path, *, region: Any = None, scenario: Any = None,
     except OSError as exc:
         res.problems.append(f"{name}: cannot read ({(exc.strerror or '').lower()})")
         return res
+    return check_bytes(raw, name, region=region, scenario=scenario, expect_final=expect_final,
+                       max_problems=max_problems)
+
+
+def check_bytes(raw: bytes, name: str, *, region: Any = None, scenario: Any = None,
+                expect_final: str | None = None, max_problems: int = MAX_PROBLEMS) -> LogCheck:
+    """:func:`check_log` of a log already read into memory (``name``: the file it came from,
+    as the problems name it)."""
+    res = LogCheck(name)
     problems = res.problems
     more = 0
 

@@ -16,9 +16,10 @@ from typing import Any
 
 import numpy as np
 
+from engine.checkahead import checked_records
 from engine.eventlog import final_hash_of
 from engine.gcpause import paused_gc
-from engine.logcheck import read_checked, run_identity
+from engine.logcheck import run_identity
 from evaluators.clocks import (
     BREACHED,
     OPEN,
@@ -72,7 +73,7 @@ def score_run(
 ) -> Scorecard:
     """Score ``RUN_DIR/events.jsonl``; the region is ``region`` if given, else the run's own
     ``RUN_DIR/inputs/region.yaml`` when present. ``as_of``: see :func:`score_records`. The log
-    is checked first (:func:`engine.logcheck.read_checked`): a bad line, a gap or an
+    is checked (:func:`engine.checkahead.checked_records`): a bad line, a gap or an
     out-of-order event is an :class:`InputError` naming ``file:line``, never a silently
     re-sorted score."""
     d = Path(run_dir)
@@ -81,9 +82,12 @@ def score_run(
         raise InputError(str(d), ["no events.jsonl here (is this a run directory?)"])
     if region is None:
         region = run_region(d)
-    records = read_checked(log, region=region)
-    return score_records(records, region=region, templates=templates, rules=rules,
-                         rubric=rubric, source=str(log), as_of=as_of)
+    # a large log is checked on a second core while it is scored (engine.checkahead); the
+    # scorecard is returned only if the check passes
+    with checked_records(log, region=region) as records:
+        card = score_records(records, region=region, templates=templates, rules=rules,
+                             rubric=rubric, source=str(log), as_of=as_of)
+    return card
 
 
 def replication_dirs(root: str | Path) -> list[Path]:
