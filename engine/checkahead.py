@@ -11,7 +11,7 @@ block the child's verdict decides: a log with a problem raises
 whatever the block computed or raised meanwhile. Nothing reaches the user before the verdict:
 the block must only compute (the callers score; they write and print after it).
 
-Safe means: Linux (``fork``), a process running one thread (a command-line run; the console's
+The child is a :class:`scenarios.forked.ForkedCheck`. Safe means: Linux (``fork``), a process running one thread (a command-line run; the console's
 Streamlit server has many and checks first), and a log of at least
 :data:`OVERLAP_MIN_BYTES` (below that the fork costs more than it saves, e.g. a batch's
 replications). Anywhere else the log is checked first, then the block runs. A child that dies
@@ -20,26 +20,19 @@ or says nothing is replaced by the check in this process: the verdict is never s
 
 from __future__ import annotations
 
-import os
-import signal
-import sys
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from engine.logcheck import LogError, check_bytes, read_checked
+from scenarios import forked
+from scenarios.forked import ForkedCheck
 
 #: logs smaller than this (~25,000 records) are checked before the block runs
 OVERLAP_MIN_BYTES = 8_000_000
-
-
-def can_fork() -> bool:
-    """Whether a check may run in a forked child here: Linux, one thread running."""
-    return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
 @contextmanager
@@ -51,25 +44,25 @@ def checked_records(path: str | Path, *, region: Any = None, scenario: Any = Non
     True overlaps whenever forking is safe (tests)."""
     p = Path(path)
     size = p.stat().st_size if p.is_file() else 0
-    if overlap is False or not can_fork() or (overlap is None and size < OVERLAP_MIN_BYTES):
+    if overlap is False or not forked.can_fork() or (overlap is None and size < OVERLAP_MIN_BYTES):
         yield read_checked(p, region=region, scenario=scenario)
         return
     raw = p.read_bytes()
-    child = _Check(raw, str(p), region, scenario)
+    child = _check(raw, str(p), region, scenario)
     try:
         try:
             records = _parse(raw)
         except ValueError:  # a line that does not parse: the check says which and why
             records = None
         if records is None:
-            child.verdict()  # raises: such a log always has problems
+            _verdict(child)  # raises: such a log always has problems
             raise LogError(str(p), [f"{p}: not a drill log"])  # (never reached)
         try:
             yield records
         except BaseException:
-            child.verdict()  # a bad log explains a failure in the block better than its error
+            _verdict(child)  # a bad log explains a failure in the block better than its error
             raise
-        child.verdict()
+        _verdict(child)
     finally:
         child.stop()
 
@@ -83,53 +76,16 @@ def _parse(raw: bytes) -> list[dict[str, Any]] | None:
     return records if all(type(r) is dict for r in records) else None
 
 
-class _Check:
-    """:func:`engine.logcheck.check_bytes` in a forked child; :meth:`verdict` raises its
-    :class:`LogError` (or returns when the log is valid)."""
+def _verdict(check: ForkedCheck) -> None:
+    """Raise the forked check's :class:`LogError`, if the log has problems."""
+    got = check.result()
+    if got["problems"]:
+        raise LogError(got["name"], got["problems"], truncated=got["truncated"]) from None
 
-    def __init__(self, raw: bytes, name: str, region: Any, scenario: Any) -> None:
-        self.raw, self.name, self.region, self.scenario = raw, name, region, scenario
-        self.done = False
-        rfd, wfd = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: check, send the verdict, leave without any cleanup
-            code = 1
-            try:
-                os.close(rfd)
-                res = check_bytes(raw, name, region=region, scenario=scenario)
-                msg = orjson.dumps({"problems": res.messages(), "truncated": res.truncated})
-                with os.fdopen(wfd, "wb") as out:
-                    out.write(msg)
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(wfd)
-        self.pid, self.rfd = pid, rfd
 
-    def verdict(self) -> None:
-        """Wait for the child's verdict; raise :class:`LogError` if the log has problems."""
-        if self.done:
-            return
-        with os.fdopen(self.rfd, "rb") as inp:
-            msg = inp.read()
-        self.done = True
-        _, status = os.waitpid(self.pid, 0)
-        try:
-            got = orjson.loads(msg) if status == 0 else None
-        except orjson.JSONDecodeError:
-            got = None
-        if got is None:  # the child died: check here (never skip the verdict)
-            res = check_bytes(self.raw, self.name, region=self.region, scenario=self.scenario)
-            got = {"problems": res.messages(), "truncated": res.truncated}
-        if got["problems"]:
-            raise LogError(self.name, got["problems"], truncated=got["truncated"]) from None
+def _check(raw: bytes, name: str, region: Any, scenario: Any) -> ForkedCheck:
+    def run() -> dict[str, Any]:
+        res = check_bytes(raw, name, region=region, scenario=scenario)
+        return {"name": name, "problems": res.messages(), "truncated": res.truncated}
 
-    def stop(self) -> None:
-        """End the child if its verdict was not read (an interrupt): no orphan is left."""
-        if self.done:
-            return
-        self.done = True
-        with suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGKILL)
-        os.waitpid(self.pid, 0)
-        os.close(self.rfd)
+    return ForkedCheck(run)

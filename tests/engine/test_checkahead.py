@@ -22,11 +22,12 @@ from engine.checkahead import checked_records
 from engine.logcheck import LogError, check_log, read_checked
 from engine.simulation import simulate
 from evaluators import score_records
+from scenarios import forked
 from scenarios.catalogue import load_catalogue
 from scenarios.generator import generate
 from scenarios.plan import load_plan
 
-pytestmark = pytest.mark.skipif(not checkahead.can_fork(), reason="needs fork")
+pytestmark = pytest.mark.skipif(not forked.can_fork(), reason="needs fork")
 
 
 @pytest.fixture(scope="module")
@@ -120,12 +121,12 @@ def test_small_logs_and_threaded_processes_check_first(log_path: Path, tmp_path:
     """Below the size threshold, or with another thread running, nothing is forked: a broken
     log is refused before the block runs."""
     forks: list[int] = []
-    monkeypatch.setattr(checkahead, "_Check", lambda *a: forks.append(1))
+    monkeypatch.setattr(checkahead, "_check", lambda *a: forks.append(1))
     bad = _broken(log_path, tmp_path, "edited")
     ran = []
     with pytest.raises(LogError), checked_records(bad):
         ran.append(1)
-    monkeypatch.setattr(checkahead, "can_fork", lambda: False)
+    monkeypatch.setattr(forked, "can_fork", lambda: False)
     with pytest.raises(LogError), checked_records(bad, overlap=True):
         ran.append(1)
     assert not ran and not forks
