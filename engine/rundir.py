@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -133,20 +133,29 @@ def write_inputs(out: Path, region: Region, scenario: Scenario, params: Behaviou
 
 def simulate_run(out: Path, region: Region, scenario: Scenario, params: BehaviourParams,
                  seed: int, sources: Sources, command: list[str],
-                 overwrite: bool = False) -> EventLog:
+                 overwrite: bool = False, confirm: Callable[[], None] | None = None
+                 ) -> EventLog:
     """Simulate and write a whole run directory (log + inputs). Bad scenario references are an
-    :class:`InputError` naming the scenario file; nothing is written then."""
+    :class:`InputError` naming the scenario file; nothing is written then. ``confirm``: the
+    input check still running (:func:`scenarios.sealing.read_scenario_deferred`), called
+    after the simulation and before anything is written; its refusal comes first."""
     from engine.simulation import simulate
     from scenarios.region import ReferenceProblems
 
-    prepare(out, overwrite)
-    check_scenario_region(scenario, region, str(sources.scenario or scenario.id),
-                          str(sources.region or "the built-in seed city"))
+    done = confirm or (lambda: None)
     try:
-        log = simulate(region, scenario, seed=seed, params=params)
-    except ReferenceProblems as exc:
-        raise InputError(str(sources.scenario) if sources.scenario else scenario.id,
-                         exc.problems) from None
+        prepare(out, overwrite)
+        check_scenario_region(scenario, region, str(sources.scenario or scenario.id),
+                              str(sources.region or "the built-in seed city"))
+        try:
+            log = simulate(region, scenario, seed=seed, params=params)
+        except ReferenceProblems as exc:
+            raise InputError(str(sources.scenario) if sources.scenario else scenario.id,
+                             exc.problems) from None
+    except BaseException:
+        done()  # a changed sealed file is the first thing to say
+        raise
+    done()
     run = {"seed": seed, "version": package_version(), "command": command,
            "scenario": scenario.id, "region": region.name,
            "region_digest": region_digest(region)}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ from typing import Any
 import numpy as np
 import orjson
 
+from scenarios import forked
+from scenarios.forked import ForkedCheck
 from scenarios.loading import InputError, read_input_bytes, read_yaml
 from scenarios.schema import Scenario, scenario_from_data
 
@@ -100,6 +103,18 @@ def verify_document(doc: Any, source: str) -> Scenario:
 
 
 def _verify(doc: Any, source: str) -> SealedScenario:
+    sealed, confirm = _verify_deferred(doc, source, defer=False)
+    confirm()
+    return sealed
+
+
+def _verify_deferred(doc: Any, source: str, defer: bool
+                     ) -> tuple[SealedScenario, Callable[[], None]]:
+    """The sealed document's checks, with the two that only compare (the commitment over the
+    canonical JSON, the scenario's normal form) run in a forked child when ``defer`` and
+    forking is safe: the returned ``confirm()`` raises their :class:`InputError`. With the
+    same precedence as checking in order: a scenario that does not validate is reported as a
+    commitment mismatch if it is one."""
     if not isinstance(doc, dict):
         raise InputError(source, ["not a sealed scenario (expected a JSON object)"])
     problems = [f"{k}: missing" for k in ("schema", "commitment", "salt", "scenario")
@@ -112,20 +127,46 @@ def _verify(doc: Any, source: str) -> SealedScenario:
         raise InputError(source, [f"schema: '{doc['schema']}' is not {SEALED_SCHEMA}"])
     if not isinstance(doc["salt"], str) or not isinstance(doc["scenario"], dict):
         raise InputError(source, ["salt must be a string and scenario an object"])
+    salt, data, claimed = doc["salt"], doc["scenario"], doc["commitment"]
+
+    def compare(scenario: Scenario | None) -> list[str]:
+        try:
+            actual = commitment_of(salt, data)
+        except ValueError as exc:
+            return [f"scenario: cannot be canonicalised ({exc})"]
+        if actual != claimed:
+            return ["commitment: MISMATCH - the scenario or salt was changed after sealing",
+                    f"file says {claimed}", f"content gives {actual}"]
+        if scenario is not None and scenario_data(scenario) != data:
+            return ["scenario: not in normal form (it was not written by seal)"]
+        return []
+
     try:
-        actual = commitment_of(doc["salt"], doc["scenario"])
-    except ValueError as exc:
-        raise InputError(source, [f"scenario: cannot be canonicalised ({exc})"]) from None
-    if actual != doc["commitment"]:
-        raise InputError(source, [
-            "commitment: MISMATCH - the scenario or salt was changed after sealing",
-            f"file says {doc['commitment']}",
-            f"content gives {actual}",
-        ])
-    scenario = scenario_from_data(doc["scenario"], f"{source}: scenario")
-    if scenario_data(scenario) != doc["scenario"]:
-        raise InputError(source, ["scenario: not in normal form (it was not written by seal)"])
-    return SealedScenario(scenario, doc["salt"], actual)
+        scenario = scenario_from_data(data, f"{source}: scenario")
+    except InputError:
+        problems = compare(None)
+        if problems:
+            raise InputError(source, problems) from None
+        raise
+    sealed = SealedScenario(scenario, salt, str(claimed))
+    if defer and forked.can_fork():
+        child = ForkedCheck(lambda: compare(scenario))
+        verdict: list[list[str]] = []
+
+        def confirm() -> None:  # may be called more than once: the verdict is kept
+            if not verdict:
+                try:
+                    verdict.append(child.result())
+                finally:
+                    child.stop()
+            if verdict[0]:
+                raise InputError(source, verdict[0])
+
+        return sealed, confirm
+    problems = compare(scenario)
+    if problems:
+        raise InputError(source, problems)
+    return sealed, lambda: None
 
 
 def read_sealed(path: str | Path) -> SealedScenario:
@@ -165,6 +206,23 @@ def read_scenario_file(path: str | Path) -> tuple[Scenario, bool]:
 
     The file is parsed once: JSON (a sealed file, or a scenario starting with ``{``) with
     orjson, anything else with the YAML loader."""
+    scenario, sealed, confirm = read_scenario_deferred(path, defer=False)
+    confirm()
+    return scenario, sealed
+
+
+#: sealed files smaller than this are verified at once (the fork would cost more than it saves)
+DEFER_MIN_BYTES = 1_000_000
+
+
+def read_scenario_deferred(path: str | Path, *, defer: bool | None = None
+                           ) -> tuple[Scenario, bool, Callable[[], None]]:
+    """:func:`read_scenario_file`, with a large sealed file's commitment and normal-form
+    comparison finishing on a second core (:mod:`scenarios.forked`) while the caller works:
+    call ``confirm()`` before anything made from the scenario is written or shown; it raises
+    the :class:`InputError` checking at once would have. Every other check (the document's
+    keys, the scenario's validation) is done before this returns. ``defer``: None decides by
+    the file's size, False checks at once."""
     p = Path(path)
     raw = read_input_bytes(p)
     data: Any = None
@@ -177,10 +235,12 @@ def read_scenario_file(path: str | Path) -> tuple[Scenario, bool]:
     if not parsed:
         data = read_yaml(p)
     if is_sealed_document(data):
-        return _verify(data, str(p)).scenario, True
+        later = len(raw) >= DEFER_MIN_BYTES if defer is None else defer
+        sealed, confirm = _verify_deferred(data, str(p), defer=later)
+        return sealed.scenario, True, confirm
     if data is None:
         raise InputError(str(p), ["the file is empty"])
-    return scenario_from_data(data, str(p)), False
+    return scenario_from_data(data, str(p)), False, lambda: None
 
 
 def load_scenario_file(path: str | Path) -> Scenario:

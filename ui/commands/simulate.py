@@ -44,7 +44,7 @@ def simulate(scenario_file: Path, region_file: Path | None, params_file: Path | 
 
     from engine.gcpause import paused_gc
     from engine.rundir import RunDirExists, Sources, prepare, simulate_run
-    from ui.commands.inputs import load_inputs
+    from ui.commands.inputs import load_inputs_deferred
     from ui.commands.runsummary import format_summary, summarise
     from ui.errors import UserError
 
@@ -53,12 +53,14 @@ def simulate(scenario_file: Path, region_file: Path | None, params_file: Path | 
     except RunDirExists as exc:
         raise UserError(f"{out}: {exc.problems[0]}") from None
     with paused_gc():  # log-sized work (engine.gcpause)
-        scenario, sealed, region, params = load_inputs(scenario_file, region_file, params_file,
-                                                       catalogue_file)
+        # a large sealed file's commitment is compared on a second core while the engine runs;
+        # simulate_run waits for that verdict before it writes anything
+        scenario, sealed, region, params, confirm = load_inputs_deferred(
+            scenario_file, region_file, params_file, catalogue_file)
         sources = Sources(region=region_file, scenario=scenario_file, params=params_file,
                           sealed=sealed)
         log = simulate_run(out, region, scenario, params, seed, sources,
-                           ["blinddrill", *sys.argv[1:]], overwrite=force)
+                           ["blinddrill", *sys.argv[1:]], overwrite=force, confirm=confirm)
         summary: dict[str, Any] = summarise(log.records, region)
         summary["run_dir"] = str(out)
         if as_json:
