@@ -24,11 +24,11 @@ from evaluators import (
     percentiles_against,
     replication_dirs,
     run_region,
-    score_replications,
     score_run,
 )
 from evaluators.baseline import Baseline
 from evaluators.improvement import PlanItem, improvement_plan, load_actions
+from experiments.baseline import baseline_scorecards
 from scenarios.loading import InputError, read_yaml
 from scenarios.region import Region
 from ui.charts import (
@@ -172,7 +172,7 @@ def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path
     ]
     base_dir = Path(baseline_dir) if baseline_dir else (d / "baseline")
     if base_dir.is_dir() and (baseline_dir is not None or replication_dirs(base_dir)):
-        reps = score_replications(base_dir, region=region, of=d)
+        reps = baseline_scorecards(base_dir, region=region, of=d)  # cached when unchanged
         if reps:
             base = content.baseline = percentiles_against(card, reps)
             figs.append(("montecarlo", "与模拟基线比较" if zh else "Against the simulated baseline",
