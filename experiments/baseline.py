@@ -17,7 +17,8 @@ from pydantic import ValidationError
 from engine.eventlog import write_jsonl
 from engine.logcheck import run_identity
 from engine.rundir import EVENTS, replication_dir
-from evaluators import Scorecard, replication_dirs, score_replications
+from evaluators import Scorecard, percentiles_against, replication_dirs, score_replications
+from evaluators.baseline import Baseline
 from scenarios.fingerprint import check_same_scenario
 
 if TYPE_CHECKING:  # the simulator is imported where it runs: a report only reads the cache
@@ -102,11 +103,27 @@ def baseline_scorecards(root: Path, *, region: Region | None = None,
     digest of the evaluators', engine's and scenarios' files); otherwise every replication is
     scored again and the cache rewritten (best effort: a read-only baseline is just scored).
     Never stale numbers: anything that differs from what the cache was written for misses."""
+    return _cached(root, region, of, None)[0]
+
+
+def against_baseline(card: Scorecard, root: Path, *, region: Region | None = None,
+                     of: Path | None = None) -> tuple[list[Scorecard], Baseline]:
+    """:func:`baseline_scorecards` and the drill's :func:`evaluators.percentiles_against`
+    them; the latter cached too (in the same file) for this very scorecard (its sha256)."""
+    cards, base = _cached(root, region, of, card)
+    assert base is not None
+    return cards, base
+
+
+def _cached(root: Path, region: Region | None, of: Path | None,
+            card: Scorecard | None) -> tuple[list[Scorecard], Baseline | None]:
     dirs = replication_dirs(root)
-    if not dirs:
-        return score_replications(root, region=region, of=of)  # its error for an empty root
+    if not dirs:  # score_replications' own error for an empty root
+        return score_replications(root, region=region, of=of), None
     key = _cache_key(dirs, region)
+    mine = hashlib.sha256(card.model_dump_json().encode()).hexdigest() if card else None
     cache = root / SCORECARDS
+    data: dict[str, Any] = {}
     try:
         data = orjson.loads(cache.read_bytes())
         if isinstance(data, dict) and data.get("key") == key:
@@ -114,15 +131,31 @@ def baseline_scorecards(root: Path, *, region: Region | None = None,
                 drill = run_identity(of)
                 for d in dirs:
                     check_same_scenario(drill, run_identity(d), str(of), str(d))
-            return [Scorecard.model_validate(c) for c in data["cards"]]
+            cards = [Scorecard.model_validate(c) for c in data["cards"]]
+            if card is None:
+                return cards, None
+            against = data.get("against")
+            if isinstance(against, dict) and against.get("card") == mine:
+                return cards, Baseline.model_validate(against["baseline"])
+            base = percentiles_against(card, cards)
+            _store(cache, key, data["cards"], mine, base)
+            return cards, base
     except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValidationError):
         pass
     cards = score_replications(root, region=region, of=of)
+    fresh = percentiles_against(card, cards) if card is not None else None
+    _store(cache, key, [c.model_dump(mode="json", by_alias=True) for c in cards], mine, fresh)
+    return cards, fresh
+
+
+def _store(cache: Path, key: dict[str, Any], cards: list[Any], mine: str | None,
+           base: Baseline | None) -> None:
+    out: dict[str, Any] = {"key": key, "cards": cards}
+    if base is not None:
+        out["against"] = {"card": mine, "baseline": base.model_dump(mode="json")}
     try:
         tmp = cache.with_name(cache.name + ".tmp")
-        tmp.write_bytes(orjson.dumps({"key": key, "cards": [
-            c.model_dump(mode="json", by_alias=True) for c in cards]}))
+        tmp.write_bytes(orjson.dumps(out))
         tmp.replace(cache)
     except OSError:
         pass
-    return cards

@@ -64,3 +64,27 @@ def test_baseline_scorecards_cached_only_while_unchanged(tmp_path: Path) -> None
     assert baseline_scorecards(root, region=None)[0].overall.score != -1.0
     (root / SCORECARDS).write_bytes(b"{not json")
     assert baseline_scorecards(root, region=region) == changed
+
+
+def test_percentiles_against_cached_for_that_scorecard_only(tmp_path: Path) -> None:
+    """against_baseline gives percentiles_against's very result, from the cache only for the
+    scorecard it was computed for."""
+    import orjson
+
+    from evaluators import percentiles_against, score_replications, score_run
+    from experiments.baseline import SCORECARDS, against_baseline
+
+    region, sc = default_region(), demo_scenario()
+    root = tmp_path / "baseline"
+    write_baseline(root, region, sc, 4, 3)
+    reps = score_replications(root, region=region)
+    card, other = score_run(root / "rep-001", region=region), score_run(root / "rep-002",
+                                                                         region=region)
+    assert against_baseline(card, root, region=region) == (reps, percentiles_against(card, reps))
+    cached = orjson.loads((root / SCORECARDS).read_bytes())
+    cached["against"]["baseline"]["replications"] = 99  # a hit is visible by this mark
+    (root / SCORECARDS).write_bytes(orjson.dumps(cached))
+    assert against_baseline(card, root, region=region)[1].replications == 99
+    assert against_baseline(other, root, region=region) == (reps,
+                                                             percentiles_against(other, reps))
+    assert against_baseline(other, root, region=region)[1].replications == 3
