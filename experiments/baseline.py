@@ -6,7 +6,10 @@ executor in chunks; the files written do not depend on the executor or the worke
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -153,9 +156,12 @@ def _store(cache: Path, key: dict[str, Any], cards: list[Any], mine: str | None,
     out: dict[str, Any] = {"key": key, "cards": cards}
     if base is not None:
         out["against"] = {"card": mine, "baseline": base.model_dump(mode="json")}
+    # a name of this writer's own (the console may build two reports at once), then an
+    # atomic rename: a reader sees the old file or the new one, never half of one
+    tmp = cache.with_name(f"{cache.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     try:
-        tmp = cache.with_name(cache.name + ".tmp")
         tmp.write_bytes(orjson.dumps(out))
         tmp.replace(cache)
-    except OSError:
-        pass
+    except OSError:  # a read-only baseline: scored every time, as before the cache
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
