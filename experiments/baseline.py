@@ -80,7 +80,7 @@ def _scorer_fingerprint() -> str:
 
     h = hashlib.sha256()
     for pkg in (engine, evaluators, scenarios):
-        base = Path(pkg.__file__ or "").parent
+        base = Path(next(iter(pkg.__path__)))  # the package's own directory
         for p in sorted(base.rglob("*")):
             if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc":
                 h.update(str(p.relative_to(base.parent)).encode())
