@@ -29,3 +29,62 @@ def test_pool_baseline_is_byte_identical_and_honours_params(tmp_path: Path) -> N
     raised = {r["incident"]: r["t"] for r in recs if r["kind"] == "alarm_raised"}
     taken = [r["t"] - raised[r["incident"]] for r in recs if r["kind"] == "alarm_taken"]
     assert taken and min(taken) >= 2.5 - 1e-6, "the given take-alarm time was used"
+
+
+def test_baseline_scorecards_cached_only_while_unchanged(tmp_path: Path) -> None:
+    """The baseline's scorecards come from RUN/baseline/scorecards.json only when the logs
+    and the region are the ones it was written for; any change rescored, never stale."""
+    import orjson
+
+    from evaluators import score_replications
+    from experiments.baseline import SCORECARDS, baseline_scorecards
+
+    region, sc = default_region(), demo_scenario()
+    root = tmp_path / "baseline"
+    write_baseline(root, region, sc, 4, 3)
+    fresh = score_replications(root, region=region)
+    assert not (root / SCORECARDS).exists()
+    assert baseline_scorecards(root, region=region) == fresh  # scored, cache written
+    assert (root / SCORECARDS).is_file()
+    cached = orjson.loads((root / SCORECARDS).read_bytes())
+    cached["cards"][0]["overall"]["score"] = -1.0  # a hit is visible by this mark
+    (root / SCORECARDS).write_bytes(orjson.dumps(cached))
+    hit = baseline_scorecards(root, region=region)
+    assert hit[0].overall.score == -1.0 and hit[1:] == fresh[1:]
+    # another log in a replication's place: rescored (and the cache rewritten)
+    (root / "rep-002" / "events.jsonl").write_bytes((root / "rep-001" / "events.jsonl")
+                                                     .read_bytes())
+    changed = score_replications(root, region=region)
+    assert baseline_scorecards(root, region=region) == changed != fresh
+    assert baseline_scorecards(root, region=region) == changed
+    # another region: a miss too; a broken cache file: rescored
+    cached = orjson.loads((root / SCORECARDS).read_bytes())
+    cached["cards"][0]["overall"]["score"] = -1.0
+    (root / SCORECARDS).write_bytes(orjson.dumps(cached))
+    assert baseline_scorecards(root, region=None)[0].overall.score != -1.0
+    (root / SCORECARDS).write_bytes(b"{not json")
+    assert baseline_scorecards(root, region=region) == changed
+
+
+def test_percentiles_against_cached_for_that_scorecard_only(tmp_path: Path) -> None:
+    """against_baseline gives percentiles_against's very result, from the cache only for the
+    scorecard it was computed for."""
+    import orjson
+
+    from evaluators import percentiles_against, score_replications, score_run
+    from experiments.baseline import SCORECARDS, against_baseline
+
+    region, sc = default_region(), demo_scenario()
+    root = tmp_path / "baseline"
+    write_baseline(root, region, sc, 4, 3)
+    reps = score_replications(root, region=region)
+    card, other = score_run(root / "rep-001", region=region), score_run(root / "rep-002",
+                                                                         region=region)
+    assert against_baseline(card, root, region=region) == (reps, percentiles_against(card, reps))
+    cached = orjson.loads((root / SCORECARDS).read_bytes())
+    cached["against"]["baseline"]["replications"] = 99  # a hit is visible by this mark
+    (root / SCORECARDS).write_bytes(orjson.dumps(cached))
+    assert against_baseline(card, root, region=region)[1].replications == 99
+    assert against_baseline(other, root, region=region) == (reps,
+                                                             percentiles_against(other, reps))
+    assert against_baseline(other, root, region=region)[1].replications == 3

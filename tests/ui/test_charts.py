@@ -188,3 +188,27 @@ def test_area_raster_equals_the_nearest_point_of_all(which: str, request: Any) -
     assert ids == [t.id for t in towns]
     assert np.array_equal(grid, np.where(near, owner[k], -1))
     assert (grid >= 0).mean() > 0.5 and len(np.unique(grid[grid >= 0])) > 0.8 * len(towns)
+
+
+def test_to_png_is_savefigs_bytes(records: Any, county: Any, card: Any) -> None:
+    """to_png draws once where savefig lays a constrained figure out twice: the same bytes,
+    for charts with many panels, tick labels, titles and legends."""
+    import io
+
+    def savefig(fig: Figure) -> bytes:
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=fig.dpi, facecolor="white")
+        return buf.getvalue()
+
+    view = view_log(records)
+    draws = [lambda: timeline_chart(view, county, lang="zh"),
+             lambda: timeliness_chart(view, county, lang="en"),
+             lambda: distributions_chart(card, lang="zh"),
+             lambda: compliance_chart(card, county, lang="en"),
+             lambda: region_map_chart(view, county, lang="zh")]
+    for draw in draws:
+        fig = draw()
+        face = fig.patch.get_facecolor()
+        png = to_png(fig)
+        assert png[:4] == b"\x89PNG" and fig.patch.get_facecolor() == face
+        assert png == savefig(draw())

@@ -21,14 +21,13 @@ from typing import Any
 from engine.eventlog import final_hash_of, read_records
 from evaluators import (
     Scorecard,
-    percentiles_against,
     replication_dirs,
     run_region,
-    score_replications,
     score_run,
 )
 from evaluators.baseline import Baseline
 from evaluators.improvement import PlanItem, improvement_plan, load_actions
+from experiments.baseline import against_baseline
 from scenarios.loading import InputError, read_yaml
 from scenarios.region import Region
 from ui.charts import (
@@ -172,9 +171,11 @@ def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path
     ]
     base_dir = Path(baseline_dir) if baseline_dir else (d / "baseline")
     if base_dir.is_dir() and (baseline_dir is not None or replication_dirs(base_dir)):
-        reps = score_replications(base_dir, region=region, of=d)
+        # scored replications and percentiles cached in base_dir while nothing they come from
+        # changed (experiments.baseline.against_baseline)
+        reps, base = against_baseline(card, base_dir, region=region, of=d)
         if reps:
-            base = content.baseline = percentiles_against(card, reps)
+            content.baseline = base
             figs.append(("montecarlo", "与模拟基线比较" if zh else "Against the simulated baseline",
                          lambda: montecarlo.montecarlo_chart(card, reps, base, lang=lg)))
     elif baseline_dir is not None:
