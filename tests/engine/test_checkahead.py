@@ -38,12 +38,32 @@ def log_path(county: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+_FORKED: list[int] = []  #: the children forked by the test running (see the fixture)
+
+
+@pytest.fixture(autouse=True)
+def _record_forks(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            _FORKED.append(pid)
+        return pid
+
+    _FORKED.clear()
+    monkeypatch.setattr(os, "fork", fork)
+
+
 def _no_children() -> bool:
-    try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
+    """Every child this test forked has been reaped (other tests' processes do not count)."""
+    for pid in _FORKED:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            continue
+        return False
+    return bool(_FORKED)
 
 
 def _broken(log_path: Path, tmp_path: Path, how: str) -> Path:

@@ -79,12 +79,24 @@ def test_confirm_raises_what_checking_at_once_raises(sealed_file: Path, edit: st
         confirm()
 
 
-def test_a_valid_file_confirms_and_gives_the_same_scenario(sealed_file: Path) -> None:
+def test_a_valid_file_confirms_and_gives_the_same_scenario(
+        sealed_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pids: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
     sc, sealed, confirm = read_scenario_deferred(sealed_file, defer=True)
     confirm()
     assert sealed and sc == read_scenario_file(sealed_file)[0]
+    assert len(pids) == 1
     with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # no child left behind
+        os.waitpid(pids[0], os.WNOHANG)  # the child was reaped: none left behind
 
 
 def test_simulate_refuses_a_changed_large_file_before_writing(sealed_file: Path,
