@@ -35,3 +35,20 @@ def seed_city() -> Region:
     from scenarios.seed_city import default_region
 
     return default_region()
+
+
+@pytest.fixture()
+def forked_pids(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The pids of the children ``os.fork`` makes during the test (to check each was
+    reaped: ``os.waitpid(pid, os.WNOHANG)`` raises ``ChildProcessError``)."""
+    pids: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    return pids

@@ -42,17 +42,9 @@ _FORKED: list[int] = []  #: the children forked by the test running (see the fix
 
 
 @pytest.fixture(autouse=True)
-def _record_forks(monkeypatch: pytest.MonkeyPatch) -> None:
-    real_fork = os.fork
-
-    def fork() -> int:
-        pid = real_fork()
-        if pid:
-            _FORKED.append(pid)
-        return pid
-
-    _FORKED.clear()
-    monkeypatch.setattr(os, "fork", fork)
+def _record_forks(forked_pids: list[int]) -> None:
+    global _FORKED
+    _FORKED = forked_pids
 
 
 def _no_children() -> bool:

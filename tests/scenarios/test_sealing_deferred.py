@@ -15,24 +15,12 @@ from pathlib import Path
 import pytest
 
 from scenarios import forked
-from scenarios.catalogue import HazardCatalogue
-from scenarios.generator import generate
 from scenarios.loading import InputError
-from scenarios.plan import DrillPlan
-from scenarios.region import Region
-from scenarios.sealing import read_scenario_deferred, read_scenario_file, seal, write_sealed
+from scenarios.sealing import read_scenario_deferred, read_scenario_file
 from tests.hardening.conftest import refused, run
 from tests.hardening.corpus import COUNTY
 
 pytestmark = pytest.mark.skipif(not forked.can_fork(), reason="needs fork")
-
-
-@pytest.fixture()
-def sealed_file(tmp_path: Path, county: Region, catalogue: HazardCatalogue,
-                plan: DrillPlan) -> Path:
-    p = tmp_path / "sealed.json"
-    write_sealed(seal(generate(county, catalogue, plan, 21)), p)
-    return p
 
 
 def _edited(sealed_file: Path, edit: str) -> Path:
@@ -79,24 +67,14 @@ def test_confirm_raises_what_checking_at_once_raises(sealed_file: Path, edit: st
         confirm()
 
 
-def test_a_valid_file_confirms_and_gives_the_same_scenario(
-        sealed_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pids: list[int] = []
-    real_fork = os.fork
-
-    def fork() -> int:
-        pid = real_fork()
-        if pid:
-            pids.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", fork)
+def test_a_valid_file_confirms_and_gives_the_same_scenario(sealed_file: Path,
+                                                           forked_pids: list[int]) -> None:
     sc, sealed, confirm = read_scenario_deferred(sealed_file, defer=True)
     confirm()
     assert sealed and sc == read_scenario_file(sealed_file)[0]
-    assert len(pids) == 1
+    assert len(forked_pids) == 1
     with pytest.raises(ChildProcessError):
-        os.waitpid(pids[0], os.WNOHANG)  # the child was reaped: none left behind
+        os.waitpid(forked_pids[0], os.WNOHANG)  # the child was reaped: none left behind
 
 
 def test_simulate_refuses_a_changed_large_file_before_writing(sealed_file: Path,

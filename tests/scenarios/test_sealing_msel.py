@@ -14,16 +14,8 @@ from scenarios.loading import InputError
 from scenarios.novelty import distance, load_history
 from scenarios.plan import DrillPlan
 from scenarios.region import Region
-from scenarios.sealing import canonical, load_scenario_file, read_sealed, seal, write_sealed
+from scenarios.sealing import canonical, load_scenario_file, read_sealed, seal
 from ui.cli import cli
-
-
-@pytest.fixture()
-def sealed_file(tmp_path: Path, county: Region, catalogue: HazardCatalogue,
-                plan: DrillPlan) -> Path:
-    p = tmp_path / "sealed.json"
-    write_sealed(seal(generate(county, catalogue, plan, 21)), p)
-    return p
 
 
 def test_third_party_recomputes_the_commitment(sealed_file: Path) -> None:
