@@ -117,6 +117,11 @@ def test_every_chinese_refusal_holds_no_english_beside_the_ids(status: str) -> N
             assert STRINGS[f"dstatus_{status}"][1] in en
 
 
+def _submit(at: Any, form: str) -> None:
+    """Press the submit button of the form ``form`` and run the page."""
+    next(b for b in at.button if b.key and b.key.startswith(f"FormSubmitter:{form}")).click().run()
+
+
 def _shown(at: Any) -> list[str]:
     """What the run shows as an error, a warning or a caption."""
     return [str(e.value) for group in ("error", "warning", "caption") for e in getattr(at, group)]
@@ -206,8 +211,7 @@ def test_a_wrong_passphrase_is_refused_in_the_users_language(
     boss = console.director()
     at = page_test("director", boss, lang).run()
     at.text_input(key="unlock_pw").input("not the passphrase")
-    submit = next(b for b in at.button if b.key and b.key.startswith("FormSubmitter:unlock"))
-    submit.click().run()
+    _submit(at, "unlock")
     assert not at.exception and not console.svc.is_unlocked("DEMO")
     errors = [str(e.value) for e in at.error]
     assert errors == [STRINGS["wrong_passphrase"][0 if lang == "zh" else 1]]
@@ -224,8 +228,7 @@ def test_an_empty_observation_is_refused_in_the_users_language(
     speak(lang, monkeypatch)
     at = page_test("evaluator", console.who("umpire1"), lang).run()
     at.text_area(key="obs_text").input("   ")
-    submit = next(b for b in at.button if b.key and b.key.startswith("FormSubmitter:observation"))
-    submit.click().run()
+    _submit(at, "observation")
     assert console.records("observation") == []
     if lang == "zh":
         _check_zh(at, [], "观察内容不能为空")
@@ -243,8 +246,7 @@ def test_a_too_short_password_for_a_new_account_is_refused_in_the_users_language
     at = page_test("users", boss, lang).run()
     at.text_input(key="nu_name").input("umpire9")
     at.text_input(key="nu_pw").input("short")
-    submit = next(b for b in at.button if b.key and b.key.startswith("FormSubmitter:add_user"))
-    submit.click().run()
+    _submit(at, "add_user")
     assert "umpire9" not in [u["name"] for u in console.svc.users(boss)]
     if lang == "zh":
         _check_zh(at, [], f"至少需要 {MIN_PASSWORD} 个字符")
@@ -267,8 +269,7 @@ def test_an_error_without_a_code_shows_its_english_detail_in_english_only(
     at = page_test("users", boss, lang).run()
     at.text_input(key="nu_name").input("umpire9")
     at.text_input(key="nu_pw").input("long enough password")
-    submit = next(b for b in at.button if b.key and b.key.startswith("FormSubmitter:add_user"))
-    submit.click().run()
+    _submit(at, "add_user")
     assert not at.exception
     errors = [str(e.value) for e in at.error]
     if lang == "zh":
