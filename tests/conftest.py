@@ -52,3 +52,16 @@ def forked_pids(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(os, "fork", fork)
     return pids
+
+
+@pytest.fixture()
+def fork_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let ``scenarios.forked`` fork although the test process runs other threads (earlier
+    tests leave some: a Dask cluster's, a server's); the child only checks and exits."""
+    import sys
+
+    from scenarios import forked
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("needs fork")
+    monkeypatch.setattr(forked, "can_fork", lambda: True)

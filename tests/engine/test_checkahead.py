@@ -27,7 +27,7 @@ from scenarios.catalogue import load_catalogue
 from scenarios.generator import generate
 from scenarios.plan import load_plan
 
-pytestmark = pytest.mark.skipif(not forked.can_fork(), reason="needs fork")
+pytestmark = pytest.mark.usefixtures("fork_allowed")
 
 
 @pytest.fixture(scope="module")

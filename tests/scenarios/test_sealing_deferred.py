@@ -14,13 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from scenarios import forked
 from scenarios.loading import InputError
 from scenarios.sealing import read_scenario_deferred, read_scenario_file
 from tests.hardening.conftest import refused, run
 from tests.hardening.corpus import COUNTY
 
-pytestmark = pytest.mark.skipif(not forked.can_fork(), reason="needs fork")
+pytestmark = pytest.mark.usefixtures("fork_allowed")
 
 
 def _edited(sealed_file: Path, edit: str) -> Path:
