@@ -89,19 +89,29 @@ class SpecialistFirst:
         self.specialists = {c: frozenset(k) for c, k in specialists.items()}
 
     def choose(self, req: DispatchRequest) -> list[int]:
-        """Specialists within the tolerance (nearest first), then everyone else by ETA."""
+        """Specialists within the tolerance (nearest first), then everyone else by ETA.
+
+        Only the candidates within the tolerance of the nearest are looked at one by one (a
+        province's city desk has thousands of candidates; the rest is taken in ETA order)."""
         if req.wanted <= 0 or req.candidates.size == 0:
             return []
         kinds = self.specialists.get(req.capability)
-        ranked = _by_eta(req)
-        if not kinds or not ranked:
-            return [int(req.candidates[k]) for k in ranked[:req.wanted]]
-        limit = float(req.eta[ranked[0]]) + self.tolerance_min
-        units, cand = req.units, req.candidates
-        first = [k for k in ranked if units[int(cand[k])].kind in kinds and req.eta[k] <= limit]
-        chosen = set(first)
-        rest = [k for k in ranked if k not in chosen]
-        return [int(cand[k]) for k in (first + rest)[:req.wanted]]
+        eta, cand, wanted = req.eta, req.candidates, req.wanted
+        order = np.argsort(eta, kind="stable")
+        order = order[np.isfinite(eta[order])]  # reachable, nearest first
+        if not kinds or not order.size:
+            return cand[order[:wanted]].tolist()  # type: ignore[no-any-return]
+        limit = float(eta[order[0]]) + self.tolerance_min
+        p = int(np.searchsorted(eta[order], limit, side="right"))  # within the tolerance
+        near, units = order[:p], req.units
+        spec = np.fromiter((units[int(u)].kind in kinds for u in cand[near]), bool, p)
+        first = near[spec]
+        if first.size >= wanted:
+            return cand[first[:wanted]].tolist()  # type: ignore[no-any-return]
+        others = np.ones(order.size, dtype=bool)
+        others[:p] = ~spec
+        rest = order[others][:wanted - first.size]
+        return cand[np.concatenate([first, rest])].tolist()  # type: ignore[no-any-return]
 
 
 class OwnSiteFirst:

@@ -47,6 +47,7 @@ class RegionIndex:
     city_id: str | None
     officer_level: dict[str, str]  # information officer id → level
     _scope_cache: dict[tuple[str, str], BoolArray] = field(default_factory=dict)
+    _capable_cache: dict[tuple[str, int], BoolArray] = field(default_factory=dict)
     _depot_cache: dict[str, list[Depot]] = field(default_factory=dict)
     _depots_by: dict[str, list[Depot]] = field(default_factory=dict)
     _codes: dict[str, int] = field(default_factory=dict)
@@ -82,11 +83,17 @@ class RegionIndex:
         return s == township or s == self.county_of.get(township) or s == self.city_id
 
     def capable(self, capability: str, min_level: int) -> BoolArray:
-        """Units with ``capability`` at level ``min_level`` or more."""
-        lv = self.cap_level.get(capability)
-        if lv is None:
-            return np.zeros(len(self.units), dtype=bool)
-        return np.asarray(lv >= min_level)
+        """Units with ``capability`` at level ``min_level`` or more (computed once per pair:
+        callers combine it into new arrays, never change it)."""
+        key = (capability, min_level)
+        got = self._capable_cache.get(key)
+        if got is None:
+            lv = self.cap_level.get(capability)
+            got = (np.zeros(len(self.units), dtype=bool) if lv is None
+                   else np.asarray(lv >= min_level))
+            got.flags.writeable = False
+            self._capable_cache[key] = got
+        return got
 
     def depot_chain(self, township: str) -> list[Depot]:
         """Depots to ask for an incident in ``township``: village and township depots there,
