@@ -54,9 +54,9 @@ def checked_records(path: str | Path, *, region: Any = None, scenario: Any = Non
             records = _parse(raw)
         except ValueError:  # a line that does not parse: the check says which and why
             records = None
-        if records is None:
-            _verdict(child)  # raises: such a log always has problems
-            raise LogError(str(p), [f"{p}: not a drill log"])  # (never reached)
+        if records is None:  # a line that is not a JSON object: the check names it
+            _verdict(child)
+            raise LogError(str(p), [f"{p}: a line is not a JSON object"])  # (the check did)
         try:
             yield records
         except BaseException:

@@ -22,7 +22,7 @@ from engine.logcheck import run_identity
 from engine.rundir import EVENTS, replication_dir
 from evaluators import Scorecard, percentiles_against, replication_dirs, score_replications
 from evaluators.baseline import Baseline
-from scenarios.fingerprint import check_same_scenario
+from scenarios.fingerprint import check_same_scenario, region_digest, tree_digest
 
 if TYPE_CHECKING:  # the simulator is imported where it runs: a report only reads the cache
     from engine.params import BehaviourParams
@@ -78,20 +78,13 @@ def _scorer_fingerprint() -> str:
     import evaluators
     import scenarios
 
-    h = hashlib.sha256()
-    for pkg in (engine, evaluators, scenarios):
-        base = Path(next(iter(pkg.__path__)))  # the package's own directory
-        for p in sorted(base.rglob("*")):
-            if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc":
-                h.update(str(p.relative_to(base.parent)).encode())
-                h.update(hashlib.sha256(p.read_bytes()).digest())
-    return h.hexdigest()
+    return tree_digest(*(Path(next(iter(pkg.__path__))) for pkg in (engine, evaluators,
+                                                                     scenarios)))
 
 
 def _cache_key(dirs: list[Path], region: Region | None) -> dict[str, Any]:
     logs = {d.name: hashlib.sha256((d / EVENTS).read_bytes()).hexdigest() for d in dirs}
-    reg = (hashlib.sha256(region.model_dump_json().encode()).hexdigest()
-           if region is not None else None)
+    reg = region_digest(region) if region is not None else None
     return {"schema": _CACHE_SCHEMA, "scorer": _scorer_fingerprint(), "region": reg,
             "logs": logs}
 

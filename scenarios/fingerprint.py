@@ -10,6 +10,7 @@ replications of another scenario, is then refused with one line naming both side
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -62,3 +63,18 @@ def check_same_scenario(drill: dict[str, Any], other: dict[str, Any], drill_sour
             raise InputError(other_source, [
                 f"is a run of {what} '{b}', but {drill_source} is of {what} '{a}'; a baseline "
                 "must be replications of the same scenario in the same region"])
+
+
+def tree_digest(*dirs: Path, suffixes: tuple[str, ...] | None = None) -> str:
+    """``sha256`` hex of the files below ``dirs`` (relative names and bytes, in sorted order;
+    ``__pycache__`` skipped; only ``suffixes`` if given): a code-version key for caches."""
+    h = hashlib.sha256()
+    for base in dirs:
+        for p in sorted(base.rglob("*")):
+            if "__pycache__" in p.parts or not p.is_file() or p.suffix == ".pyc":
+                continue
+            if suffixes is not None and p.suffix not in suffixes:
+                continue
+            h.update(p.relative_to(base.parent).as_posix().encode() + b"\0")
+            h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()

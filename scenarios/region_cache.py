@@ -30,7 +30,7 @@ from pathlib import Path
 import orjson
 from pydantic import ValidationError
 
-from scenarios.fingerprint import region_digest
+from scenarios.fingerprint import region_digest, tree_digest
 from scenarios.region import Region
 
 #: environment variable naming the cache directory ("off" disables the cache)
@@ -60,10 +60,7 @@ def code_key(seed: int) -> str:
     h = hashlib.sha256(f"seed={seed};python={platform.python_version()}".encode())
     for dist in ("numpy", "faker", "pydantic", "pydantic-core"):
         h.update(f";{dist}={_version(dist)}".encode())
-    root = Path(__file__).resolve().parent
-    for p in sorted(root.rglob("*")):
-        if p.suffix in _SUFFIXES and "__pycache__" not in p.parts and p.is_file():
-            h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    h.update(tree_digest(Path(__file__).resolve().parent, suffixes=_SUFFIXES).encode())
     return h.hexdigest()[:32]
 
 

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import sys
-import threading
 from collections.abc import Callable, Sequence
 
 from matplotlib.figure import Figure
 
+from scenarios import forked
 from ui.charts.fonts import to_png
 
 #: A chart to draw: returns its figure, or None when the drill has nothing for it.
@@ -41,9 +40,9 @@ def usable_cores() -> int:
 
 
 def can_fork() -> bool:
-    """Whether forking chart workers is safe here: Linux, one thread running."""
-    return (sys.platform.startswith("linux") and threading.active_count() == 1
-            and "fork" in multiprocessing.get_all_start_methods())
+    """Whether forking chart workers is safe here (:func:`scenarios.forked.can_fork`: Linux,
+    one thread running) and multiprocessing can fork."""
+    return forked.can_fork() and "fork" in multiprocessing.get_all_start_methods()
 
 
 def render_pngs(draws: Sequence[Draw], workers: int | None = None) -> list[bytes | None]:
