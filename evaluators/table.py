@@ -75,6 +75,7 @@ class LogTable:
     as_of: float | None = None
     _by_kind: dict[int, IntArray] = field(default_factory=dict, repr=False)
     _data_cache: dict[tuple[str, str], list[Any]] = field(default_factory=dict, repr=False)
+    _datas: tuple[Any, ...] | None = field(default=None, repr=False)
 
     @classmethod
     def from_records(
@@ -93,19 +94,27 @@ class LogTable:
         ``t`` (a live log is appended in order; this only guards hand-merged files).
         """
         n = len(records)
-        # a large log's columns in one C-level pass; None: the per-column path below
+        # a large log's columns in one C-level pass (pyarrow); else one pass reading the same
+        # columns as tuples (_row_columns). None: a record omits a field, see _with_defaults
         cols = _arrow_columns(records) if n >= ARROW_MIN_RECORDS else None
+        rows: _RowColumns | None = None
         try:
             if cols is not None:
                 kind, t = cols.kind, cols.t
             else:
-                kind = np.fromiter(map(KIND_CODE.get, map(_KIND, records), itertools.repeat(-1)),
+                rows = _row_columns(records)
+                if rows is None:
+                    records = _with_defaults(records)
+                    rows = _row_columns(records)
+                if rows is None:
+                    raise KeyError("seq, t or kind")
+                kind = np.fromiter(map(KIND_CODE.get, rows.kind, itertools.repeat(-1)),
                                    np.int64, n)
-                t = np.array([r["t"] for r in records], dtype=np.float64)
+                t = np.array(rows.t, dtype=np.float64)
             if n and not isinstance(records[0]["data"], dict):
                 raise TypeError("data is not an object")
         except (KeyError, TypeError, ValueError) as exc:
-            bad = next(i for i, r in enumerate(records) if not _complete(r) or not _timed(r))
+            bad = next((i for i, r in enumerate(records) if not _complete(r) or not _timed(r)), 0)
             raise InputError(source, [f"record {bad + 1}: missing or invalid key ({exc})"]) from None
         if n and kind.min() < 0:
             bad = int(np.flatnonzero(kind < 0)[0])
@@ -120,6 +129,7 @@ class LogTable:
             t, kind = t[order], kind[order]
             if cols is not None:
                 cols = cols.take(order)
+            rows = None  # read again from the sorted records
         if as_of is not None:
             if not np.isfinite(as_of) or as_of < 0:
                 raise InputError(source, [f"as_of: {as_of} is not a time in minutes (>= 0)"])
@@ -139,13 +149,17 @@ class LogTable:
         if coded is not None:
             inc_c, inc_ids, unit_c, unit_ids, sources = coded
         else:
-            try:
-                inc_c, inc_ids = _codes([records[i]["incident"] for i in idx])
-                unit_c, unit_ids = _codes([records[i]["unit"] for i in idx])
-                sources = dict(sorted(Counter([records[i]["source"] for i in idx]).items()))
-            except KeyError as exc:
-                bad = next(i for i, r in enumerate(records) if not _complete(r))
-                raise InputError(source, [f"record {bad + 1}: missing key ({exc})"]) from None
+            if rows is None:  # sorted, or the arrow path gave up (a cut keeps a prefix)
+                rows = _row_columns(records)
+                if rows is None:
+                    records = _with_defaults(records)
+                    rows = _row_columns(records)
+                if rows is None:  # (seq, t and kind were read above)
+                    bad = next((i for i, r in enumerate(records) if not _complete(r)), 0)
+                    raise InputError(source, [f"record {bad + 1}: missing key"])
+            inc_c, inc_ids = _codes(list(map(rows.incident.__getitem__, idx)))
+            unit_c, unit_ids = _codes(list(map(rows.unit.__getitem__, idx)))
+            sources = dict(sorted(Counter(map(rows.source.__getitem__, idx)).items()))
         if where is None:
             inc, unit = inc_c, unit_c
         else:
@@ -153,6 +167,8 @@ class LogTable:
             unit = np.full(n, -1, dtype=np.int64)
             inc[where], unit[where] = inc_c, unit_c
         tab = cls(records, t, kind, inc, unit, inc_ids, unit_ids, sources, as_of)
+        if rows is not None:
+            tab._datas = rows.data  # data_column gathers from it (a tuple: no record touched)
         if cols is not None and cols.seq is not None:
             tab.__dict__["seq"] = cols.seq  # the cached ``seq`` column, read in the same pass
         return tab
@@ -223,7 +239,9 @@ class LogTable:
         if col is None:
             datas = self._data_cache.get((kind, ""))
             if datas is None:
-                datas = list(map(_DATA, map(self.records.__getitem__, self.of_kind(kind).tolist())))
+                rows = self.of_kind(kind).tolist()
+                datas = list(map(self._datas.__getitem__, rows)) if self._datas is not None \
+                    else list(map(_DATA, map(self.records.__getitem__, rows)))
                 self._data_cache[(kind, "")] = datas
             col = list(map(dict.get, datas, itertools.repeat(key)))
             self._data_cache[ck] = col
@@ -267,7 +285,6 @@ class LogTable:
 
 
 
-_KIND = operator.itemgetter("kind")
 _SEQ = operator.itemgetter("seq")
 _DATA = operator.itemgetter("data")
 #: the columns :func:`_arrow_columns` reads, with their types
@@ -358,15 +375,56 @@ def _arrow_columns(records: list[dict[str, Any]]) -> _ArrowColumns | None:
     return _ArrowColumns(kind, t, arr, seq)
 
 
+@dataclass
+class _RowColumns:
+    """The table's columns read from the records in one pass, as tuples (one per column)."""
+
+    t: tuple[Any, ...]
+    kind: tuple[Any, ...]
+    incident: tuple[Any, ...]
+    unit: tuple[Any, ...]
+    source: tuple[Any, ...]
+    data: tuple[Any, ...]
+
+
+_ROW = operator.itemgetter(*_ARROW_FIELDS, "data")
+
+
+def _row_columns(records: list[dict[str, Any]]) -> _RowColumns | None:
+    """``t``, ``kind`` and the id columns of plain records, each record read once (a
+    10,000-incident drill's 188,000 records: ~0.15 s against ~0.4 s for a pass per column).
+    None when a record omits one of them (or is not a dict)."""
+    if not records:
+        return _RowColumns((), (), (), (), (), ())
+    try:
+        cols = tuple(zip(*map(_ROW, records), strict=True))
+    except (KeyError, TypeError):
+        return None
+    return _RowColumns(*cols)
+
+
+#: what a record that omits an optional field reads as: the log schema's default
+#: (:class:`engine.eventschema.Event`; the log check accepts such a record)
+_DEFAULTS: dict[str, Any] = {"incident": None, "unit": None, "inject": None, "depot": None,
+                             "post": None, "source": "sim"}
+
+
+def _with_defaults(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records, each one that omits an optional field completed with its default (a new
+    dict; the others as they are)."""
+    keys = {*_DEFAULTS, "data"}
+    return [{**_DEFAULTS, "data": {}, **r} if isinstance(r, dict) and not keys <= r.keys() else r
+            for r in records]
+
+
 def _timed(r: dict[str, Any]) -> bool:
     """``t`` is a number (a complete record whose ``t`` is text made the column fail)."""
-    return isinstance(r["t"], int | float) and isinstance(r["data"], dict)
+    return isinstance(r["t"], int | float) and isinstance(r.get("data", {}), dict)
 
 
 def _complete(r: Any) -> bool:
-    return isinstance(r, dict) and all(
-        k in r for k in ("seq", "t", "kind", "incident", "unit", "post", "depot", "data")
-    )
+    """A record with the fields the log schema requires (the others have defaults)."""
+    return isinstance(r, dict) and all(k in r for k in ("seq", "t", "kind"))
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from evaluators.metrics.reporting import _mean
 from evaluators.rules import builtin_packs, load_packs
 from evaluators.score import needed_kinds
 from evaluators.scorecard import IncidentCard, Stats, construct_all
-from evaluators.table import LogTable, label_codes
+from evaluators.table import KIND_CODE, LogTable, label_codes
 from scenarios.loading import InputError
 from scenarios.region import load_region
 
@@ -75,14 +76,73 @@ def test_arrow_columns_of_a_shuffled_cut_log(log: list[dict[str, Any]],
     assert "seq" not in _table(recs, True, monkeypatch).__dict__
 
 
+def _plain(records: list[dict[str, Any]], kinds: Any = None) -> dict[str, Any]:
+    """The table's columns read the plain way, record by record (a log in time order)."""
+    inc_ids: dict[str, int] = {}
+    unit_ids: dict[str, int] = {}
+    inc, unit, src = [], [], Counter[str]()
+    for r in records:
+        if kinds is None or r["kind"] in kinds:
+            i, u = r.get("incident"), r.get("unit")
+            inc.append(-1 if i is None else inc_ids.setdefault(i, len(inc_ids)))
+            unit.append(-1 if u is None else unit_ids.setdefault(u, len(unit_ids)))
+            src[r.get("source", "sim")] += 1
+        else:
+            inc.append(-1)
+            unit.append(-1)
+    return {"t": [r["t"] for r in records], "kind": [KIND_CODE[r["kind"]] for r in records],
+            "incident": inc, "unit": unit, "incident_ids": list(inc_ids),
+            "unit_ids": list(unit_ids), "sources": dict(sorted(src.items()))}
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+@pytest.mark.parametrize("kinds", [None, "needed"])
+def test_both_paths_read_what_a_plain_reading_reads(log: list[dict[str, Any]], arrow: bool,
+                                                    kinds: str | None,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    k = needed_kinds(load_packs(None)) if kinds else None
+    tab = _table(log, arrow, monkeypatch, kinds=k)
+    want = _plain(log, k)
+    got = {"t": tab.t.tolist(), "kind": tab.kind.tolist(), "incident": tab.incident.tolist(),
+           "unit": tab.unit.tolist(), "incident_ids": tab.incident_ids,
+           "unit_ids": tab.unit_ids, "sources": tab.sources}
+    assert got == want
+    for kind, key in (("report_submitted", "stage"), ("unit_dispatched", "capability")):
+        assert tab.data_column(kind, key) == [r["data"].get(key) for r in log if r["kind"] == kind]
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_omitted_optional_fields_read_as_the_schema_defaults(
+        log: list[dict[str, Any]], arrow: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the log check accepts a record without its optional fields (engine.eventschema.Event
+    # gives each a default): the scorer reads it the same way, not as an error or a crash
+    full = [{**r, "source": "sim"} for r in log[:300]]
+    short = [dict(r) for r in full]
+    i = next(j for j, r in enumerate(short) if r["kind"] == "unit_dispatched")
+    del short[i]["source"]
+    j = next(j for j, r in enumerate(short) if r["unit"] is None and r["kind"] != "drill_started")
+    for key in ("unit", "post", "depot", "source"):
+        short[j].pop(key, None)
+    tab = _table(short, arrow, monkeypatch)
+    _same(tab, _table(full, arrow, monkeypatch))
+    assert tab.sources == {"sim": len(full)}
+    k = next(k for k, r in enumerate(short) if r["kind"] == "task_started")
+    del short[k]["data"]  # (the row path reads data too)
+    if not arrow:
+        assert _table(short, arrow, monkeypatch).records[k]["data"] == {}
+
+
 @pytest.mark.parametrize("arrow", [True, False])
 def test_bad_records_are_named_on_both_paths(log: list[dict[str, Any]], arrow: bool,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    no_unit = [dict(r) for r in log[:50]]
-    i = next(j for j, r in enumerate(no_unit) if r["kind"] == "unit_dispatched")
-    del no_unit[i]["unit"]
-    with pytest.raises(InputError, match=f"record {i + 1}: missing key"):
-        _table(no_unit, arrow, monkeypatch, kinds=["unit_dispatched"])
+    no_t = [dict(r) for r in log[:50]]
+    del no_t[12]["t"]  # a field the schema requires
+    with pytest.raises(InputError, match="record 13: missing or invalid key"):
+        _table(no_t, arrow, monkeypatch)
+    not_a_record = [dict(r) for r in log[:50]]
+    not_a_record[20] = ["seq", 20]  # type: ignore[call-overload]
+    with pytest.raises(InputError, match="record 21: missing or invalid key"):
+        _table(not_a_record, arrow, monkeypatch)
     bad_kind = [dict(r) for r in log[:50]]
     bad_kind[7]["kind"] = "no_such_kind"
     with pytest.raises(InputError, match="record 8: unknown event kind 'no_such_kind'"):
