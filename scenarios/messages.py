@@ -111,7 +111,10 @@ class Voices:
         lang = self.lang
         texts = self.catalogue.callers.get(caller.source) or next(iter(self.catalogue.callers.values()))
         opening = fill(pick(rng, getattr(texts, lang)), **who)
-        says = fill(pick(rng, getattr(category.says, lang)), place=place, detail=detail)
+        options = getattr(category.says, lang)
+        if not detail:  # a site without a description: the words that do not need one
+            options = [o for o in options if "{detail}" not in o] or options
+        says = fill(pick(rng, options), place=place, detail=detail)
         if lang != "zh":  # English: what happened is a sentence of its own
             says = says.rstrip(", ") + ". "
         says += lead

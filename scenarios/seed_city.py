@@ -270,7 +270,7 @@ def build_seed_city(seed: int = DEFAULT_SEED) -> Region:
     chems = ["液氯", "液氨", "甲醇", "苯", "硫酸", "液化石油气", "氢氟酸", "丙烯", "汽油", "环氧乙烷"]
     add_sites("hazmat_enterprise", "CHEM", N_HAZMAT, hx, hy,
               [fake.company_prefix() + "化工有限公司" for _ in range(N_HAZMAT)],
-              [f"{chems[int(c)]}储存/使用" for c in haz_rng.integers(0, len(chems), N_HAZMAT)])
+              [f"{chems[int(c)]}储罐" for c in haz_rng.integers(0, len(chems), N_HAZMAT)])
     # major hazard sources: a third at hazmat enterprises, the rest gas stations, depots, dams
     at_ent = haz_rng.random(N_MAJOR_HAZARD) < 0.35
     pick = haz_rng.integers(0, N_HAZMAT, N_MAJOR_HAZARD)

@@ -143,3 +143,26 @@ def test_second_alarms_and_cascades_respect_the_weather(
         if isinstance(inj, IncidentInject):
             cat = catalogue.by_id[inj.incident.category]
             assert not cat.weather_only or weather in cat.weather_only, (inj.id, cat.id, weather)
+
+
+@pytest.mark.parametrize("detail", ["液氯、甲醇储罐", "液氯储罐", ""])
+def test_a_leak_is_told_in_words_that_read(detail: str, county: Region,
+                                           catalogue: HazardCatalogue) -> None:
+    # the site's description is said once, in its place ("……化工园区储罐区的液氯储罐发生泄漏"),
+    # never doubled ("储罐的储罐") nor left as a hole when a site has none ("……的发生泄漏")
+    import numpy as np
+
+    from scenarios.messages import Voices
+    from scenarios.schema import Caller, Casualties
+
+    voices = Voices(catalogue, county, "zh")
+    hazmat = catalogue.by_id["hazmat"]
+    told = set()
+    for seed in range(40):
+        msg = voices.alarm_message(np.random.default_rng(seed), hazmat, Caller(source="public"),
+                                   {"name": "王强", "township": "河口镇", "surname": "王",
+                                    "org": ""}, "河口化工园区储罐区", detail, Casualties())
+        assert "储罐的储罐" not in msg and "的发生" not in msg, msg
+        told.add("泄漏" in msg and (not detail or f"储罐区的{detail}发生泄漏" in msg))
+    # with a description some callers tell of the leak at it; without, they tell of the rest
+    assert told == ({True, False} if detail else {False}), told
