@@ -28,6 +28,7 @@ from ui.charts.fonts import new_figure
 from ui.charts.labels import GRADE_COLOUR, Lang, grade_name, tr
 from ui.charts.logview import LogView, view_log
 from ui.charts.names import Names
+from ui.charts.placement import Label, marker_box, place_labels
 
 PASTELS = ["#e8f1fa", "#fdf0e1", "#e9f5e6", "#f7e8f0", "#eeeaf7", "#fbf6dc", "#e3f4f4",
            "#f4ece6"]
@@ -110,8 +111,9 @@ def _scale_bar(ax: Axes, extent: tuple[float, float, float, float], cos_lat: flo
     deg = km / (KM_PER_DEG_LAT * cos_lat)
     bx, by = x0 + 0.04 * (x1 - x0), y0 + 0.05 * (y1 - y0)
     ax.plot([bx, bx + deg], [by, by], color="black", lw=3, solid_capstyle="butt")
-    ax.text(bx + deg / 2, by + 0.012 * (y1 - y0), tr("map.km", lang, km=km), ha="center",
-            va="bottom", fontsize=8)
+    ax.annotate(tr("map.km", lang, km=km), (bx + deg / 2, by), xytext=(0, 4),
+                textcoords="offset points", ha="center", va="bottom", fontsize=8,
+                path_effects=HALO)  # clear of the 3-point bar, readable over the areas
 
 
 def region_map_chart(
@@ -155,16 +157,26 @@ def region_map_chart(
               interpolation="nearest", aspect="auto", zorder=1, alpha=0.8)
     ax.set_aspect(1 / cos_lat)
 
+    # labels placed clear of the incidents' stars and of each other (ui.charts.placement), on
+    # the map's scale in points: the width it gets beside the legend, or its height if tighter
+    ppx = min((width - 3.3) * 72 / (extent[1] - extent[0]),
+              (fig.get_figheight() - 0.8) * 72 * cos_lat / (extent[3] - extent[2]))
+    ppy = ppx / cos_lat
+    located = [(t, float(t.lon), float(t.lat)) for t in view.incidents
+               if t.lon is not None and t.lat is not None]
+    stars = [marker_box(x * ppx, y * ppy, 9) for _, x, y in located]
     towns = region.of_level("township")
-    if len(towns) <= MAX_TOWNSHIP_LABELS:
-        for t in towns:
-            ax.annotate(Names(region, lang).place(t.id), (t.lon, t.lat), xytext=(0, -7), textcoords="offset points",
-                        fontsize=9, color="#444444", ha="center", va="top", zorder=4.5,
-                        path_effects=HALO)
-    else:
-        for c in region.of_level("county"):
-            ax.text(c.lon, c.lat, Names(region, lang).place(c.id), fontsize=9, color="#333333", ha="center", zorder=2,
-                    path_effects=HALO)
+    places = towns if len(towns) <= MAX_TOWNSHIP_LABELS else region.of_level("county")
+    place_text = [Names(region, lang).place(p.id) for p in places]
+    offsets = place_labels(
+        [Label(x * ppx, y * ppy, t.incident) for t, x, y in located]
+        + [Label(p.lon * ppx, p.lat * ppy, name, gap=6, centred=True)
+           for p, name in zip(places, place_text, strict=True)], stars)
+    inc_offsets, place_offsets = offsets[:len(located)], offsets[len(located):]
+    for p, name, off in zip(places, place_text, place_offsets, strict=True):
+        ax.annotate(name, (p.lon, p.lat), xytext=(off[0] + 2, off[1] + 1),
+                    textcoords="offset points", fontsize=9, color="#333333", ha="left",
+                    va="bottom", zorder=4.5, path_effects=HALO)
 
     # depots, posts, units
     # village supply points are many (1,000 in the seed city): small dots, depots as squares
@@ -205,15 +217,13 @@ def region_map_chart(
                                     "mutation_scale": 9,
                                     "linestyle": "-" if ut.arrived is not None else ":"})
     grades_seen: list[str] = []
-    for trk in view.incidents:
-        if trk.lon is None or trk.lat is None:
-            continue
+    for (trk, lon, lat), off in zip(located, inc_offsets, strict=True):
         g = trk.grade or "IV"
         grades_seen.append(g)
-        ax.scatter([trk.lon], [trk.lat], marker="*", s=260, color=GRADE_COLOUR.get(g, "grey"),
+        ax.scatter([lon], [lat], marker="*", s=260, color=GRADE_COLOUR.get(g, "grey"),
                    edgecolor="black", linewidth=0.7, zorder=6)
-        ax.annotate(trk.incident, (trk.lon, trk.lat), xytext=(8, 6), textcoords="offset points",
-                    fontsize=9, zorder=7,
+        ax.annotate(trk.incident, (lon, lat), xytext=(off[0] + 2, off[1] + 2),
+                    textcoords="offset points", ha="left", va="bottom", fontsize=9, zorder=7,
                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
                           "alpha": 0.8})
 
@@ -240,6 +250,9 @@ def region_map_chart(
     fig.legend(handles=handles, loc="outside right upper", fontsize=8, frameon=False)
     ax.set_title(f"{tr('map.title', lang)} · {Names(region, lang).region_name()}", loc="left",
                  fontsize=12)
-    ax.text(1.01, 0.0, "\n".join(textwrap.wrap(tr("map.note", lang), 14 if lang == "zh" else 28)),
+    note = tr("map.note", lang)
+    per_line = 14 if lang == "zh" else 28  # lines of even length: no one-character last line
+    per_line = math.ceil(len(note) / math.ceil(len(note) / per_line))
+    ax.text(1.01, 0.0, "\n".join(textwrap.wrap(note, per_line)),
             transform=ax.transAxes, fontsize=7, color="#777777", ha="left", va="bottom")
     return fig
