@@ -190,3 +190,31 @@ def test_cli_baseline(tmp_path: Path) -> None:
     assert doc["baseline"]["entries"]["clock.arrive.p50"]["worse_than"] == round(2 / 3, 6)
     txt = CliRunner().invoke(cli, ["score", str(run), "--baseline", str(tmp_path / "reps")])
     assert "模拟运行" in txt.output
+
+
+def test_cli_baseline_reuses_the_replications_cached_scorecards(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `score --baseline` reads the replications' scorecards that demo/report cached in the
+    # baseline (experiments.baseline): the same numbers, the 20 replications not scored again
+    import experiments.baseline as eb
+
+    run = make_run(tmp_path / "run", shifted(0.0), region=False)
+    for k, dt in enumerate((-8.0, -6.0, 4.0)):
+        make_run(tmp_path / "reps" / f"r{k}", shifted(dt), region=False)
+    args = ["score", str(run), "--baseline", str(tmp_path / "reps"), "--json"]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    assert (tmp_path / "reps" / "scorecards.json").is_file()
+
+    def no_rescoring(*a: object, **k: object) -> None:
+        raise AssertionError("the replications were scored again")
+
+    monkeypatch.setattr(eb, "score_replications", no_rescoring)
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 0, again.output
+    assert again.output == first.output
+    # with rule packs of the user's choosing the cache (made with the shipped ones) is not read
+    monkeypatch.setattr(eb, "against_baseline", no_rescoring)
+    custom = CliRunner().invoke(cli, [*args, "--rules", "city-1-10-15"])
+    assert custom.exit_code == 0, custom.output
+    assert json.loads(custom.output)["baseline"]["replications"] == 3

@@ -115,6 +115,7 @@ def score(run_dir: Path, rules: tuple[str, ...], rubric: Path | None, baseline: 
     from evaluators import percentiles_against, score_replications, score_run
     from evaluators.rubric import load_rubric
     from evaluators.rules import load_packs
+    from experiments.baseline import against_baseline
     from scenarios.outputs import atomic_write, check_output_file, refuse_input_overwrite
     from ui.errors import UserError
 
@@ -132,7 +133,11 @@ def score(run_dir: Path, rules: tuple[str, ...], rubric: Path | None, baseline: 
         region = open_run(run_dir).region()  # read once (JSON fast path), shared with the baseline
         card = score_run(run_dir, rules=packs, rubric=rub, region=region)
         base = None
-        if baseline is not None:
+        if baseline is not None and not rules and rubric is None:
+            # the shipped packs and rubric: the replications' cached scorecards (demo wrote
+            # them; any change to the logs, the region or the scorer scores them again)
+            base = against_baseline(card, baseline, region=region, of=run_dir)[1]
+        elif baseline is not None:
             reps = score_replications(baseline, rules=packs, rubric=rub, region=region,
                                       of=run_dir)
             base = percentiles_against(card, reps)
