@@ -221,6 +221,10 @@ def score_goal(n_events: int, rounds: int) -> None:
     print(f"  load   {t['load'].fmt()}  (with the GC on: {t_on['load'].fmt()})")
     print(f"  score  {t['score'].fmt()}  (default packs, what `blinddrill score` runs)")
     goal("scoring / loading, same GC treatment", t["score"].min / t["load"].min, "<=", 1.0)
+    # the load's runs spread widely: one that must fault in fresh memory for its ~4 GB of
+    # dicts pays seconds of system time that one reusing freed memory does not (the goal is
+    # judged on the minima, the least-disturbed runs of each side)
+    print(f"  medians: {t['score'].median / t['load'].median:.2f}x")
 
 
 def _demo_sealed(path: Path) -> None:
@@ -296,7 +300,7 @@ def main() -> None:
         ("batch", lambda: batch_goals(100 if q else a.batch_n)),
         ("memory", lambda: memory_goal(100 if q else 500, 300 if q else a.memory_n)),
         ("score", lambda: score_goal(100_000 if q else 1_000_000, 2 if q else 3)),
-        ("cli", lambda: cli_goals(1000 if q else 10_000, 1 if q else 3)),
+        ("cli", lambda: cli_goals(1000 if q else 10_000, 1 if q else 5)),
     ]
     for name, run in groups:
         if name in only:
