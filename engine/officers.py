@@ -21,8 +21,9 @@ known (stage ``followup``) — unless, with probability ``officers.damage_report
 limit is missed and the first report comes only with the facts.
 
 **Experts are consulted.** For the report templates in ``experts.fields`` (hazmat, geohazard,
-earthquake) the desk that took the alarm phones an expert of a matching field from the
-region's pool (专家库; the incident's county first, then anyone) and has the advice after
+earthquake, production safety: a mine accident) the desk that took the alarm phones an expert
+of a matching field from the region's pool (专家库; the incident's county first, then anyone)
+and has the advice after
 ``experts.consult`` minutes: ``expert_consulted`` (expert, field, delay_min, desk).
 """
 

@@ -56,7 +56,8 @@ SiteKind = Literal[
     "mine",  # 矿山 (coal and non-coal mines): production-safety accidents underground
 ]
 ExpertField = Literal[
-    "hazmat", "fire", "geology", "hydrology", "medical", "structural", "forestry", "meteorology"
+    "hazmat", "fire", "geology", "hydrology", "medical", "structural", "forestry", "meteorology",
+    "mining",
 ]
 OfficerRole = Literal[
     "grid_worker", "forest_ranger", "quake_reporter", "hydro_monitor", "geohazard_monitor"
@@ -181,7 +182,7 @@ class HazardSite(StrictModel):
 
 
 class Expert(StrictModel):
-    """A member of the expert pool (专家库) in one of eight fields."""
+    """A member of the expert pool (专家库) in one of nine fields (mine safety the ninth)."""
 
     id: Id
     name: Name

@@ -39,6 +39,8 @@ N_UNITS = 369
 N_HAZMAT, N_MAJOR_HAZARD = 156, 401
 N_MINES = 6  # not in the report: an assumption (the city's mine-rescue brigade has mines to serve)
 N_EXPERTS = 547
+#: of them, mine-safety experts (the first geologists drawn): an assumption, like the mines
+N_MINING_EXPERTS = 6
 N_SERVICE_CENTRES = 127
 N_OFFICERS = {"city": 20, "county": 250, "township": 1115, "village": 4484}  # 5,869
 EXPERT_FIELDS = (
@@ -432,10 +434,13 @@ def build_seed_city(seed: int = DEFAULT_SEED) -> Region:
     experts = []
     fields = people_rng.integers(0, len(EXPERT_FIELDS), N_EXPERTS)
     homes = people_rng.choice(["C00", *county_ids], N_EXPERTS, p=[0.4] + [0.06] * 10)
+    mining = 0
     for m in range(N_EXPERTS):
-        experts.append(dict(id=f"EX{m + 1:04d}", name=fake.name(),
-                            field=EXPERT_FIELDS[int(fields[m])], jurisdiction=str(homes[m]),
-                            phone=fake.phone_number()))
+        field = EXPERT_FIELDS[int(fields[m])]
+        if field == "geology" and mining < N_MINING_EXPERTS:  # no draw added: the pool as before
+            field, mining = "mining", mining + 1
+        experts.append(dict(id=f"EX{m + 1:04d}", name=fake.name(), field=field,
+                            jurisdiction=str(homes[m]), phone=fake.phone_number()))
     # officers' roles by place: a forest ranger near a forest, a geohazard monitor at a
     # geohazard point, a water-level monitor by a river or reservoir, a grid worker in towns;
     # each township's first officer is its earthquake observer (地震宏观测报员)

@@ -52,3 +52,23 @@ def test_expert_consulted_for_hazmat(county):
     assert got == [(taken + 10.0, "E01", "hazmat")]
     log = simulate(county, officer_alarm(60.0, category="test"), seed=1, params=p)
     assert not [r for r in log if r["kind"] == "expert_consulted"]
+
+
+def test_a_mine_accident_has_a_mine_safety_experts_advice(county):
+    # the production-safety template (a mine accident) is answered by the pool's mining field
+    p = params(duty=1.0, **{"experts.consult": {"dist": "fixed", "value": 10.0},
+                            "alarm.take_alarm.township": {"dist": "fixed", "value": 0.5}})
+    log = simulate(county, officer_alarm(60.0, category="mine_accident",
+                                         template="production_safety"), seed=1, params=p)
+    taken = next(r["t"] for r in log if r["kind"] == "alarm_taken")
+    got = [(r["t"], r["data"]["expert"], r["data"]["field"]) for r in log
+           if r["kind"] == "expert_consulted"]
+    assert got == [(taken + 10.0, "E05", "mining")]
+
+
+def test_the_seed_city_keeps_mine_safety_experts():
+    from scenarios.seed_city import N_MINING_EXPERTS, default_region
+
+    city = default_region()
+    mining = [e for e in city.experts if e.field == "mining"]
+    assert len(mining) == N_MINING_EXPERTS and len(city.experts) == 547
