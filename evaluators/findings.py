@@ -249,7 +249,7 @@ def extract(
         scored.extend(_clock_findings(tab, cap, cs, list(weak.values()), list(strong.values()),
                                       rules.max_evidence))
     for r in tab.of_kind("observation"):
-        d = tab.records[r]["data"]
+        d = tab.records[r].get("data", {})
         rating = d.get("rating")
         if rating not in ("P", "M", "U"):
             continue

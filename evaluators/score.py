@@ -244,7 +244,7 @@ def score_table(
 
 def _run_info(tab: LogTable, region: Region | None, packs: list[RulePack], rub: Rubric) -> RunInfo:
     started = tab.of_kind("drill_started")
-    d = tab.records[started[0]]["data"] if len(started) else {}
+    d = tab.records[started[0]].get("data", {}) if len(started) else {}
     seed = d.get("seed")
     return RunInfo(
         scenario=str(d.get("scenario", "")), mode=str(d.get("mode", "")),

@@ -111,9 +111,9 @@ class LogTable:
                 kind = np.fromiter(map(KIND_CODE.get, rows.kind, itertools.repeat(-1)),
                                    np.int64, n)
                 t = np.array(rows.t, dtype=np.float64)
-            if n and not isinstance(records[0]["data"], dict):
+            if n and not isinstance(records[0].get("data", {}), dict):
                 raise TypeError("data is not an object")
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             bad = next((i for i, r in enumerate(records) if not _complete(r) or not _timed(r)), 0)
             raise InputError(source, [f"record {bad + 1}: missing or invalid key ({exc})"]) from None
         if n and kind.min() < 0:
@@ -240,8 +240,11 @@ class LogTable:
             datas = self._data_cache.get((kind, ""))
             if datas is None:
                 rows = self.of_kind(kind).tolist()
-                datas = list(map(self._datas.__getitem__, rows)) if self._datas is not None \
-                    else list(map(_DATA, map(self.records.__getitem__, rows)))
+                try:
+                    datas = list(map(self._datas.__getitem__, rows)) if self._datas is not None \
+                        else list(map(_DATA, map(self.records.__getitem__, rows)))
+                except KeyError:  # a record without data (the schema's default: {})
+                    datas = [self.records[i].get("data", {}) for i in rows]
                 self._data_cache[(kind, "")] = datas
             col = list(map(dict.get, datas, itertools.repeat(key)))
             self._data_cache[ck] = col
@@ -470,7 +473,7 @@ class Incidents:
             c = int(tab.incident[r])
             if known[c]:
                 continue  # a duplicate truth record: the first one counts
-            d = tab.records[r]["data"]
+            d = tab.records[r].get("data", {})
             known[c], t_occ[c], row[c] = True, tab.t[r], r
             grade[c], category[c] = str(d.get("grade", "")), str(d.get("category", ""))
             township[c], template[c] = str(d.get("township", "")), str(d.get("template", ""))

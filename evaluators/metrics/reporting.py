@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import operator
 from typing import Any
 
 import numpy as np
@@ -95,7 +96,7 @@ def accuracy(ctx: Context) -> Outcome:
     # later truth (casualty updates) per incident, in time order
     updates: dict[int, list[tuple[float, dict[str, Any]]]] = {}
     for r in tab.of_kind("complication_applied").tolist():
-        d = tab.records[r]["data"]
+        d = tab.records[r].get("data", {})
         if d.get("type") != "casualty_update" or not isinstance(d.get("casualties"), dict):
             continue
         iid = tab.records[r]["incident"] or d.get("incident")
@@ -173,7 +174,10 @@ def _completeness(ctx: Context, stage: str) -> Outcome:
     rows = tab.of_kind("report_submitted")
     stages = tab.data_column("report_submitted", "stage")
     fields = tab.data_column("report_submitted", "fields")
-    sel = np.fromiter(map(stage.__eq__, stages), dtype=bool, count=len(stages))
+    # operator.eq, not stage.__eq__: a stage that is not text (None, a number) gives
+    # NotImplemented there, which numpy reads as True
+    sel = np.fromiter(map(operator.eq, stages, itertools.repeat(stage)), dtype=bool,
+                      count=len(stages))
     sel &= tab.incident[rows] >= 0
     idx = np.flatnonzero(sel)
     if stage == "final":  # the last final report; the first 'first' report
