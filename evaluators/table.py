@@ -102,10 +102,7 @@ class LogTable:
             if cols is not None:
                 kind, t = cols.kind, cols.t
             else:
-                rows = _row_columns(records)
-                if rows is None:
-                    records = _with_defaults(records)
-                    rows = _row_columns(records)
+                records, rows = _read_rows(records)
                 if rows is None:
                     raise KeyError("seq, t or kind")
                 kind = np.fromiter(map(KIND_CODE.get, rows.kind, itertools.repeat(-1)),
@@ -150,10 +147,7 @@ class LogTable:
             inc_c, inc_ids, unit_c, unit_ids, sources = coded
         else:
             if rows is None:  # sorted, or the arrow path gave up (a cut keeps a prefix)
-                rows = _row_columns(records)
-                if rows is None:
-                    records = _with_defaults(records)
-                    rows = _row_columns(records)
+                records, rows = _read_rows(records)
                 if rows is None:  # (seq, t and kind were read above)
                     bad = next((i for i, r in enumerate(records) if not _complete(r)), 0)
                     raise InputError(source, [f"record {bad + 1}: missing key"])
@@ -410,6 +404,17 @@ def _row_columns(records: list[dict[str, Any]]) -> _RowColumns | None:
 #: (:class:`engine.eventschema.Event`; the log check accepts such a record)
 _DEFAULTS: dict[str, Any] = {"incident": None, "unit": None, "inject": None, "depot": None,
                              "post": None, "source": "sim"}
+
+
+def _read_rows(records: list[dict[str, Any]]
+               ) -> tuple[list[dict[str, Any]], _RowColumns | None]:
+    """The records (with :func:`_with_defaults` if one omits an optional field) and their
+    columns; None if a record is not a dict or lacks a required field."""
+    rows = _row_columns(records)
+    if rows is None:
+        records = _with_defaults(records)
+        rows = _row_columns(records)
+    return records, rows
 
 
 def _with_defaults(records: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -25,7 +25,11 @@ from evaluators.baseline import Baseline
 from scenarios.fingerprint import check_same_scenario, region_digest, tree_digest
 
 if TYPE_CHECKING:  # the simulator is imported where it runs: a report only reads the cache
+    from collections.abc import Sequence
+
     from engine.params import BehaviourParams
+    from evaluators.rubric import Rubric
+    from evaluators.rules import RulePack
     from experiments.executors import Executor
     from scenarios.region import Region
     from scenarios.schema import Scenario
@@ -103,9 +107,16 @@ def baseline_scorecards(root: Path, *, region: Region | None = None,
 
 
 def against_baseline(card: Scorecard, root: Path, *, region: Region | None = None,
-                     of: Path | None = None) -> tuple[list[Scorecard], Baseline]:
+                     of: Path | None = None, rules: Sequence[RulePack] | None = None,
+                     rubric: Rubric | None = None) -> tuple[list[Scorecard], Baseline]:
     """:func:`baseline_scorecards` and the drill's :func:`evaluators.percentiles_against`
-    them; the latter cached too (in the same file) for this very scorecard (its sha256)."""
+    them; the latter cached too (in the same file) for this very scorecard (its sha256).
+
+    The cache holds scorecards made with the shipped packs and rubric: with ``rules`` or
+    ``rubric`` of the caller's choosing the replications are scored with those, every time."""
+    if rules is not None or rubric is not None:
+        cards = score_replications(root, rules=rules, rubric=rubric, region=region, of=of)
+        return cards, percentiles_against(card, cards)
     cards, base = _cached(root, region, of, card)
     assert base is not None
     return cards, base

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from evalhelp import COUNTY, build, known_drill, with_final_report
 
 from engine.eventlog import write_jsonl
-from evaluators import percentiles_against, score_records
+from evaluators import percentiles_against, score_records, score_replications
 from evaluators.rubric import load_rubric
 from evaluators.rules import load_pack, load_packs
 from scenarios.loading import InputError
@@ -214,7 +214,8 @@ def test_cli_baseline_reuses_the_replications_cached_scorecards(
     assert again.exit_code == 0, again.output
     assert again.output == first.output
     # with rule packs of the user's choosing the cache (made with the shipped ones) is not read
-    monkeypatch.setattr(eb, "against_baseline", no_rescoring)
+    monkeypatch.setattr(eb, "score_replications", score_replications)
+    monkeypatch.setattr(eb, "_cached", no_rescoring)
     custom = CliRunner().invoke(cli, [*args, "--rules", "city-1-10-15"])
     assert custom.exit_code == 0, custom.output
     assert json.loads(custom.output)["baseline"]["replications"] == 3

@@ -145,7 +145,9 @@ def region_map_chart(
     w_km = (extent[1] - extent[0]) * KM_PER_DEG_LAT * cos_lat
     h_km = (extent[3] - extent[2]) * KM_PER_DEG_LAT
     width = 10.0
-    fig = new_figure(width, max(4.0, min(12.0, (width - 3.3) * h_km / max(w_km, 1e-9) + 0.8)))
+    #: the map's own width and the height beside the legend and the title (inches)
+    map_w, frame_h = width - 3.3, 0.8
+    fig = new_figure(width, max(4.0, min(12.0, map_w * h_km / max(w_km, 1e-9) + frame_h)))
     ax = fig.add_subplot()
     grid, town_ids = _area_raster(region, extent, cos_lat)
     cmap = ListedColormap(["#ffffff"] + PASTELS)
@@ -159,8 +161,8 @@ def region_map_chart(
 
     # labels placed clear of the incidents' stars and of each other (ui.charts.placement), on
     # the map's scale in points: the width it gets beside the legend, or its height if tighter
-    ppx = min((width - 3.3) * 72 / (extent[1] - extent[0]),
-              (fig.get_figheight() - 0.8) * 72 * cos_lat / (extent[3] - extent[2]))
+    ppx = min(map_w * 72 / (extent[1] - extent[0]),
+              (fig.get_figheight() - frame_h) * 72 * cos_lat / (extent[3] - extent[2]))
     ppy = ppx / cos_lat
     located = [(t, float(t.lon), float(t.lat)) for t in view.incidents
                if t.lon is not None and t.lat is not None]

@@ -112,7 +112,7 @@ def score(run_dir: Path, rules: tuple[str, ...], rubric: Path | None, baseline: 
 
     from engine.gcpause import paused_gc
     from engine.rundir import open_run
-    from evaluators import percentiles_against, score_replications, score_run
+    from evaluators import score_run
     from evaluators.rubric import load_rubric
     from evaluators.rules import load_packs
     from experiments.baseline import against_baseline
@@ -133,14 +133,10 @@ def score(run_dir: Path, rules: tuple[str, ...], rubric: Path | None, baseline: 
         region = open_run(run_dir).region()  # read once (JSON fast path), shared with the baseline
         card = score_run(run_dir, rules=packs, rubric=rub, region=region)
         base = None
-        if baseline is not None and not rules and rubric is None:
-            # the shipped packs and rubric: the replications' cached scorecards (demo wrote
-            # them; any change to the logs, the region or the scorer scores them again)
-            base = against_baseline(card, baseline, region=region, of=run_dir)[1]
-        elif baseline is not None:
-            reps = score_replications(baseline, rules=packs, rubric=rub, region=region,
-                                      of=run_dir)
-            base = percentiles_against(card, reps)
+        if baseline is not None:  # the replications' cached scorecards, for the shipped rules
+            base = against_baseline(card, baseline, region=region, of=run_dir,
+                                    rules=packs if rules else None,
+                                    rubric=rub if rubric is not None else None)[1]
         if out is not None or as_json:
             # serialised by pydantic straight to JSON (3x faster than model_dump + orjson on a
             # 10,000-incident card, the same bytes); the baseline is the document's last key
