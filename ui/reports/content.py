@@ -99,7 +99,9 @@ def _sealed_status(inputs: Path, lang: Lang) -> tuple[bool | None, str]:
     except InputError as exc:
         return False, ("封存场景校验失败:" if zh else "Sealed scenario FAILED verification: ") + \
             "; ".join(exc.problems)
-    return True, ("承诺值校验通过:" if zh else "Commitment verified: ") + s.commitment
+    # a space before the 71-character digest: a Word table cell breaks the line there, not
+    # inside "通过" (the digest has no break opportunity of its own)
+    return True, ("承诺值校验通过: " if zh else "Commitment verified: ") + s.commitment
 
 
 def _scenario_summary(inputs: Path) -> dict[str, Any]:
