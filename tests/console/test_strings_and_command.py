@@ -55,5 +55,10 @@ def test_console_help_and_clear_errors(tmp_path: Path) -> None:
         db.touch()
         res = runner.invoke(cli, ["console", "--db", str(db), "--port", str(busy)])
         assert res.exit_code == 2 and "already in use" in res.output
-    res = runner.invoke(cli, ["console", "--db", str(tmp_path / "missing.db")])
+    # on a port of its own: the default 8501 may be serving `make console` (the README's
+    # other command) while the tests run
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        free = s.getsockname()[1]
+    res = runner.invoke(cli, ["console", "--db", str(tmp_path / "missing.db"), "--port", str(free)])
     assert res.exit_code == 2 and "does not exist" in res.output
