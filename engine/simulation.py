@@ -12,7 +12,7 @@ from engine.dispatch import DispatchPolicy
 from engine.dispatch_queue import QueueOrder
 from engine.drill import Drill
 from engine.eventlog import EventLog
-from engine.gcpause import paused_gc
+from engine.gcpause import keep_until_exit, paused_gc
 from engine.params import BehaviourParams, load_params
 from scenarios.region import ReferenceProblems, Region
 from scenarios.schema import Scenario
@@ -53,4 +53,6 @@ def simulate(
     # events are processed; the unit and officer processes still waiting when the run ends are
     # a few thousand objects), so collection is paused for the run and resumes after it.
     with paused_gc():
-        return drill.run()
+        log = drill.run()
+    keep_until_exit(drill)  # the run's state, never freed by a one-shot process
+    return log

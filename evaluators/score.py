@@ -18,7 +18,7 @@ import numpy as np
 
 from engine.checkahead import checked_records
 from engine.eventlog import final_hash_of
-from engine.gcpause import paused_gc
+from engine.gcpause import keep_until_exit, paused_gc
 from engine.logcheck import run_identity
 from evaluators.clocks import (
     BREACHED,
@@ -87,6 +87,7 @@ def score_run(
     with checked_records(log, region=region) as records:
         card = score_records(records, region=region, templates=templates, rules=rules,
                              rubric=rubric, source=str(log), as_of=as_of)
+    keep_until_exit(records)  # a one-shot command's process need not free them (engine.gcpause)
     return card
 
 

@@ -42,7 +42,7 @@ def simulate(scenario_file: Path, region_file: Path | None, params_file: Path | 
     """
     import sys
 
-    from engine.gcpause import paused_gc
+    from engine.gcpause import keep_until_exit, paused_gc
     from engine.rundir import RunDirExists, Sources, prepare, simulate_run
     from ui.commands.inputs import load_inputs_deferred
     from ui.commands.runsummary import format_summary, summarise
@@ -61,6 +61,7 @@ def simulate(scenario_file: Path, region_file: Path | None, params_file: Path | 
                           sealed=sealed)
         log = simulate_run(out, region, scenario, params, seed, sources,
                            ["blinddrill", *sys.argv[1:]], overwrite=force, confirm=confirm)
+        keep_until_exit(log, scenario, region)  # never freed by a one-shot process
         summary: dict[str, Any] = summarise(log.records, region)
         summary["run_dir"] = str(out)
         if as_json:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.eventlog import final_hash_of, read_records
+from engine.gcpause import keep_until_exit
 from evaluators import (
     Scorecard,
     replication_dirs,
@@ -161,6 +162,7 @@ def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path
                             names=Names(region, lg), view=view,
                             log_hash=final_hash(records))
     content.run_info = run_info
+    keep_until_exit(content)  # never freed by a one-shot process (engine.gcpause)
     figs: list[tuple[str, str, Callable[[], Any]]] = [
         ("map", "区域示意图" if zh else "Schematic region map",
          lambda: regionmap.region_map_chart(view, region, lang=lg) if region else None),
