@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> None:
     whatever is alive at the end is frozen (:func:`engine.gcpause.freeze_for_exit`), so the
     interpreter's last collection does not rescan the log: on a 10,000-incident drill that
     saved ~0.5 s per command. They also end without freeing the log or tearing the
-    interpreter down (:func:`engine.gcpause.exit_without_teardown`: ~0.3 s per command there).
+    interpreter down (:func:`engine.gcpause.exit_without_teardown`: ~0.3 s of ``score`` there).
     Commands run in-process (``CliRunner``) keep their collector and free as usual."""
     import gc
 
