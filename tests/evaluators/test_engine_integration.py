@@ -3,6 +3,8 @@ log scores the same, and `blinddrill score` works on a run directory written by 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import random
 from pathlib import Path
@@ -89,3 +91,11 @@ def test_cli_on_simulated_run_dir(tmp_path: Path) -> None:
     assert set(doc["overall"]) >= {"score", "level", "scheme"}
     assert {"compliance", "p50", "p90", "n"} <= set(doc["clocks"]["arrive"])
     assert doc == json.loads(score_run(run).model_dump_json(by_alias=True))
+    # the card goes out as pydantic's bytes on a binary stdout and as the same text on a
+    # text-only one (redirect_stdout into a StringIO has no buffer to write bytes to)
+    assert out.stdout_bytes == (score_run(run).model_dump_json(by_alias=True) + "\n").encode()
+    text = io.StringIO()
+    with contextlib.redirect_stdout(text), pytest.raises(SystemExit) as done:
+        cli.main(["score", str(run), "--json"], prog_name="blinddrill")
+    assert done.value.code == 0
+    assert text.getvalue().encode() == out.stdout_bytes
