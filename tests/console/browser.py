@@ -9,6 +9,7 @@ own browser download is never used).
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -153,3 +154,29 @@ def tap_until_confirmed(page: object, key: str, n: int, tries: int = 3) -> int:
             if k == tries:
                 raise
     return tries
+
+
+def live(page: object, key: str) -> Any:
+    """The live (not stale) copy of widget ``key``."""
+    return page.locator(f".st-key-{key}:not([data-stale='true'])").first  # type: ignore[attr-defined]
+
+
+def choose(page: object, key: str, option: str | re.Pattern[str], tries: int = 5) -> None:
+    """Pick ``option`` (its label, or a pattern of it) in selectbox ``key``. A click that lands
+    while the page reruns can open a copy that is replaced a moment later (its list gone):
+    open it again, a few times."""
+    p: Any = page
+    for _ in range(tries):
+        live(p, key).locator("input").click()
+        opt = p.get_by_role("option", name=option)
+        try:
+            opt.first.wait_for(timeout=10_000)
+            opt.first.click(timeout=10_000)
+        except Exception:  # the list closed under the click: the page reran
+            p.keyboard.press("Escape")
+            continue
+        shown = live(p, key).locator("input").input_value()
+        if (re.search(option, shown) if isinstance(option, re.Pattern) else shown == option) \
+                or (isinstance(option, str) and live(p, key).get_by_text(option).count()):
+            return
+    raise AssertionError(f"could not choose {option!r} in {key}")

@@ -14,7 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import CHROMIUM, TIMEOUT, Server, login, new_page, start_demo, tap, tap_until_confirmed
+from browser import (
+    CHROMIUM,
+    TIMEOUT,
+    Server,
+    login,
+    new_page,
+    start_demo,
+    tap,
+    tap_until_confirmed,
+)
+from browser import choose as _choose
+from browser import live as _live
 from consolehelp import PASSWORDS
 
 pytestmark = [
@@ -24,29 +35,6 @@ pytestmark = [
 TITLE = "全市综合应急盲演(演示)"
 #: what each umpire records, in order (widget key of the tap; None: the first report)
 ACTIONS = ("tap_alarm_taken", "tap_unit_arrived", None, "tap_incident_controlled")
-
-
-def _live(page: Any, key: str) -> Any:
-    """The live (not stale) copy of widget ``key``."""
-    return page.locator(f".st-key-{key}:not([data-stale='true'])").first
-
-
-def _choose(page: Any, key: str, option: str, tries: int = 5) -> None:
-    """Pick ``option`` in selectbox ``key``. A click that lands while the page reruns can open
-    a copy that is replaced a moment later (its list gone): open it again, a few times."""
-    for _ in range(tries):
-        _live(page, key).locator("input").click()
-        opt = page.get_by_role("option", name=option)
-        try:
-            opt.wait_for(timeout=10_000)
-            opt.click(timeout=10_000)
-        except Exception:  # the list closed under the click: the page reran
-            page.keyboard.press("Escape")
-            continue
-        if _live(page, key).locator("input").input_value() == option or \
-                _live(page, key).get_by_text(option).count():
-            return
-    raise AssertionError(f"could not choose {option!r} in {key}")
 
 
 def _release(d: Any, inject: str) -> None:

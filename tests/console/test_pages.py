@@ -5,6 +5,7 @@ store holds are checked together."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from consolehelp import Console, app_test, page_test, texts
@@ -96,6 +97,25 @@ def test_director_releases_from_the_board_and_a_second_release_is_a_no_op(
     assert not res.done and len(console.records("inject_released")) == 1
     at = page_test("injects", boss).run()
     assert "已发布" in at.dataframe[0].value.to_csv()
+
+
+def test_the_inject_board_fits_a_tablet_in_both_languages(console: Console) -> None:
+    """At 768 px (736 px of page) every column but the subject has a set width and the subject
+    keeps 160 px, where the demo's longest title (twelve characters) fits: the controller column
+    is on screen, not scrolled off to the right (docs/screenshots/injects-*-tablet.png)."""
+    from ui.console.strings import text
+
+    console.start()
+    for lang in ("zh", "en"):
+        at = page_test("injects", console.director(), lang=lang).run()
+        assert not at.exception
+        board = at.dataframe[0]
+        config = json.loads(board.proto.columns)
+        shown = [c for c in board.value.columns if c != text("col_subject", lang)]
+        assert text("role_controller", lang) in shown
+        widths = [config[c]["width"] for c in shown]
+        assert all(isinstance(w, int) for w in widths)
+        assert sum(widths) + 160 <= 736, (lang, widths)
 
 
 def _release_first_incident(c: Console) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import uuid
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,24 @@ def action_id(slot: str) -> str:
 def used(slot: str) -> None:
     """Forget ``slot``'s action id after its write was confirmed (the next tap is a new one)."""
     st.session_state.setdefault("_action_ids", {}).pop(slot, None)
+
+
+def keep_choice(key: str, options: Collection[Any]) -> None:
+    """Keep the selection of the choice widget ``key`` (a selectbox or radio) when its shown
+    labels change: the language is switched, an inject is re-timed, a drill changes state.
+
+    Streamlit sends the browser the *label* of the choice and reads the choice back by label.
+    When the labels change between two runs, the browser keeps showing the old label while the
+    server falls back to the first option: the director would see one inject and release
+    another. Read before the widget is drawn, the value is still decoded with the labels of the
+    run before; written back, it makes Streamlit send the browser the new label of the same
+    option. Call this right before drawing the widget; a value no longer among ``options`` (an
+    inject released meanwhile) is left to the widget's default.
+    """
+    if key in st.session_state:
+        value = st.session_state[key]
+        if value in options:
+            st.session_state[key] = value
 
 
 def flash(message: str, kind: str = "success") -> None:

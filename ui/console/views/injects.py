@@ -18,7 +18,16 @@ from ui.console.common import (
     pick_drill,
     subject_of,
 )
-from ui.console.state import action_id, flash, service, show_flash, t, used, user
+from ui.console.state import (
+    action_id,
+    flash,
+    keep_choice,
+    service,
+    show_flash,
+    t,
+    used,
+    user,
+)
 
 
 def _board_rows(views: list[Any], now_t: float) -> list[dict[str, str]]:
@@ -41,7 +50,19 @@ def _board(s: DrillStatus) -> None:
         st.warning(t("state_locked"))
         return
     views = service().msel(user(), s.id)
-    st.dataframe(_board_rows(views, s.drill_min), hide_index=True, width="stretch")
+    st.dataframe(_board_rows(views, s.drill_min), hide_index=True, width="stretch",
+                 column_config=_board_columns())
+
+
+#: pixels per board column that holds short values: the whole board fits a 768 px tablet
+#: (the recipient and the subject share what is left; a longer text ends in "…")
+_NARROW = {"col_inject": 48, "col_planned": 78, "col_due_in": 78, "col_status": 58,
+           "col_to": 156, "col_method": 56, "role_controller": 100}
+
+
+def _board_columns() -> dict[str, Any]:
+    """Column widths of the board, by the column titles of the session's language."""
+    return {t(k): st.column_config.TextColumn(width=w) for k, w in _NARROW.items()}
 
 
 def page() -> None:
@@ -103,6 +124,7 @@ def actions(s: DrillStatus) -> None:
     st.subheader(t("release") + " / " + t("skip") + " / " + t("delay"))
     labels = {v.id: f"{v.id} · {minutes(v.due_t)} · {subject_of(v)}"
               for v in pending}
+    keep_choice("act_inject", labels)  # the labels follow the language and a re-timing
     iid = st.selectbox(t("col_inject"), list(labels), format_func=labels.__getitem__,
                        key="act_inject")
     reason = st.text_input(t("reason"), key="act_reason")

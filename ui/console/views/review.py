@@ -16,7 +16,17 @@ import streamlit as st
 from live.service import DrillStatus
 from ui.console.common import clock_line, guarded, pick_drill
 from ui.console.review_view import draw_review
-from ui.console.state import action_id, db_path, flash, service, show_flash, t, used, user
+from ui.console.state import (
+    action_id,
+    db_path,
+    flash,
+    keep_choice,
+    service,
+    show_flash,
+    t,
+    used,
+    user,
+)
 
 
 def run_dir_of(drill: str) -> Path:
@@ -62,6 +72,7 @@ def hotwash_form(s: DrillStatus, records: list[dict[str, Any]]) -> None:
     st.subheader(t("hotwash"))
     st.caption(t("hw_help"))
     with st.form("hotwash", clear_on_submit=True):
+        keep_choice("hw_section", HOTWASH_SECTIONS)
         section = st.radio(t("hw_section"), list(HOTWASH_SECTIONS),
                            format_func=lambda x: t("hw_" + x), horizontal=True,
                            key="hw_section")

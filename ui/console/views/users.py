@@ -8,7 +8,7 @@ import streamlit as st
 
 from live.accounts import ROLES
 from ui.console.common import audit_action, guarded
-from ui.console.state import flash, service, show_flash, t, user
+from ui.console.state import flash, keep_choice, service, show_flash, t, user
 
 
 def page() -> None:
@@ -22,6 +22,7 @@ def page() -> None:
         st.dataframe(rows, hide_index=True, width="stretch")
         with st.expander(t("add_user")), st.form("add_user", clear_on_submit=True):
             name = st.text_input(t("login_user"), key="nu_name")
+            keep_choice("nu_role", ROLES)
             role = st.selectbox(t("role"), list(ROLES), format_func=lambda r: t("role_" + r),
                                 key="nu_role")
             pw = st.text_input(t("login_password"), type="password", key="nu_pw")
