@@ -140,6 +140,18 @@ def test_docx_is_a4_with_charts_at_text_width(demo: dict[str, Any]) -> None:
                    for s in d.inline_shapes)
 
 
+def test_docx_charts_keep_their_captions_on_their_page(demo: dict[str, Any]) -> None:
+    """A chart pushed to the next page takes its caption along (it was left alone at the top
+    of the page after its chart in the demo AAR)."""
+    for path in (demo["zh_files"][1], demo["en_files"][1]):
+        paras = docx.Document(str(path)).paragraphs
+        with_chart = [k for k, p in enumerate(paras) if p._p.xpath(".//w:drawing")]
+        assert len(with_chart) >= 6
+        for k in with_chart:
+            assert paras[k].paragraph_format.keep_with_next is True
+            assert paras[k + 1].text and not paras[k + 1]._p.xpath(".//w:drawing")
+
+
 def test_plan_is_a_real_word_table(demo: dict[str, Any]) -> None:
     d = docx.Document(str(demo["zh_files"][1]))
     tables = [[[c.text for c in row.cells] for row in t.rows] for t in d.tables]

@@ -94,6 +94,8 @@ def write_docx(c: ReportContent, path: str | Path) -> Path:
             _table(doc, b)
         elif isinstance(b, Figure):
             doc.add_picture(io.BytesIO(b.png), width=Cm(b.width_cm))
+            # a chart that does not fit takes its caption with it to the next page
+            doc.paragraphs[-1].paragraph_format.keep_with_next = True
             doc.add_paragraph(b.caption).runs[0].font.size = Pt(9)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
