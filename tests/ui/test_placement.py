@@ -59,3 +59,47 @@ def test_drawn_map_labels_do_not_overlap(records: Any, county: Any) -> None:
         w = min(a.x1, b.x1) - max(a.x0, b.x0)
         h = min(a.y1, b.y1) - max(a.y0, b.y0)
         assert w <= 1 or h <= 1, (ta.get_text(), tb.get_text())
+
+
+def test_a_label_at_the_frame_edge_stays_inside() -> None:
+    # a place on the map's left edge: centred (its first choice) half its name would be cut
+    # off, so it goes right; one on the right edge goes left; inside, nothing changes
+    frame = (0.0, 0.0, 400.0, 300.0)
+    name = "Fengzhen County"
+    w, h = text_size(name, 9)
+    left, right, mid = place_labels(
+        [Label(2.0, 150.0, name, gap=6, centred=True),
+         Label(398.0, 150.0, name, gap=6, centred=True),
+         Label(200.0, 150.0, name, gap=6, centred=True)], frame=frame)
+    for (x, y), (dx, dy) in zip(((2.0, 150.0), (398.0, 150.0)), (left, right), strict=True):
+        assert _overlap((x + dx, y + dy, x + dx + w, y + dy + h), frame) == w * h
+    assert mid == (-w / 2, -h / 2)
+    assert place_labels([Label(2.0, 150.0, name, gap=6, centred=True)]) == [(-w / 2, -h / 2)]
+
+
+def test_drawn_city_map_keeps_every_label_inside_the_map() -> None:
+    """The demo drill on the seed city in English: a county name on the map's edge was cut off
+    at the figure's edge ("engzhen County")."""
+    from engine.simulation import simulate
+    from scenarios.catalogue import load_catalogue
+    from scenarios.generator import generate
+    from scenarios.plan import load_plan
+    from scenarios.seed_city import default_region
+    from ui.commands.demo import DEMO_PLAN
+
+    city = default_region()
+    plan = load_plan(DEMO_PLAN).model_copy(update={"language": "en"})
+    log = simulate(city, generate(city, load_catalogue(), plan, 4), seed=4)
+    for lang in ("zh", "en"):
+        fig = region_map_chart(log.records, city, lang=lang)
+        to_png(fig)
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        ax = fig.axes[0]
+        frame = ax.get_window_extent(renderer)
+        labels = [t for t in ax.texts if isinstance(t, Annotation) and t.get_text()
+                  and t.arrow_patch is None]
+        assert len(labels) >= 10
+        for t in labels:
+            b = t.get_window_extent(renderer)
+            assert frame.x0 - 1 <= b.x0 and b.x1 <= frame.x1 + 1, (lang, t.get_text())
+            assert frame.y0 - 1 <= b.y0 and b.y1 <= frame.y1 + 1, (lang, t.get_text())

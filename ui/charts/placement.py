@@ -2,7 +2,8 @@
 
 :func:`place_labels` picks, for each label in turn, the first of a few offsets around its
 anchor (right-above first, as the map always did) whose box touches no marker and no label
-already placed; if every offset touches something, the one that overlaps least. Boxes are
+already placed and stays inside the map's frame; if every offset touches something, the one
+that overlaps least (a part outside the frame, which would be cut off, counts ten times). Boxes are
 estimated in points from the text (a CJK character is about one font size wide, others about
 0.6) on the map's own scale, so the placement needs no drawing pass.
 """
@@ -47,26 +48,38 @@ def _offsets(w: float, h: float, gap: float) -> list[tuple[float, float]]:
             (gap + w + 2, above), (-2 * w - gap - 2, above)]
 
 
+#: how many of :func:`_offsets` touch the anchor's own neighbourhood (the rest are further out)
+_NEAR = 6
+
+
 def _overlap(a: Box, b: Box) -> float:
     dx = min(a[2], b[2]) - max(a[0], b[0])
     dy = min(a[3], b[3]) - max(a[1], b[1])
     return dx * dy if dx > 0 and dy > 0 else 0.0
 
 
-def place_labels(labels: Sequence[Label], obstacles: Sequence[Box] = ()
-                 ) -> list[tuple[float, float]]:
-    """Each label's lower-left corner as an offset in points from its anchor, in order."""
+def _outside(box: Box, frame: Box | None) -> float:
+    """The area of ``box`` outside ``frame`` (0 without a frame)."""
+    if frame is None:
+        return 0.0
+    return (box[2] - box[0]) * (box[3] - box[1]) - _overlap(box, frame)
+
+
+def place_labels(labels: Sequence[Label], obstacles: Sequence[Box] = (),
+                 frame: Box | None = None) -> list[tuple[float, float]]:
+    """Each label's lower-left corner as an offset in points from its anchor, in order;
+    ``frame``: the map's own box, which labels stay inside when they can."""
     taken: list[Box] = list(obstacles)
     out: list[tuple[float, float]] = []
     for lab in labels:
         w, h = text_size(lab.text, lab.size)
         best: tuple[float, tuple[float, float], Box] | None = None
         tries = _offsets(w, h, lab.gap)
-        if lab.centred:
-            tries.insert(0, (-w / 2, -h / 2))
+        if lab.centred:  # a place name stays by its seat (a label width away it names another)
+            tries = [(-w / 2, -h / 2), *tries[:_NEAR]]
         for dx, dy in tries:
             box = (lab.x + dx, lab.y + dy, lab.x + dx + w, lab.y + dy + h)
-            cost = sum(_overlap(box, t) for t in taken)
+            cost = sum(_overlap(box, t) for t in taken) + 10 * _outside(box, frame)
             if best is None or cost < best[0]:
                 best = (cost, (dx, dy), box)
             if cost == 0:

@@ -173,7 +173,8 @@ def region_map_chart(
     offsets = place_labels(
         [Label(x * ppx, y * ppy, t.incident) for t, x, y in located]
         + [Label(p.lon * ppx, p.lat * ppy, name, gap=6, centred=True)
-           for p, name in zip(places, place_text, strict=True)], stars)
+           for p, name in zip(places, place_text, strict=True)], stars,
+        frame=(extent[0] * ppx, extent[2] * ppy, extent[1] * ppx, extent[3] * ppy))
     inc_offsets, place_offsets = offsets[:len(located)], offsets[len(located):]
     for p, name, off in zip(places, place_text, place_offsets, strict=True):
         ax.annotate(name, (p.lon, p.lat), xytext=(off[0] + 2, off[1] + 1),
