@@ -275,7 +275,50 @@ def test_director_adds_a_user_and_reads_the_audit_trail(console: Console) -> Non
         console.svc.users(boss)
     console.svc.login("umpire3", "demo-umpire3")
     trail = at.dataframe[1].value.to_csv()
-    assert "添加人员" in trail and "umpire3:evaluator" in trail
+    assert "添加人员" in trail and "umpire3(角色:评估员)" in trail
+
+
+def test_the_audit_trail_is_worded_in_the_page_language(console: Console) -> None:
+    """Every kind of entry the service writes, shown without code words or stored English
+    (the trail showed ``read_calls``, ``live score``, ``after -1: 15 records`` and a column
+    without a title on the Chinese page)."""
+    from ui.console.strings import text
+
+    boss = console.start()
+    svc = console.svc
+    views = svc.msel(boss, "DEMO")
+    pending = [v.id for v in views]
+    svc.retime(boss, "DEMO", pending[1], 0.0, "演示")
+    svc.assign(boss, "DEMO", pending[1], "controller1")
+    svc.stale_injects(boss, "DEMO")
+    svc.release(boss, "DEMO", pending[1])
+    svc.skip(boss, "DEMO", pending[2], "不需要")
+    ctl = console.who("controller1")
+    svc.due_injects(ctl, "DEMO")
+    svc.call_cards(ctl, "DEMO")
+    svc.released_injects(ctl, "DEMO")
+    svc.log(boss, "DEMO")
+    svc.log(boss, "DEMO", after=2)
+    svc.live_score(boss, "DEMO")
+    english = ("injects", "records", "live score", "after ", "t=", "+qa", ":director",
+               ":evaluator")
+    for lang in ("zh", "en"):
+        at = page_test("users", boss, lang=lang).run()
+        assert not at.exception
+        trail = at.dataframe[1].value
+        assert list(trail.columns) == [text(k, lang) for k in
+                                       ("col_time", "col_who", "role", "col_what", "col_detail")]
+        actions = trail[text("col_what", lang)].tolist()
+        assert not [a for a in actions if "_" in a], actions  # every action has its words
+        details = " | ".join(trail[text("col_detail", lang)].tolist())
+        if lang == "zh":
+            assert not [w for w in english if w in details], details
+            assert "全部" in details and "条注入" in details and "实时计分" in details
+            assert f"{pending[1]}:改为 0 分 00 秒(演示)" in details
+        else:
+            assert "the live score" in details and "all 5 records" in details
+            assert "1 inject |" in details and "1 injects" not in details
+            assert f"{pending[1]}: to 0 min 00 s (演示)" in details
 
 
 def test_trainer_reviews_the_ended_drill_with_downloads(console: Console) -> None:

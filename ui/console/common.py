@@ -6,6 +6,7 @@ a due time or a clock (the service does).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -73,6 +74,39 @@ def audit_action(action: str) -> str:
     """An audit trail action in words."""
     key = f"audit_{action}"
     return t(key) if key in STRINGS else action
+
+
+_N_INJECTS = re.compile(r"(\d+) injects")
+_LOG_READ = re.compile(r"after (-?\d+): (\d+) records")
+_RETIMED = re.compile(r"(\S+): t=([0-9.]+) \((.*)\)", re.DOTALL)
+_USER = re.compile(r"([^:]+):(\w+)")
+
+
+def audit_detail(action: str, target: str) -> str:
+    """What an audit entry's stored target says, in the page's language.
+
+    The service stores it as short English text (``24 injects``, ``after -1: 15 records``,
+    ``J003: t=4.5 (reason)`` …, see :mod:`live`); the known shapes are worded here, anything
+    else (ids, a reason, a file) is shown as stored. ``tests/console`` checks every shape the
+    service writes."""
+    m: re.Match[str] | None
+    if action in ("read_msel", "read_released") and (m := _N_INJECTS.fullmatch(target)):
+        return t("audit_d_injects_1") if m[1] == "1" else t("audit_d_injects", n=m[1])
+    if action == "read_log" and (m := _LOG_READ.fullmatch(target)):
+        one = "_1" if m[2] == "1" else ""
+        return t("audit_d_log_all" + one, n=m[2]) if int(m[1]) < 0 else \
+            t("audit_d_log_after" + one, seq=m[1], n=m[2])
+    if action == "read_score" and target == "live score":
+        return t("audit_d_live_score")
+    if action == "read_calls" and target:
+        return ",".join(t("audit_d_with_qa", inject=c[:-3]) if c.endswith("+qa") else c
+                        for c in target.split(","))
+    if action == "inject_retimed" and (m := _RETIMED.fullmatch(target)):
+        return t("audit_d_retimed", inject=m[1], when=minutes(float(m[2])), reason=m[3])
+    if action == "user_created" and (m := _USER.fullmatch(target)):
+        key = f"role_{m[2]}"
+        return t("audit_d_user", name=m[1], role=t(key) if key in STRINGS else m[2])
+    return target
 
 
 def state_label(s: DrillStatus) -> str:

@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from live.accounts import ROLES
-from ui.console.common import audit_action, guarded
+from ui.console.common import audit_action, audit_detail, guarded
 from ui.console.state import flash, keep_choice, service, show_flash, t, user
 
 
@@ -34,5 +34,6 @@ def page() -> None:
         trail = svc.audit_trail(who, None, limit=300)
         st.dataframe([{t("col_time"): dt.datetime.fromtimestamp(a["wall"]).strftime("%H:%M:%S"),
                        t("col_who"): a["user"] or "", t("role"): t("role_" + a["role"]) if a["role"] else "",
-                       t("col_what"): audit_action(a["action"]), "": a["target"]}
+                       t("col_what"): audit_action(a["action"]),
+                       t("col_detail"): audit_detail(a["action"], a["target"])}
                       for a in reversed(trail)], hide_index=True, width="stretch")
