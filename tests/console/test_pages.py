@@ -247,6 +247,21 @@ def test_controller_sees_only_due_injects_and_taps_delivered(console: Console) -
     assert [(r["inject"], r["data"]["author"]) for r in rel] == [(first.id, "controller1")]
 
 
+def test_controller_card_gives_the_due_time_of_a_re_timed_inject(console: Console) -> None:
+    """The card said 计划时间 (planned) beside the due time: after a re-timing the two differ
+    and the controller calls at the due time."""
+    from ui.console.common import minutes
+
+    boss = console.start()
+    later = max(_msel(console), key=lambda v: v.planned_t)
+    console.svc.retime(boss, "DEMO", later.id, 0.5, "提前")
+    console.clock.advance(60)
+    at = page_test("controller", console.who("controller1")).run()
+    shown = texts(at)
+    assert f"到期时间 {minutes(0.5)}" in shown
+    assert f"计划时间 {minutes(0.5)}" not in shown
+
+
 def test_observation_text_is_kept_as_typed(console: Console) -> None:
     console.start()
     _release_first_incident(console)

@@ -43,7 +43,8 @@ def due_card(s: Any, card: Any) -> None:
     v = card.view
     with st.container(border=True):
         st.markdown(f"### {v.id} · {subject_of(v)}")
-        st.caption(f"{t('col_planned')} {minutes(v.due_t)} · {t('col_method')} "
+        # the due time (the planned one unless the director re-timed it): when to call
+        st.caption(f"{t('col_due_at')} {minutes(v.due_t)} · {t('col_method')} "
                    f"{method_name(v.method)}")
         _who(card)
         if v.expected_action:
