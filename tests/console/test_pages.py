@@ -372,6 +372,8 @@ def test_simulation_lab_predicts_compliance_with_a_progress_bar(console: Console
     assert not at.exception, at.exception
     msg = at.success[0].value
     assert msg.startswith("预计 1-10-15 达标率")
+    bars = at.get("progress")  # the bar says it has finished, not 模拟中 2/2
+    assert [(b.proto.value, b.proto.text) for b in bars] == [(100, "模拟完成 2/2")]
     reps = sorted((console.db.with_name("drill-runs") / "DEMO" / "baseline").iterdir())
     assert [p.name for p in reps] == ["rep-001", "rep-002"]
 

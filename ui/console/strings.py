@@ -405,6 +405,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "predicted": ("预计 1-10-15 达标率:{mean:.0%}(95% 置信区间 {lo:.0%}–{hi:.0%})",
                   "Predicted 1-10-15 compliance: {mean:.0%} (95% CI {lo:.0%}-{hi:.0%})"),
     "sim_progress": ("模拟中 {k}/{n}", "Simulating {k}/{n}"),
+    "sim_done": ("模拟完成 {n}/{n}", "Simulated {n}/{n}"),
 }
 
 

@@ -48,4 +48,5 @@ def page() -> None:
 
         res = run_lab(service().region(s.id), scenario, n, seed, out / "baseline",
                       progress=progress)
+        bar.progress(1.0, text=t("sim_done", n=n))
         st.success(t("predicted", mean=res.mean, lo=res.low, hi=res.high))
