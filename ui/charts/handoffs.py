@@ -20,6 +20,7 @@ are read; nothing is scored here.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -151,5 +152,7 @@ def handoffs_chart(records: Sequence[dict[str, Any]] | LogView, region: Region |
     for side in ax.spines.values():
         side.set_visible(False)
     fig.suptitle(tr("handoff.title", lang), x=0.01, ha="left", fontsize=11)
-    fig.text(0.01, 0.005, tr("handoff.note", lang), fontsize=7, color="#555555")
+    # a footer the layout makes room for, wrapped to the page (one English line ran off it)
+    fig.supxlabel(textwrap.fill(tr("handoff.note", lang), 64 if lang == "zh" else 130),
+                  x=0.01, ha="left", fontsize=7, color="#555555")
     return fig

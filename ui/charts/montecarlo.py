@@ -67,9 +67,17 @@ def montecarlo_chart(card: Scorecard, replications: Sequence[Scorecard], baselin
         bins = np.linspace(lo - 0.05 * span, hi + 0.05 * span, 16)
         ax.hist(sample, bins=bins, color="#c6d4e6", edgecolor="white")
         ax.axvline(e.value, color="#d62728", lw=2.5)
-        ax.text(e.value, 1.0, " " + tr("mc.this_drill", lang) + "\n " +
-                tr("mc.percentile", lang, p=better_than(e)), color="#d62728", fontsize=7,
-                va="top", ha="left", transform=ax.get_xaxis_transform())
+        # beside the line, on the side with more room, inside the panel: a note that ran out
+        # past the panel made the layout shrink every panel (and cut the English titles)
+        x0, x1 = ax.get_xlim()
+        right_half = (e.value - x0) / ((x1 - x0) or 1.0) > 0.5
+        note = tr("mc.percentile", lang, p=better_than(e))
+        note = note if lang == "zh" else textwrap.fill(note, 18)
+        ax.annotate(tr("mc.this_drill", lang) + "\n" + note, (e.value, 1.0),
+                    xycoords=ax.get_xaxis_transform(), xytext=(-3 if right_half else 3, -1),
+                    textcoords="offset points", color="#d62728", fontsize=7, va="top",
+                    ha="right" if right_half else "left",
+                    annotation_clip=False).set_in_layout(False)
         ax.set_title(textwrap.fill(value_name(card, key, lang), 14 if lang == "zh" else 34),
                      fontsize=7.5)
         ax.tick_params(labelsize=7)

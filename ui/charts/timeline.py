@@ -11,6 +11,7 @@ from the events that start each clock; an arrival or control left of its line me
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,7 @@ from ui.charts.labels import (
 )
 from ui.charts.logview import IncidentTrack, LogView, UnitTrack, view_log
 from ui.charts.names import story_time
+from ui.charts.placement import text_size
 
 COLOURS = {"alarm": "#d62728", "turnout": "#f2a541", "travel": "#4c78a8",
            "on_scene": "#59a14f", "limit": "#7f0000", "life": "#bbbbbb"}
@@ -123,17 +125,24 @@ def _incident_title(tr_: IncidentTrack, region: Region | None, lang: Lang) -> st
     return " · ".join(p for p in parts if p)
 
 
+#: the width (points) a panel's plot gets beside its row labels, for spacing the limit labels
+PLOT_WIDTH_PT = (PAGE_WIDTH_IN - 2.4) * 72
+
+
 def _stagger(marks: Sequence[LimitMark], span: float) -> list[int]:
-    """Label level (0, 1, 2 …) per limit mark so that labels closer than ~12% of the span stack."""
+    """Label level (0, 1, 2 …) per limit mark: a label that would start inside the one before
+    it on its level (each runs to the right of its line, its width estimated from its text:
+    "1 min (take alarm)" covered "10 min (arrive)") goes a level up."""
     levels: list[int] = []
-    placed: list[tuple[float, int]] = []
+    placed: list[tuple[float, float, int]] = []  # (start, end) in minutes, level
     for m in sorted(marks, key=lambda m: m.at):
-        near = {lvl for at, lvl in placed if m.at - at < 0.12 * span}
+        width = (text_size(m.label, 7)[0] + 4) / PLOT_WIDTH_PT * span
+        near = {lvl for _, stop, lvl in placed if m.at < stop}
         lvl = next(i for i in range(len(marks) + 1) if i not in near)
-        placed.append((m.at, lvl))
+        placed.append((m.at, m.at + width, lvl))
     order = sorted(range(len(marks)), key=lambda i: marks[i].at)
     levels = [0] * len(marks)
-    for (_, lvl), i in zip(placed, order, strict=True):
+    for (_, _, lvl), i in zip(placed, order, strict=True):
         levels[i] = lvl
     return levels
 
@@ -192,7 +201,9 @@ def _draw_incident(ax: Axes, tr_: IncidentTrack, region: Region | None, drill_en
     ax.grid(axis="x", color="#e5e5e5", lw=0.6)
     ax.set_axisbelow(True)
     levels = max(_stagger(marks, hi - lo + 2 * pad), default=0) + 1 if marks else 0
-    ax.set_title(_incident_title(tr_, region, lang), loc="left", fontsize=10,
+    # wrapped to the panel (a grade change and an English incident type ran off the page)
+    ax.set_title(textwrap.fill(_incident_title(tr_, region, lang), 36 if lang == "zh" else 66,
+                               break_long_words=False), loc="left", fontsize=10,
                  pad=4 + 9 * levels)
     ax.tick_params(axis="x", labelsize=8)
     for side in ("top", "right"):
@@ -253,6 +264,6 @@ def timeline_chart(
     if view.story_start:
         title += f"  ({story_time(view.story_start, 0.0, lang)} = 0)"
     fig.suptitle(title, fontsize=12, x=0.01, ha="left")
-    fig.legend(handles=_legend_handles(lang), loc="outside lower center", ncol=5, fontsize=7,
-               frameon=False)
+    fig.legend(handles=_legend_handles(lang), loc="outside lower center",
+               ncol=5 if lang == "zh" else 3, fontsize=7, frameon=False)
     return fig
