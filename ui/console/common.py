@@ -20,7 +20,7 @@ from live.secrecy import WrongPassphrase
 from live.service import DrillStatus, Forbidden, LiveError
 from live.upload import UploadRefused
 from scenarios.loading import InputError
-from ui.console.state import keep_choice, lang, logout, service, t, user
+from ui.console.state import choice, lang, logout, service, t, user
 from ui.console.strings import STRINGS, refusal
 
 #: seconds between two refreshes of a page's read-only fragment (clock, board, scoreboard).
@@ -130,8 +130,8 @@ def pick_drill() -> DrillStatus | None:
         st.session_state["drill"] = (live or ids)[-1]
     if len(drills) > 1:
         labels = {d.id: f"{d.title or d.id} · {state_label(d)}" for d in drills}
-        keep_choice("drill", ids)  # a label changes with the language and the drill's state
-        st.selectbox(t("drill_pick"), ids, format_func=labels.__getitem__, key="drill")
+        # a label changes with the language and the drill's state
+        choice(st.selectbox, t("drill_pick"), ids, format_func=labels.__getitem__, key="drill")
     return next(d for d in drills if d.id == st.session_state["drill"])
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import uuid
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +84,15 @@ def keep_choice(key: str, options: Collection[Any]) -> None:
         value = st.session_state[key]
         if value in options:
             st.session_state[key] = value
+
+
+def choice(widget: Callable[..., Any], label: str, options: Sequence[Any], *, key: str,
+           **kwargs: Any) -> Any:
+    """``widget(label, options, key=key, **kwargs)`` — ``st.selectbox`` or ``st.radio`` (or a
+    column's) — with its selection kept when the labels change (:func:`keep_choice`). Every
+    choice widget whose labels follow the language or the data is drawn through this."""
+    keep_choice(key, options)
+    return widget(label, list(options), key=key, **kwargs)
 
 
 def flash(message: str, kind: str = "success") -> None:

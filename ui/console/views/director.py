@@ -7,7 +7,7 @@ import streamlit as st
 
 from live.service import DrillStatus
 from ui.console.common import clock_line, guarded, live_fragment, pick_drill
-from ui.console.state import flash, keep_choice, service, show_flash, t, user
+from ui.console.state import choice, flash, service, show_flash, t, user
 
 
 def page() -> None:
@@ -30,11 +30,10 @@ def page() -> None:
 def new_drill(first: bool) -> None:
     """Import a sealed scenario file, or generate and seal one on the seed city."""
     with st.expander(t("new_drill"), expanded=first):
-        keep_choice("nd_src", ["import", "generate"])
-        src = st.radio(t("new_drill"), ["import", "generate"], horizontal=True,
-                       format_func=lambda k: t("import_sealed" if k == "import"
-                                               else "generate_sealed"),
-                       label_visibility="collapsed", key="nd_src")
+        src = choice(st.radio, t("new_drill"), ["import", "generate"], horizontal=True,
+                     format_func=lambda k: t("import_sealed" if k == "import"
+                                             else "generate_sealed"),
+                     label_visibility="collapsed", key="nd_src")
         with st.form("new_drill", border=False):
             upload = (st.file_uploader(t("import_sealed"), type=["json"], key="nd_file")
                       if src == "import" else None)

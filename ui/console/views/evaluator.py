@@ -21,9 +21,9 @@ from ui.charts.names import Names
 from ui.console.common import clock_line, guarded, live_fragment, minutes, pick_drill
 from ui.console.state import (
     action_id,
+    choice,
     device,
     flash,
-    keep_choice,
     lang,
     service,
     show_flash,
@@ -106,21 +106,18 @@ def recording(s: DrillStatus, incs: dict[str, dict[str, Any]],
     lg = lang()
     labels = {i: f"{i} · {incident_type_name(d.get('template'), d.get('category'), lg)} · "
                  f"{place_name(region, d.get('township'), lg)}" for i, d in incs.items()}
-    # every label below follows the language: keep_choice keeps the choice across a switch
-    keep_choice("ev_inc", incs)
-    inc = st.radio(t("incident"), list(incs), format_func=labels.__getitem__, key="ev_inc",
-                   horizontal=True)
+    # every label below follows the language: choice() keeps the choice across a switch
+    inc = choice(st.radio, t("incident"), list(incs), format_func=labels.__getitem__,
+                 key="ev_inc", horizontal=True)
     info = incs[inc]
     sent = [r["unit"] for r in records if r["incident"] == inc and r["kind"] ==
             "unit_dispatched" and r["unit"]]
     units = list(dict.fromkeys(sent + [u.id for u in region.units]))
     names = Names(region, lg)  # the stored value stays the unit's id; the label is worded
     c1, c2 = st.columns([3, 1])
-    keep_choice(f"ev_unit_{inc}", ["", *units])
-    keep_choice("ev_level", LEVELS)
-    unit = c1.selectbox(t("team"), [""] + units, key=f"ev_unit_{inc}",
-                        format_func=lambda u: names.unit(u) if u else t("team_none"))
-    level = c2.selectbox(t("level"), LEVELS, format_func=_level_name, key="ev_level")
+    unit = choice(c1.selectbox, t("team"), ["", *units], key=f"ev_unit_{inc}",
+                  format_func=lambda u: names.unit(u) if u else t("team_none"))
+    level = choice(c2.selectbox, t("level"), LEVELS, format_func=_level_name, key="ev_level")
     post = region.post_by_township.get(info.get("township"))
     cols = st.columns(3)
     for k, (key, kind, needs_unit) in enumerate(TAPS):
@@ -159,11 +156,10 @@ def reports(s: DrillStatus, inc: str, info: dict[str, Any], level: str, unit: st
         ticked = [f.id for k, f in enumerate(fields)
                   if fc[k % 3].checkbox(f.name_zh if zh else f.name_en,
                                         key=f"rf_{inc}_{f.id}")]
-        keep_choice(f"rch_{inc}", ["phone", "written"])
-        channel = st.radio(t("col_method"), ["phone", "written"], horizontal=True,
-                           format_func=lambda c: {"phone": ("电话", "Phone"),
-                                                  "written": ("书面", "Written")}[c][0 if zh else 1],
-                           key=f"rch_{inc}")
+        channel = choice(st.radio, t("col_method"), ["phone", "written"], horizontal=True,
+                         format_func=lambda c: {"phone": ("电话", "Phone"),
+                                                "written": ("书面", "Written")}[c][0 if zh else 1],
+                         key=f"rch_{inc}")
         bc = st.columns(3)
         for k, (stage, key) in enumerate(STAGES):
             if bc[k].button(t(key), key=f"rep_{stage}", width="stretch"):
@@ -179,18 +175,16 @@ def supplies(s: DrillStatus, inc: str, region: Any, records: list[dict[str, Any]
     with st.expander(t("act_supplies_requested") + " / " + t("act_supplies_delivered")):
         items = {v.id: (v.name_zh if zh else v.name_en) for v in region.items}
         c1, c2 = st.columns([3, 1])
-        keep_choice(f"sup_item_{inc}", items)
-        item = c1.selectbox(t("act_supplies_requested"), list(items),
-                            format_func=items.__getitem__, key=f"sup_item_{inc}")
+        item = choice(c1.selectbox, t("act_supplies_requested"), list(items),
+                      format_func=items.__getitem__, key=f"sup_item_{inc}")
         qty = int(c2.number_input("#", min_value=1, max_value=100000, value=10,
                                   key=f"sup_qty_{inc}"))
         asked = [r["data"]["request"] for r in records if r["kind"] == "supplies_requested"
                  and r["incident"] == inc]
         depots = {d.id: d for d in region.depots}
         names = Names(region, lang())
-        keep_choice(f"sup_depot_{inc}", depots)
-        depot = st.selectbox(t("act_supplies_delivered"), list(depots),
-                             format_func=names.depot, key=f"sup_depot_{inc}")
+        depot = choice(st.selectbox, t("act_supplies_delivered"), list(depots),
+                       format_func=names.depot, key=f"sup_depot_{inc}")
         b1, b2 = st.columns(2)
         if b1.button(t("act_supplies_requested"), key="sup_req", width="stretch"):
             _record(s, "sup_req", t("act_supplies_requested"), "supplies_requested",
@@ -217,14 +211,12 @@ def observation_form(s: DrillStatus, incs: dict[str, dict[str, Any]],
     with st.form("observation", clear_on_submit=True):
         text = st.text_area(t("obs_text"), key="obs_text")
         c1, c2 = st.columns(2)
-        keep_choice("obs_cap", ["", *caps])
-        keep_choice("obs_rating", RATINGS)
-        cap = c1.selectbox(t("capability"), [""] + list(caps),
-                           format_func=lambda c: caps.get(c, "—"), key="obs_cap")
+        cap = choice(c1.selectbox, t("capability"), ["", *caps],
+                     format_func=lambda c: caps.get(c, "—"), key="obs_cap")
         inject = c2.selectbox(t("obs_inject"), [""] + injects,
                               format_func=lambda i: i or "—", key="obs_inject")
-        rating = st.radio(t("rating"), list(RATINGS), format_func=lambda r: t("rating_" + r),
-                          horizontal=True, key="obs_rating")
+        rating = choice(st.radio, t("rating"), RATINGS, format_func=lambda r: t("rating_" + r),
+                        horizontal=True, key="obs_rating")
         when = st.number_input(t("obs_when"), min_value=0.0,
                                value=round(s.drill_min, 1), key="obs_when")
         if st.form_submit_button(t("obs_save"), type="primary"):

@@ -20,8 +20,8 @@ from ui.console.common import (
 )
 from ui.console.state import (
     action_id,
+    choice,
     flash,
-    keep_choice,
     service,
     show_flash,
     t,
@@ -124,9 +124,9 @@ def actions(s: DrillStatus) -> None:
     st.subheader(t("release") + " / " + t("skip") + " / " + t("delay"))
     labels = {v.id: f"{v.id} · {minutes(v.due_t)} · {subject_of(v)}"
               for v in pending}
-    keep_choice("act_inject", labels)  # the labels follow the language and a re-timing
-    iid = st.selectbox(t("col_inject"), list(labels), format_func=labels.__getitem__,
-                       key="act_inject")
+    # the labels follow the language and a re-timing
+    iid = choice(st.selectbox, t("col_inject"), list(labels), format_func=labels.__getitem__,
+                 key="act_inject")
     reason = st.text_input(t("reason"), key="act_reason")
     c1, c2, c3 = st.columns(3)
     if c1.button(t("release"), key="act_release", type="primary", width="stretch"):

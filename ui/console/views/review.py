@@ -18,9 +18,9 @@ from ui.console.common import clock_line, guarded, pick_drill
 from ui.console.review_view import draw_review
 from ui.console.state import (
     action_id,
+    choice,
     db_path,
     flash,
-    keep_choice,
     service,
     show_flash,
     t,
@@ -72,10 +72,9 @@ def hotwash_form(s: DrillStatus, records: list[dict[str, Any]]) -> None:
     st.subheader(t("hotwash"))
     st.caption(t("hw_help"))
     with st.form("hotwash", clear_on_submit=True):
-        keep_choice("hw_section", HOTWASH_SECTIONS)
-        section = st.radio(t("hw_section"), list(HOTWASH_SECTIONS),
-                           format_func=lambda x: t("hw_" + x), horizontal=True,
-                           key="hw_section")
+        section = choice(st.radio, t("hw_section"), HOTWASH_SECTIONS,
+                         format_func=lambda x: t("hw_" + x), horizontal=True,
+                         key="hw_section")
         text = st.text_area(t("hw_text"), key="hw_text")
         c1, c2 = st.columns(2)
         owner = c1.text_input(t("hw_owner"), key="hw_owner")

@@ -8,7 +8,7 @@ import streamlit as st
 
 from live.accounts import ROLES
 from ui.console.common import audit_action, audit_detail, guarded
-from ui.console.state import flash, keep_choice, service, show_flash, t, user
+from ui.console.state import choice, flash, service, show_flash, t, user
 
 
 def page() -> None:
@@ -22,9 +22,8 @@ def page() -> None:
         st.dataframe(rows, hide_index=True, width="stretch")
         with st.expander(t("add_user")), st.form("add_user", clear_on_submit=True):
             name = st.text_input(t("login_user"), key="nu_name")
-            keep_choice("nu_role", ROLES)
-            role = st.selectbox(t("role"), list(ROLES), format_func=lambda r: t("role_" + r),
-                                key="nu_role")
+            role = choice(st.selectbox, t("role"), ROLES, format_func=lambda r: t("role_" + r),
+                          key="nu_role")
             pw = st.text_input(t("login_password"), type="password", key="nu_pw")
             if st.form_submit_button(t("add_user"), type="primary"):
                 svc.add_user(who, name.strip(), role, pw)
