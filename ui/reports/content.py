@@ -153,7 +153,6 @@ def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path
     card = score_run(d, region=region)  # checks the log first (engine.logcheck)
     records = read_records(d / "events.jsonl")
     scen = _scenario_summary(inputs)
-    zh = lg == "zh"
     run_json = inputs / "run.json"
     run_info = json.loads(run_json.read_text(encoding="utf-8")) if run_json.is_file() else {}
     sealed = _sealed_status(inputs, lg)
@@ -163,16 +162,8 @@ def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path
                             log_hash=final_hash(records))
     content.run_info = run_info
     keep_until_exit(content)  # never freed by a one-shot process (engine.gcpause)
-    figs: list[tuple[str, str, Callable[[], Any]]] = [
-        ("map", "区域示意图" if zh else "Schematic region map",
-         lambda: regionmap.region_map_chart(view, region, lang=lg) if region else None),
-        ("distributions", "响应时间分布" if zh else "Response-time distributions",
-         lambda: distributions.distributions_chart(card, lang=lg)),
-        ("compliance", "按乡镇/队伍类型达标率" if zh else "Compliance by township and unit kind",
-         lambda: compliance.compliance_chart(card, region, lang=lg)),
-        ("timeliness", "信息报送及时性" if zh else "Report timeliness",
-         lambda: timeliness.timeliness_chart(view, region, lang=lg, card=card)),
-    ]
+    reps: list[Scorecard] = []
+    base: Baseline | None = None
     base_dir = Path(baseline_dir) if baseline_dir else (d / "baseline")
     if base_dir.is_dir() and (baseline_dir is not None or replication_dirs(base_dir)):
         # scored replications and percentiles cached in base_dir while nothing they come from
@@ -180,19 +171,9 @@ def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path
         reps, base = against_baseline(card, base_dir, region=region, of=d)
         if reps:
             content.baseline = base
-            figs.append(("montecarlo", "与模拟基线比较" if zh else "Against the simulated baseline",
-                         lambda: montecarlo.montecarlo_chart(card, reps, base, lang=lg)))
     elif baseline_dir is not None:
         raise UserError(f"{base_dir}: not a directory of run directories")
-    figs.append(("handoffs", "信息传递与调度用时(谁通知谁、用时多久)" if zh else
-                 "Who told whom, and how late",
-                 lambda: handoffs.handoffs_chart(view, region, lang=lg)))
-    ids = [t.incident for t in view.incidents]
-    for k in range(0, len(ids), 4):
-        chunk = ids[k:k + 4]
-        figs.append((f"timeline-{k // 4 + 1}",
-                     ("事件处置时间线 " if zh else "Incident timeline ") + f"{chunk[0]}–{chunk[-1]}",
-                     partial(timeline.timeline_chart, view, region, lang=lg, incidents=chunk)))
+    figs = report_charts(card, view, region, lg, reps, base)
     if charts:  # each chart drawn once (on every core); both formats embed these PNG bytes
         pngs = render_pngs([draw for _, _, draw in figs], workers)
         content.figures = [(i, cap, png) for (i, cap, _), png in zip(figs, pngs, strict=True)
@@ -204,6 +185,37 @@ def build_report(run_dir: str | Path, lang: str = "zh", baseline_dir: str | Path
     except InputError as exc:
         raise UserError(str(exc)) from None
     return content
+
+
+def report_charts(card: Scorecard, view: LogView, region: Region | None, lg: Lang,
+                  reps: list[Scorecard], base: Baseline | None
+                  ) -> list[tuple[str, str, Callable[[], Any]]]:
+    """Every chart of the report, in its order: (id, caption, a function drawing it). The
+    Monte Carlo chart only with replications; one timeline per four incidents."""
+    zh = lg == "zh"
+    figs: list[tuple[str, str, Callable[[], Any]]] = [
+        ("map", "区域示意图" if zh else "Schematic region map",
+         lambda: regionmap.region_map_chart(view, region, lang=lg) if region else None),
+        ("distributions", "响应时间分布" if zh else "Response-time distributions",
+         lambda: distributions.distributions_chart(card, lang=lg)),
+        ("compliance", "按乡镇/队伍类型达标率" if zh else "Compliance by township and unit kind",
+         lambda: compliance.compliance_chart(card, region, lang=lg)),
+        ("timeliness", "信息报送及时性" if zh else "Report timeliness",
+         lambda: timeliness.timeliness_chart(view, region, lang=lg, card=card)),
+    ]
+    if reps and base is not None:
+        figs.append(("montecarlo", "与模拟基线比较" if zh else "Against the simulated baseline",
+                     lambda: montecarlo.montecarlo_chart(card, reps, base, lang=lg)))
+    figs.append(("handoffs", "信息传递与调度用时(谁通知谁、用时多久)" if zh else
+                 "Who told whom, and how late",
+                 lambda: handoffs.handoffs_chart(view, region, lang=lg)))
+    ids = [t.incident for t in view.incidents]
+    for k in range(0, len(ids), 4):
+        chunk = ids[k:k + 4]
+        figs.append((f"timeline-{k // 4 + 1}",
+                     ("事件处置时间线 " if zh else "Incident timeline ") + f"{chunk[0]}–{chunk[-1]}",
+                     partial(timeline.timeline_chart, view, region, lang=lg, incidents=chunk)))
+    return figs
 
 
 def township(content: ReportContent, tid: str) -> str:
