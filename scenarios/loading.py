@@ -14,6 +14,7 @@ import orjson
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from scenarios.filekinds import looks_like_event_log, wrong_kind
 from scenarios.limits import MAX_INPUT_BYTES, MAX_YAML_ALIAS_NODES
 
 # libyaml is much faster for the 10,000-record seed city; same safe semantics.
@@ -111,7 +112,12 @@ def read_yaml(path: str | Path) -> Any:
         try:
             return orjson.loads(text)
         except orjson.JSONDecodeError:
-            pass  # not strict JSON: let the YAML parser read it and name the line
+            if looks_like_event_log(text):
+                raise InputError(str(p), [
+                    "this file is an event log (one JSON record per line), not a single "
+                    "document: score, report and checklog read it (or the run directory that "
+                    "holds it)"]) from None
+            # not strict JSON: let the YAML parser read it and name the line
     return parse_yaml_text(text, str(p))
 
 
@@ -213,10 +219,17 @@ def _bad_scalar(text: str) -> str:
     return ""
 
 
-def validate_data(data: Any, model: type[ModelT], source: str) -> ModelT:
-    """Validate already-parsed data into ``model``; raise :class:`InputError` naming ``source``."""
+def validate_data(data: Any, model: type[ModelT], source: str, also: tuple[str, ...] = ()
+                  ) -> ModelT:
+    """Validate already-parsed data into ``model``; raise :class:`InputError` naming ``source``.
+    A document naming another blinddrill schema (a plan where a scenario belongs, a newer
+    format version) is refused with one line saying so (:func:`scenarios.filekinds.wrong_kind`;
+    ``also``: other schema ids the caller reads, for that message)."""
     if data is None:
         raise InputError(source, ["the file is empty"])
+    other = wrong_kind(data, model, also)
+    if other is not None:  # another kind of blinddrill file: say so, not every missing field
+        raise InputError(source, [other])
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -331,6 +331,8 @@ def load_scenario(path: str | Path) -> Scenario:
     return load_model(path, Scenario)
 
 
-def scenario_from_data(data: Any, source: str = "<scenario>") -> Scenario:
-    """Validate already-parsed scenario data."""
-    return validate_data(data, Scenario, source)
+def scenario_from_data(data: Any, source: str = "<scenario>", also: tuple[str, ...] = ()
+                       ) -> Scenario:
+    """Validate already-parsed scenario data (``also``: as in
+    :func:`scenarios.loading.validate_data`)."""
+    return validate_data(data, Scenario, source, also)

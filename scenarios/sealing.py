@@ -240,7 +240,8 @@ def read_scenario_deferred(path: str | Path, *, defer: bool | None = None
         return sealed.scenario, True, confirm
     if data is None:
         raise InputError(str(p), ["the file is empty"])
-    return scenario_from_data(data, str(p)), False, lambda: None
+    # a sealed file of another version is named as such, not as a scenario missing its fields
+    return scenario_from_data(data, str(p), also=(SEALED_SCHEMA,)), False, lambda: None
 
 
 def load_scenario_file(path: str | Path) -> Scenario:
