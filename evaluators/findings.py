@@ -26,7 +26,13 @@ import numpy as np
 from evaluators.clocks import BREACHED, MET, ClockResult
 from evaluators.metrics.base import Outcome
 from evaluators.rubric import Capability, Rubric
-from evaluators.scorecard import CapabilityScore, Finding, Findings, MetricSummary
+from evaluators.scorecard import (
+    CapabilityScore,
+    Finding,
+    Findings,
+    MetricSummary,
+    construct_all,
+)
 from evaluators.table import KIND_CODE, LogTable
 
 #: incidents named in a finding's text (all of them are in ``incidents`` and ``details``)
@@ -52,6 +58,18 @@ def _seq_ev(tab: LogTable, seqs: list[int]) -> list[int]:
         return []
     occ = tab.occurred_seqs
     return [s for s in seqs if s not in occ]
+
+
+def _finding(kind: Literal["strength", "improvement"], capability: str, metric: str,
+             text_zh: str, text_en: str, cause: str, evidence: list[int],
+             incidents: list[str] | None = None, details: list[dict[str, Any]] | None = None
+             ) -> Finding:
+    """A :class:`Finding` from the scorer's own typed values, built without re-validating
+    (its detail rows, one per incident, are most of a large drill's findings)."""
+    return construct_all(Finding, {
+        "kind": kind, "capability": capability, "metric": metric, "text_zh": text_zh,
+        "text_en": text_en, "cause": cause, "incidents": incidents or [],
+        "details": details or [], "evidence": evidence})
 
 
 def _more(count: int, zh: bool) -> str:
@@ -132,11 +150,11 @@ def _clock_findings(
                                 f"(limit {lim:g} min): {shown_en}")
         if not details:
             continue
-        f = Finding(kind="improvement", capability=cap.id,
-                    metric=",".join(f"clock.{r.rule.id}" for r in weak), cause=cause,
-                    text_zh=f"{cap.name_zh}：" + "；".join(parts_zh),
-                    text_en=f"{cap.name_en}: " + "; ".join(parts_en),
-                    incidents=incidents, details=details, evidence=sorted(set(ev))[:max_ev])
+        f = _finding(kind="improvement", capability=cap.id,
+                     metric=",".join(f"clock.{r.rule.id}" for r in weak), cause=cause,
+                     text_zh=f"{cap.name_zh}：" + "；".join(parts_zh),
+                     text_en=f"{cap.name_en}: " + "; ".join(parts_en),
+                     incidents=incidents, details=details, evidence=sorted(set(ev))[:max_ev])
         out.append((score, f))
     if strong:
         parts_zh, parts_en, ev = [], [], []
@@ -147,11 +165,11 @@ def _clock_findings(
             parts_en.append(f"{res.rule.name_en}: met in {met} of {n}")
             sel = np.flatnonzero(res.status == MET)[:max_ev]
             ev.extend(_rows_ev(tab, res.end_row[sel].tolist()))
-        f = Finding(kind="strength", capability=cap.id,
-                    metric=",".join(f"clock.{r.rule.id}" for r in strong), cause="met",
-                    text_zh=f"{cap.name_zh}：" + "；".join(parts_zh),
-                    text_en=f"{cap.name_en}: " + "; ".join(parts_en),
-                    evidence=sorted(set(ev))[:max_ev])
+        f = _finding(kind="strength", capability=cap.id,
+                     metric=",".join(f"clock.{r.rule.id}" for r in strong), cause="met",
+                     text_zh=f"{cap.name_zh}：" + "；".join(parts_zh),
+                     text_en=f"{cap.name_en}: " + "; ".join(parts_en),
+                     evidence=sorted(set(ev))[:max_ev])
         out.append((score, f))
     return out
 
@@ -201,9 +219,9 @@ def _metric_finding(
             en += ": " + ", ".join(parts_en) + _more(len(bad), False)
     if not ev:  # no per-case rows (e.g. over-dispatch): the metric's own evidence records
         ev = _seq_ev(tab, list(o.evidence))
-    return Finding(kind=kind, capability=cap.id, metric=mid,
-                   cause=mid, text_zh=zh, text_en=en, incidents=incidents, details=details,
-                   evidence=sorted(set(ev))[:max_ev])
+    return _finding(kind=kind, capability=cap.id, metric=mid,
+                    cause=mid, text_zh=zh, text_en=en, incidents=incidents, details=details,
+                    evidence=sorted(set(ev))[:max_ev])
 
 
 def extract(

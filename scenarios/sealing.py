@@ -206,9 +206,9 @@ def read_scenario_file(path: str | Path) -> tuple[Scenario, bool]:
 
     The file is parsed once: JSON (a sealed file, or a scenario starting with ``{``) with
     orjson, anything else with the YAML loader."""
-    scenario, sealed, confirm = read_scenario_deferred(path, defer=False)
+    scenario, commitment, confirm = read_scenario_deferred(path, defer=False)
     confirm()
-    return scenario, sealed
+    return scenario, commitment is not None
 
 
 #: sealed files smaller than this are verified at once (the fork would cost more than it saves)
@@ -216,13 +216,14 @@ DEFER_MIN_BYTES = 1_000_000
 
 
 def read_scenario_deferred(path: str | Path, *, defer: bool | None = None
-                           ) -> tuple[Scenario, bool, Callable[[], None]]:
+                           ) -> tuple[Scenario, str | None, Callable[[], None]]:
     """:func:`read_scenario_file`, with a large sealed file's commitment and normal-form
     comparison finishing on a second core (:mod:`scenarios.forked`) while the caller works:
     call ``confirm()`` before anything made from the scenario is written or shown; it raises
     the :class:`InputError` checking at once would have. Every other check (the document's
     keys, the scenario's validation) is done before this returns. ``defer``: None decides by
-    the file's size, False checks at once."""
+    the file's size, False checks at once. The second value is a sealed file's commitment
+    (None for a plain scenario file)."""
     p = Path(path)
     raw = read_input_bytes(p)
     data: Any = None
@@ -237,11 +238,11 @@ def read_scenario_deferred(path: str | Path, *, defer: bool | None = None
     if is_sealed_document(data):
         later = len(raw) >= DEFER_MIN_BYTES if defer is None else defer
         sealed, confirm = _verify_deferred(data, str(p), defer=later)
-        return sealed.scenario, True, confirm
+        return sealed.scenario, sealed.commitment, confirm
     if data is None:
         raise InputError(str(p), ["the file is empty"])
     # a sealed file of another version is named as such, not as a scenario missing its fields
-    return scenario_from_data(data, str(p), also=(SEALED_SCHEMA,)), False, lambda: None
+    return scenario_from_data(data, str(p), also=(SEALED_SCHEMA,)), None, lambda: None
 
 
 def load_scenario_file(path: str | Path) -> Scenario:

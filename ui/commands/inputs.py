@@ -24,19 +24,21 @@ def load_inputs(scenario_file: Path, region_file: Path | None, params_file: Path
                 catalogue_file: Path | None = None
                 ) -> tuple[Scenario, bool, Region, BehaviourParams]:
     """``(scenario, sealed?, region, params)``, each read and checked once."""
-    scenario, sealed, region, params, confirm = load_inputs_deferred(
+    scenario, commitment, region, params, confirm = load_inputs_deferred(
         scenario_file, region_file, params_file, catalogue_file, defer=False)
     confirm()
-    return scenario, sealed, region, params
+    return scenario, commitment is not None, region, params
 
 
 def load_inputs_deferred(scenario_file: Path, region_file: Path | None,
                          params_file: Path | None, catalogue_file: Path | None = None,
                          defer: bool | None = None
-                         ) -> tuple[Scenario, bool, Region, BehaviourParams, Callable[[], None]]:
+                         ) -> tuple[Scenario, str | None, Region, BehaviourParams,
+                                    Callable[[], None]]:
     """:func:`load_inputs`, with a large sealed file's commitment comparison finishing on a
     second core (:func:`scenarios.sealing.read_scenario_deferred`): the caller calls the
-    returned ``confirm()`` before it writes or shows anything. A refusal found here is
+    returned ``confirm()`` before it writes or shows anything. The second value is a sealed
+    file's commitment (None for a plain scenario). A refusal found here is
     preceded by that comparison, so a changed sealed file is reported as changed first."""
     from engine.params import load_params
     from scenarios.catalogue import load_catalogue, require_known_categories
@@ -45,7 +47,7 @@ def load_inputs_deferred(scenario_file: Path, region_file: Path | None,
     from scenarios.region import load_region
     from scenarios.sealing import read_scenario_deferred
 
-    scenario, sealed, confirm = read_scenario_deferred(scenario_file, defer=defer)
+    scenario, commitment, confirm = read_scenario_deferred(scenario_file, defer=defer)
     try:
         require_known_categories(load_catalogue(catalogue_file), scenario, str(scenario_file))
         if region_file is not None:
@@ -63,4 +65,4 @@ def load_inputs_deferred(scenario_file: Path, region_file: Path | None,
     except BaseException:
         confirm()  # a changed sealed file is the first thing to say
         raise
-    return scenario, sealed, region, params, confirm
+    return scenario, commitment, region, params, confirm

@@ -11,12 +11,22 @@ if TYPE_CHECKING:
     from scenarios.region import Region
 
 
+#: the kinds :func:`summarise` reads
+_READ = frozenset({"incident_occurred", "alarm_taken", "unit_dispatched", "unit_arrived",
+                   "incident_controlled", "incident_unresolved", "scene_visible",
+                   "supplies_short", "report_submitted"})
+
+
 def summarise(records: list[dict[str, Any]], region: Region | None = None) -> dict[str, Any]:
     """Per-incident times (minutes), units and reports, plus totals, from a log's records."""
     incs: dict[str, dict[str, Any]] = {}
     units_used: set[str] = set()
+    read = _READ
     for r in records:
-        k, iid, d = r["kind"], r["incident"], r["data"]
+        k = r["kind"]
+        if k not in read:  # most of a log (messages, tasks, injects …): nothing to count
+            continue
+        iid, d = r["incident"], r["data"]
         if k == "incident_occurred":
             tname = d["township"]
             if region is not None and tname in region.jurisdiction_by_id:
