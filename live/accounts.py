@@ -23,7 +23,7 @@ from typing import Literal, get_args
 
 import bcrypt
 
-from live.audit import audit
+from live.audit import audit, user_target
 from live.errors import Refusal, Why
 from live.store import Store, write
 
@@ -77,7 +77,7 @@ def create_first_director(
                      (str(rounds),))
         conn.execute("INSERT INTO users(name, role, pwhash, created) VALUES (?, 'director', ?, ?)",
                      (name, pw, time.time()))
-        audit(conn, None, "user_created", f"{name}:director")
+        audit(conn, None, "user_created", user_target(name, "director"))
     return Principal(name, "director")
 
 
@@ -94,7 +94,7 @@ def add_user(store: Store, by: Principal, name: str, role: str, password: str) -
                          "VALUES (?, ?, ?, ?, ?)", (name, role, pw, time.time(), by.name))
         except sqlite3.IntegrityError:
             raise Refusal(Why.USER_EXISTS, user=name) from None
-        audit(conn, by, "user_created", f"{name}:{role}")
+        audit(conn, by, "user_created", user_target(name, role))
     return Principal(name, role)  # type: ignore[arg-type]
 
 

@@ -11,7 +11,7 @@ import orjson
 
 from live import events, injects
 from live.accounts import Principal
-from live.audit import audit
+from live.audit import audit, calls_target, injects_target, retimed_target
 from live.base import DIRECTOR, RELEASED, Forbidden, LiveError, Released, ServiceBase
 from live.errors import Why
 from live.injects import CallCard
@@ -29,7 +29,7 @@ class InjectOps(ServiceBase):
         conn = self._conn()
         row = self._drill(drill)
         out = self._views(conn, drill, self._now_t(conn, row, self.clock.now()))
-        self._read(who, drill, "read_msel", f"{len(out)} injects")
+        self._read(who, drill, "read_msel", injects_target(len(out)))
         return out
 
     def due_injects(self, who: Principal, drill: str) -> list[injects.InjectView]:
@@ -81,8 +81,8 @@ class InjectOps(ServiceBase):
                        and v.controller == who.name), key=lambda v: -(states[v.id].done_t or 0))
         out = due + [injects.CallCard(v, call_script(plan[v.id], lg), states[v.id].done_t)
                      for v in done]
-        self._read(who, drill, "read_calls", ",".join(
-            f"{c.view.id}{'+qa' if c.script.qa else ''}" for c in out))
+        self._read(who, drill, "read_calls",
+                   calls_target([(c.view.id, bool(c.script.qa)) for c in out]))
         return out
 
     def released_injects(self, who: Principal, drill: str) -> list[dict[str, Any]]:
@@ -91,7 +91,7 @@ class InjectOps(ServiceBase):
         self._check(who, RELEASED, "read released injects")
         recs = [r for r in events.read_records(self._conn(), drill)
                 if r["kind"] == "inject_released"]
-        self._read(who, drill, "read_released", f"{len(recs)} injects")
+        self._read(who, drill, "read_released", injects_target(len(recs)))
         return recs
 
     def assign(self, who: Principal, drill: str, inject: str, controller: str) -> None:
@@ -200,7 +200,7 @@ class InjectOps(ServiceBase):
                                (float(t_new), reason, drill, inject))
             if cur.rowcount == 0:
                 raise LiveError(Why.NO_PENDING_INJECT, inject=inject, drill=drill)
-            audit(conn, who, "inject_retimed", f"{inject}: t={t_new} ({reason})", drill,
+            audit(conn, who, "inject_retimed", retimed_target(inject, t_new, reason), drill,
                   self.clock.now())
 
     def adhoc(self, who: Principal, drill: str, message: str, *, recipient: str,

@@ -23,7 +23,7 @@ import orjson
 from engine.eventlog import ChainReport
 from live import accounts, events, injects
 from live.accounts import AuthError, Principal
-from live.audit import audit, read_audit
+from live.audit import LIVE_SCORE, audit, log_read_target, read_audit
 from live.base import (
     DIRECTOR,
     READ_LOG,
@@ -179,7 +179,7 @@ class LiveService(ClockOps, InjectOps, RecordingOps):
         """The drill's log records from ``after + 1`` on (director, evaluator, trainer)."""
         self._check(who, READ_LOG, "read the log")
         recs = events.read_records(self._conn(), drill, after)
-        self._read(who, drill, "read_log", f"after {after}: {len(recs)} records")
+        self._read(who, drill, "read_log", log_read_target(after, len(recs)))
         return recs
 
     def verify(self, who: Principal, drill: str) -> ChainReport:
@@ -206,7 +206,7 @@ class LiveService(ClockOps, InjectOps, RecordingOps):
         recs = events.read_records(conn, drill)
         # the score is the log's, already audited when read; this records that the caller
         # looks at the scoreboard (once per login: its refreshes are not actions)
-        self._read(who, drill, "read_score", "live score")
+        self._read(who, drill, "read_score", LIVE_SCORE)
         return score_now(recs, now_t, region=self.region(drill),
                          ended=row["status"] == "ended")
 

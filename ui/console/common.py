@@ -6,7 +6,6 @@ a due time or a clock (the service does).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from live.accounts import AuthError
+from live.audit import describe
 from live.errors import Refusal
 from live.recording import RecordingError
 from live.secrecy import WrongPassphrase
@@ -76,36 +76,30 @@ def audit_action(action: str) -> str:
     return t(key) if key in STRINGS else action
 
 
-_N_INJECTS = re.compile(r"(\d+) injects")
-_LOG_READ = re.compile(r"after (-?\d+): (\d+) records")
-_RETIMED = re.compile(r"(\S+): t=([0-9.]+) \((.*)\)", re.DOTALL)
-_USER = re.compile(r"([^:]+):(\w+)")
-
-
 def audit_detail(action: str, target: str) -> str:
-    """What an audit entry's stored target says, in the page's language.
-
-    The service stores it as short English text (``24 injects``, ``after -1: 15 records``,
-    ``J003: t=4.5 (reason)`` …, see :mod:`live`); the known shapes are worded here, anything
-    else (ids, a reason, a file) is shown as stored. ``tests/console`` checks every shape the
-    service writes."""
-    m: re.Match[str] | None
-    if action in ("read_msel", "read_released") and (m := _N_INJECTS.fullmatch(target)):
-        return t("audit_d_injects_1") if m[1] == "1" else t("audit_d_injects", n=m[1])
-    if action == "read_log" and (m := _LOG_READ.fullmatch(target)):
-        one = "_1" if m[2] == "1" else ""
-        return t("audit_d_log_all" + one, n=m[2]) if int(m[1]) < 0 else \
-            t("audit_d_log_after" + one, seq=m[1], n=m[2])
-    if action == "read_score" and target == "live score":
+    """What an audit entry's stored target says, in the page's language: the shapes
+    :func:`live.audit.describe` reads back are worded here, anything else (ids, a reason, a
+    file) is shown as stored. ``tests/console`` checks every shape the service writes."""
+    d = describe(action, target)
+    if d is None:
+        return target
+    v = d.values
+    if d.kind == "injects":
+        return t("audit_d_injects_1") if v["n"] == 1 else t("audit_d_injects", n=v["n"])
+    if d.kind == "log":
+        one = "_1" if v["n"] == 1 else ""
+        return t("audit_d_log_all" + one, n=v["n"]) if v["after"] < 0 else \
+            t("audit_d_log_after" + one, seq=v["after"], n=v["n"])
+    if d.kind == "live_score":
         return t("audit_d_live_score")
-    if action == "read_calls" and target:
-        return ",".join(t("audit_d_with_qa", inject=c[:-3]) if c.endswith("+qa") else c
-                        for c in target.split(","))
-    if action == "inject_retimed" and (m := _RETIMED.fullmatch(target)):
-        return t("audit_d_retimed", inject=m[1], when=minutes(float(m[2])), reason=m[3])
-    if action == "user_created" and (m := _USER.fullmatch(target)):
-        key = f"role_{m[2]}"
-        return t("audit_d_user", name=m[1], role=t(key) if key in STRINGS else m[2])
+    if d.kind == "calls":
+        return ",".join(t("audit_d_with_qa", inject=i) if qa else i for i, qa in v["cards"])
+    if d.kind == "retimed":
+        return t("audit_d_retimed", inject=v["inject"], when=minutes(v["t"]),
+                 reason=v["reason"])
+    if d.kind == "user":
+        key = f"role_{v['role']}"
+        return t("audit_d_user", name=v["name"], role=t(key) if key in STRINGS else v["role"])
     return target
 
 
