@@ -162,6 +162,34 @@ def test_plan_is_a_real_word_table(demo: dict[str, Any]) -> None:
     assert not any(r[4] == "县(区)应急管理局" for r in plan[1:])  # owners from the evidence
 
 
+def test_docx_tables_print_well(demo: dict[str, Any]) -> None:
+    """Every Word table repeats its header row on each page it runs onto and has inner cell
+    margins; the plan's columns span the text width (17 cm) and give its short cells room
+    (they broke into "序/号", "优先/级" and a due date over two lines)."""
+    from docx.oxml.ns import qn
+
+    from ui.reports.annex import PLAN_WIDTHS_CM
+    from ui.reports.docx import CELL_MARGINS
+
+    for path in (demo["zh_files"][1], demo["en_files"][1]):
+        tables = docx.Document(str(path)).tables
+        assert len(tables) >= 5
+        for t in tables:
+            head = t.rows[0]._tr.trPr
+            assert head is not None and head.find(qn("w:tblHeader")).get(qn("w:val")) == "true"
+            assert all(t.rows[k]._tr.trPr is None or t.rows[k]._tr.trPr.find(qn("w:tblHeader"))
+                       is None for k in range(1, len(t.rows)))
+            mar = t._tbl.tblPr.find(qn("w:tblCellMar"))
+            assert {el.tag.split("}")[1]: int(el.get(qn("w:w"))) for el in mar} == CELL_MARGINS
+    assert sum(PLAN_WIDTHS_CM) == pytest.approx(17.0)
+    no, prio, due = PLAN_WIDTHS_CM[0], PLAN_WIDTHS_CM[5], PLAN_WIDTHS_CM[6]
+    pt_cm = 2.54 / 72  # 9 pt text, plus the cell's left and right margins (twips)
+    pad = (CELL_MARGINS["left"] + CELL_MARGINS["right"]) / 20 * pt_cm
+    assert no >= 2 * 9 * pt_cm + pad and prio >= 3 * 9 * pt_cm + pad
+    # "2026年10月28日": 3 CJK characters, 8 digits, and the spaces LibreOffice puts between them
+    assert due >= (3 + 8 * 0.5 + 6 * 0.25) * 9 * pt_cm + pad
+
+
 def test_timeline_appendix_has_injects_and_commanders(demo: dict[str, Any]) -> None:
     d = docx.Document(str(demo["zh_files"][1]))
     tab = next(t for t in d.tables if [c.text for c in t.rows[0].cells][2:3] == ["情景注入(导调)"])

@@ -65,7 +65,9 @@ def montecarlo_chart(card: Scorecard, replications: Sequence[Scorecard], baselin
         lo, hi = min(sample.min(), e.value), max(sample.max(), e.value)
         span = hi - lo or 1.0
         bins = np.linspace(lo - 0.05 * span, hi + 0.05 * span, 16)
-        ax.hist(sample, bins=bins, color="#c6d4e6", edgecolor="white")
+        counts, _, _ = ax.hist(sample, bins=bins, color="#c6d4e6", edgecolor="white")
+        # headroom above the tallest bar for the note (it was written across the bars)
+        ax.set_ylim(0, max(float(np.max(counts)), 1.0) * (1.5 if lang == "zh" else 1.75))
         ax.axvline(e.value, color="#d62728", lw=2.5)
         # beside the line, on the side with more room, inside the panel: a note that ran out
         # past the panel made the layout shrink every panel (and cut the English titles)
@@ -76,8 +78,9 @@ def montecarlo_chart(card: Scorecard, replications: Sequence[Scorecard], baselin
         ax.annotate(tr("mc.this_drill", lang) + "\n" + note, (e.value, 1.0),
                     xycoords=ax.get_xaxis_transform(), xytext=(-3 if right_half else 3, -1),
                     textcoords="offset points", color="#d62728", fontsize=7, va="top",
-                    ha="right" if right_half else "left",
-                    annotation_clip=False).set_in_layout(False)
+                    ha="right" if right_half else "left", annotation_clip=False,
+                    bbox={"boxstyle": "square,pad=0.15", "facecolor": "white", "alpha": 0.85,
+                          "edgecolor": "none"}).set_in_layout(False)
         ax.set_title(textwrap.fill(value_name(card, key, lang), 14 if lang == "zh" else 34),
                      fontsize=7.5)
         ax.tick_params(labelsize=7)

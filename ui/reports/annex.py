@@ -50,8 +50,14 @@ def _plan(c: ReportContent) -> list[Block]:
         note += _t(c, f",自{_date(start, c.lang)}起算。本表为可编辑表格,可直接修改。",
                    f", from {_date(start, c.lang)}. Edit this table in Word.")
     return [Para(note, small=True),
-            Table(head, plan_rows(c), [0.9, 1.7, 3.7, 4.6, 2.8, 1.1, 2.2], key="plan")
+            Table(head, plan_rows(c), PLAN_WIDTHS_CM, key="plan")
             if c.plan else Para(_t(c, *_NONE))]
+
+
+#: the plan's columns (cm, 17 in all): No., capability, issue, action, owner, priority, due.
+#: Wide enough at 9 pt for "序号", "优先级" and "2026年10月28日" on one line each (they broke
+#: into "序/号", "优先/级" and a date over two lines; LibreOffice spaces digits from CJK)
+PLAN_WIDTHS_CM = [1.1, 1.7, 3.5, 3.6, 2.5, 1.3, 3.3]
 
 
 # ---------------------------------------------------------------- appendices

@@ -35,9 +35,33 @@ def _shade(cell: Any, colour: str) -> None:
     cell._tc.get_or_add_tcPr().append(shd)
 
 
+#: a table cell's inner margins (twentieths of a point): room above and below each line, and
+#: beside the grid lines (Word's "Table Grid" has none above or below)
+CELL_MARGINS = {"top": 30, "bottom": 30, "left": 85, "right": 85}
+
+
+def _cell_margins(table: Any) -> None:
+    mar = OxmlElement("w:tblCellMar")
+    for side, twips in CELL_MARGINS.items():
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(twips))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    table._tbl.tblPr.append(mar)
+
+
+def _repeat_header(row: Any) -> None:
+    """Print the row again at the top of every page the table runs onto."""
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(el)
+
+
 def _table(doc: Any, b: Table) -> None:
     t = doc.add_table(rows=1, cols=len(b.header))
     t.style = "Table Grid"
+    _cell_margins(t)
+    _repeat_header(t.rows[0])
     for cell, text in zip(t.rows[0].cells, b.header, strict=True):
         cell.text = text
         for run in cell.paragraphs[0].runs:
