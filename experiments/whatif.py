@@ -21,8 +21,10 @@ of the noise (common random numbers) and two identical alternatives differ by ex
 
 A ``township`` placement puts a unit at that jurisdiction's centre and under it (its desk
 commands the unit); a depot moves to the centre but keeps its owner (a depot's tier fixes the
-level of its jurisdiction); ``lon``/``lat`` move without changing the owner. Each
-alternative's region is validated like any region file; problems name this file and field.
+level of its jurisdiction); ``lon``/``lat`` move without changing the owner. The station or the
+depot of an integrated service centre (综合应急服务站) moves the whole centre: station, depot
+and the supplies in it go by the same offset, and placed in a township all three belong to it.
+Each alternative's region is validated like any region file; problems name this file and field.
 """
 
 from __future__ import annotations
@@ -130,12 +132,30 @@ def _place(item: dict[str, Any], p: Place, jur: dict[str, Any], where: str,
         item.update(lon=p.lon, lat=p.lat)
 
 
+def _move_centre(centre: dict[str, Any], was: tuple[float, float], moved: dict[str, Any],
+                 other: dict[str, Any], township: str | None) -> None:
+    """An integrated service centre is one building: its station and its depot (with the
+    supplies in it) move together. ``moved`` (one of them) went from ``was`` to where it was
+    placed; the centre and the other part move by the same offset (keeping their places
+    relative to each other; a move to where it already is changes nothing). Placed in a
+    township, the centre and both parts then belong to it."""
+    dlon, dlat = moved["lon"] - was[0], moved["lat"] - was[1]
+    for item in (centre, other):
+        item.update(lon=round(item["lon"] + dlon, 6), lat=round(item["lat"] + dlat, 6))
+    if township is not None:
+        centre["township"] = township
+        moved["jurisdiction"] = other["jurisdiction"] = township
+
+
 def apply_changes(region: Region, changes: list[Change], source: str) -> Region:
-    """A new region with ``changes`` applied (validated; errors name ``source``)."""
+    """A new region with ``changes`` applied (validated; errors name ``source``). Moving the
+    station or the depot of an integrated service centre moves the whole centre."""
     data = copy.deepcopy(region.model_dump(mode="json", by_alias=True))
     jur = {j["id"]: j for j in data["jurisdictions"]}
     units = {u["id"]: u for u in data["units"]}
     depots = {d["id"]: d for d in data.get("depots", [])}
+    centre_of_unit = {c["unit"]: c for c in data.get("service_centres", [])}
+    centre_of_depot = {c["depot"]: c for c in data.get("service_centres", [])}
     for i, ch in enumerate(changes):
         where = f"{source}.changes[{i}]"
         if ch.add_unit is not None:
@@ -152,7 +172,11 @@ def apply_changes(region: Region, changes: list[Change], source: str) -> Region:
         elif ch.move_unit is not None:
             if ch.move_unit.unit not in units:
                 raise InputError(where, [f"move_unit.unit: no unit '{ch.move_unit.unit}'"])
-            _place(units[ch.move_unit.unit], ch.move_unit, jur, where)
+            unit = units[ch.move_unit.unit]
+            was = (unit["lon"], unit["lat"])
+            _place(unit, ch.move_unit, jur, where)
+            if (c := centre_of_unit.get(ch.move_unit.unit)) is not None:
+                _move_centre(c, was, unit, depots[c["depot"]], ch.move_unit.township)
         elif ch.headcount is not None:
             if ch.headcount.unit not in units:
                 raise InputError(where, [f"headcount.unit: no unit '{ch.headcount.unit}'"])
@@ -160,7 +184,11 @@ def apply_changes(region: Region, changes: list[Change], source: str) -> Region:
         elif ch.move_depot is not None:
             if ch.move_depot.depot not in depots:
                 raise InputError(where, [f"move_depot.depot: no depot '{ch.move_depot.depot}'"])
-            _place(depots[ch.move_depot.depot], ch.move_depot, jur, where, rehome=False)
+            depot = depots[ch.move_depot.depot]
+            was = (depot["lon"], depot["lat"])
+            _place(depot, ch.move_depot, jur, where, rehome=False)
+            if (c := centre_of_depot.get(ch.move_depot.depot)) is not None:
+                _move_centre(c, was, depot, units[c["unit"]], ch.move_depot.township)
     return region_from_data(data, source)
 
 

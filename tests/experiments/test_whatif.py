@@ -98,3 +98,98 @@ def test_whatif_cli_writes_summary_and_chart(tmp_path: Path) -> None:
     assert "clock.arrive.compliance" in doc["alternatives"][1]["difference"]
     assert (out / "whatif.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (out / "inputs" / "alternatives.yaml").read_bytes() == p.read_bytes()
+
+
+@pytest.mark.parametrize("how", ["township", "lon_lat", "depot"])
+def test_a_service_centre_moves_as_one(tmp_path: Path, how: str) -> None:
+    """Moving an integrated service centre's station (or its depot) takes the centre, its
+    depot and the supplies in it along: the documented "station moved" example failed with
+    "'U-K01-T01' is in K01-T03, not in the centre's township 'K01-T01'"."""
+    region = default_region()
+    c = next(c for c in region.service_centres if c.unit == "U-K01-T01")
+    depot = next(d for d in region.depots if d.id == c.depot)
+    target = region.jurisdiction_by_id["K01-T03"]
+    change: dict[str, object] = {"township": {"move_unit": {"unit": c.unit, "township": target.id}},
+              "lon_lat": {"move_unit": {"unit": c.unit, "lon": 117.2, "lat": 31.5}},
+              "depot": {"move_depot": {"depot": depot.id, "township": target.id}}}[how]
+    p = _write(tmp_path, {"alternatives": [{"name": "moved", "changes": [change]}]})
+    moved = build_alternatives(load_whatif(p), region, load_params(), p)[1].region
+    mc = next(x for x in moved.service_centres if x.id == c.id)
+    unit = next(u for u in moved.units if u.id == c.unit)
+    md = next(d for d in moved.depots if d.id == depot.id)
+    was = next(u for u in region.units if u.id == c.unit) if how != "depot" else depot
+    now = unit if how != "depot" else md
+    assert (now.lon, now.lat) == ((target.lon, target.lat) if how != "lon_lat" else (117.2, 31.5))
+    dlon, dlat = now.lon - was.lon, now.lat - was.lat  # the others by the same offset
+    for before, after in [(c, mc), (depot, md), (next(u for u in region.units
+                                                      if u.id == c.unit), unit)]:
+        assert after.lon == pytest.approx(before.lon + dlon, abs=1e-6)
+        assert after.lat == pytest.approx(before.lat + dlat, abs=1e-6)
+    assert md.stock == depot.stock  # the supplies went with it
+    if how == "lon_lat":  # moved, not re-homed
+        assert mc.township == unit.jurisdiction == md.jurisdiction == c.township
+    else:
+        assert mc.township == unit.jurisdiction == md.jurisdiction == target.id
+
+
+def test_the_documented_and_shipped_alternatives_run(tmp_path: Path) -> None:
+    """The example in docs/cluster.md and experiments/samples/demo-whatif.yaml build on the
+    built-in seed city (every id in them exists, every changed region validates)."""
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    doc = (root / "docs" / "cluster.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(alternatives:.*?)```", doc, re.S)
+    assert example is not None
+    text = "\n".join(ln for ln in example.group(1).splitlines() if "params:" not in ln)
+    documented = tmp_path / "documented.yaml"
+    documented.write_text(text, encoding="utf-8")
+    for p in (documented, root / "experiments" / "samples" / "demo-whatif.yaml"):
+        alts = build_alternatives(load_whatif(p), default_region(), load_params(), p)
+        assert len(alts) >= 5, p
+
+
+def test_unchanged_values_are_said_so() -> None:
+    """A difference that is exactly zero in every replication reads "unchanged", and an
+    alternative that changes no score at all gets one line saying so (not a column of
+    "+0.000 [+0.000, +0.000] not significant")."""
+    from ui.commands.whatif import render
+
+    zero = {"n": 9, "mean": 0.0, "sd": 0.0, "ci95": [0.0, 0.0], "significant": False}
+    real = {"n": 9, "mean": 0.05, "sd": 0.02, "ci95": [0.03, 0.07], "significant": True}
+    clocks = {"arrive": {"name_zh": "10分钟到场", "name_en": "On scene within 10 minutes"},
+              "take_alarm": {"name_zh": "1分钟接警", "name_en": "Alarm taken within 1 minute"}}
+    doc = {"replications": 9, "executor": "serial", "alternatives": [
+        {"name": "current", "clocks": clocks, "difference": {}},
+        {"name": "A", "difference": {"clock.take_alarm.compliance": zero,
+                                     "clock.arrive.compliance": real}},
+        {"name": "B", "difference": {"clock.take_alarm.compliance": zero,
+                                     "clock.arrive.compliance": zero}}]}
+    zh = render(doc, "zh", Path("w")).splitlines()
+    assert "    1分钟接警 达标率: 不变(每次重复都与现状相同)" in zh
+    assert "    10分钟到场 达标率: +0.050 [+0.030, +0.070] 显著" in zh
+    b = zh.index("  B 相对现状:")
+    assert zh[b + 1].startswith("    每次重复的全部评分都与现状相同") and "达标率" not in zh[b + 2]
+    en = render(doc, "en", Path("w"))
+    assert "Alarm taken within 1 minute compliance: unchanged (equal in every replication)" in en
+    assert "every score equals the current setup's in every replication" in en
+
+
+def test_chart_names_clocks_as_their_pack_does(tmp_path: Path) -> None:
+    """Panel titles come from the summary's clock names (the packs), not a fixed list that
+    called early-stage handling "under control"; a panel where nothing moved says so."""
+    from matplotlib.text import Text
+
+    from ui.charts.whatif import whatif_figure
+
+    zero = {"n": 9, "mean": 0.0, "sd": 0.0, "ci95": [0.0, 0.0], "significant": False}
+    clocks = {"handle": {"name_zh": "15分钟先期处置", "name_en": "Early-stage handling"}}
+    doc = {"alternatives": [{"name": "current", "clocks": clocks},
+                            {"name": "A", "difference": {"clock.handle.compliance": zero}}]}
+    for lang, title, same in [("zh", "15分钟先期处置达标率", "各方案均不变"),
+                              ("en", "Early-stage handling compliance",
+                               "unchanged in every alternative")]:
+        fig = whatif_figure(doc, lang, keys=("clock.handle.compliance",))
+        texts = {" ".join(t.get_text().split()) for t in fig.findobj(Text)}  # wrapped titles
+        assert title in texts and same in texts, texts
+        assert not any("control" in t for t in texts)

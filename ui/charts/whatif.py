@@ -8,6 +8,7 @@ nothing is recomputed here). A whisker clear of zero means the change makes a re
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from matplotlib.figure import Figure
@@ -18,18 +19,27 @@ DEFAULT_KEYS = ("clock.take_alarm.compliance", "clock.arrive.compliance",
                 "clock.handle.compliance", "clock.scene_visible.compliance", "overall.score")
 
 _NAMES = {
-    "zh": {"clock.take_alarm.compliance": "1分钟接警达标率", "clock.arrive.compliance": "10分钟到场达标率",
-           "clock.handle.compliance": "15分钟处置达标率",
-           "clock.scene_visible.compliance": "30分钟现场可视达标率", "overall.score": "总体评分",
-           "title": "备选方案与现状之差(同一随机数, 95%置信区间)", "pp": "百分点", "pts": "分"},
-    "en": {"clock.take_alarm.compliance": "Alarm taken in 1 min",
-           "clock.arrive.compliance": "On scene in 10 min",
-           "clock.handle.compliance": "Under control in 15 min",
-           "clock.scene_visible.compliance": "Scene visible in 30 min",
-           "overall.score": "Overall score",
+    "zh": {"overall.score": "总体评分", "compliance": "达标率",
+           "title": "备选方案与现状之差(同一随机数, 95%置信区间)", "pp": "百分点", "pts": "分",
+           "same": "各方案均不变"},
+    "en": {"overall.score": "Overall score", "compliance": "compliance",
            "title": "Alternatives minus current (common random numbers, 95% CI)",
-           "pp": "percentage points", "pts": "points"},
+           "pp": "percentage points", "pts": "points", "same": "unchanged in every alternative"},
 }
+
+
+def _title(key: str, doc: dict[str, Any], lang: str) -> str:
+    """A panel's title: a clock's name as its rule pack gives it (the summary carries it),
+    then "compliance"; the overall score by name."""
+    names = _NAMES["en" if lang == "en" else "zh"]
+    parts = key.split(".")
+    if parts[0] == "clock" and len(parts) == 3:
+        clock = doc["alternatives"][0].get("clocks", {}).get(parts[1], {})
+        name = clock.get("name_en" if lang == "en" else "name_zh", parts[1])
+        sep = " " if lang == "en" else ""
+        return textwrap.fill(f"{name}{sep}{names.get(parts[2], parts[2])}",
+                             30 if lang == "en" else 16)
+    return names.get(key, key)
 
 
 def whatif_figure(doc: dict[str, Any], lang: str = "zh",
@@ -44,10 +54,12 @@ def whatif_figure(doc: dict[str, Any], lang: str = "zh",
     for ax, key in zip(axes, keys, strict=True):
         scale = 100.0 if key.endswith(".compliance") else 1.0
         means, lo, hi, colors = [], [], [], []
+        same = True
         for a in alts:
             d = a.get("difference", {}).get(key)
             m = (d or {}).get("mean") or 0.0
             ci = (d or {}).get("ci95") or [m, m]
+            same = same and d is not None and d.get("mean") == 0 and d.get("sd") == 0
             means.append(m * scale)
             lo.append((m - ci[0]) * scale)
             hi.append((ci[1] - m) * scale)
@@ -56,7 +68,11 @@ def whatif_figure(doc: dict[str, Any], lang: str = "zh",
         ys = list(range(len(alts)))
         ax.barh(ys, means, xerr=[lo, hi], color=colors, capsize=3)
         ax.axvline(0, color="black", linewidth=0.8)
-        ax.set_title(names.get(key, key), fontsize=9)
+        ax.set_title(_title(key, doc, lang), fontsize=9)
+        if same:  # a panel of zeros says nothing by itself: say the value did not move
+            ax.text(0.5, 0.5, names["same"], transform=ax.transAxes, ha="center",
+                    va="center", fontsize=8, color="#616161",
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 2})
         ax.set_xlabel(names["pp"] if scale == 100.0 else names["pts"], fontsize=8)
         ax.set_yticks(ys, labels, fontsize=8)
         ax.tick_params(axis="x", labelsize=8)

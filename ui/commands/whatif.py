@@ -28,11 +28,23 @@ KEYS = ("clock.take_alarm.compliance", "clock.arrive.compliance", "clock.handle.
 
 _T = {"zh": {"head": "备选方案比较(同一随机数)", "reps": "次重复", "vs": "相对现状",
              "sig": "显著", "ns": "不显著", "chart": "图表", "out": "输出目录",
-             "compliance": "达标率", "mean": "平均用时(分钟)", "overall.score": "总体评分"},
+             "compliance": "达标率", "mean": "平均用时(分钟)", "overall.score": "总体评分",
+             "same": "不变(每次重复都与现状相同)",
+             "all_same": "每次重复的全部评分都与现状相同:这一改动没有影响本情景评估的任何结果"
+                         "(例如改动的队伍没有被调派)"},
       "en": {"head": "What-if on common random numbers", "reps": "replications",
              "vs": "vs current", "sig": "significant", "ns": "not significant",
              "chart": "chart", "out": "output directory", "compliance": "compliance",
-             "mean": "mean duration (min)", "overall.score": "overall score"}}
+             "mean": "mean duration (min)", "overall.score": "overall score",
+             "same": "unchanged (equal in every replication)",
+             "all_same": "every score equals the current setup's in every replication: the "
+                         "change affected nothing this scenario scores (e.g. the changed unit "
+                         "was never dispatched)"}}
+
+
+def unchanged(d: dict[str, Any]) -> bool:
+    """A paired difference that is exactly zero in every replication."""
+    return d["mean"] == 0 and d.get("sd") == 0
 
 
 def value_label(key: str, doc: dict[str, Any], lang: str) -> str:
@@ -52,9 +64,16 @@ def render(doc: dict[str, Any], lang: str, out: Path) -> str:
     lines = [f"{t['head']}: {doc['replications']} {t['reps']} ({doc['executor']})"]
     for alt in doc["alternatives"][1:]:
         lines.append(f"  {alt['name']} {t['vs']}:")
+        diffs = [d for d in alt["difference"].values() if d["mean"] is not None]
+        if diffs and all(map(unchanged, diffs)):
+            lines.append(f"    {t['all_same']}")
+            continue
         for key in KEYS:
             d = alt["difference"].get(key)
             if d is None or d["mean"] is None:
+                continue
+            if unchanged(d):
+                lines.append(f"    {value_label(key, doc, lang)}: {t['same']}")
                 continue
             ci = d["ci95"]
             ci_s = f" [{ci[0]:+.3f}, {ci[1]:+.3f}]" if ci else ""
