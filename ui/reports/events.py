@@ -44,7 +44,7 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "task_started": ("开始作业", "Task started"),
     "task_finished": ("完成作业", "Task finished"),
     "incident_escalated": ("事件升级", "Incident escalated"),
-    "initial_response_completed": ("先期处置完成", "Initial response completed"),
+    "initial_response_completed": ("先期处置完成", "Early-stage handling done"),
     "incident_controlled": ("得到控制", "Under control"),
     "incident_closed": ("处置结束", "Incident closed"),
     "incident_unresolved": ("未处置完毕", "Unresolved at the end"),
@@ -191,7 +191,7 @@ def describe(r: dict[str, Any], names: Names) -> str:
         return f"Incident commander designated: the leader of {unit or 'the first unit'}"
     if k == "initial_response_completed":
         by = unit or pick("灾害信息员", "the information officer")
-        return pick(f"{by}完成先期处置", f"Initial response completed by {by}")
+        return pick(f"{by}完成先期处置", f"Early-stage handling done by {by}")
     if k == "incident_escalated":
         g = grade_name(str(d.get("grade", "")), lang)
         return pick(f"事件升级为{g}", f"Escalated to grade {g}")
