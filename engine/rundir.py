@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from scenarios import jsonexact
 from scenarios.fingerprint import check_scenario_region, region_digest
 from scenarios.loading import InputError, read_input_bytes, read_yaml
 from scenarios.outputs import check_output_dir, staged_dir
@@ -60,13 +61,14 @@ def package_version() -> str:
 
 def read_data(path: str | Path) -> Any:
     """Parse a JSON or YAML input file once: JSON (a file starting with ``{`` or ``[``) with
-    orjson, anything else with the YAML loader. Errors are :class:`InputError`."""
+    orjson (exact: :mod:`scenarios.jsonexact`), anything else with the YAML loader. Errors are
+    :class:`InputError`."""
     p = Path(path)
     raw = read_input_bytes(p)
     head = raw.lstrip()[:1]
     if head in (b"{", b"["):
         try:
-            return orjson.loads(raw)
+            return jsonexact.loads(raw)
         except orjson.JSONDecodeError:
             pass  # e.g. a YAML flow mapping: let the YAML loader say what is wrong
     return read_yaml(p)

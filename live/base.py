@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from live import accounts, injects
 from live.accounts import AuthError, Principal
 from live.audit import audit
@@ -23,6 +21,7 @@ from live.secrecy import (
     KeyRing,
 )
 from live.store import Store
+from scenarios import jsonexact
 from scenarios.schema import Scenario
 
 DIRECTOR = ("director",)
@@ -177,7 +176,7 @@ class ServiceBase:
 
             item = self.keyring.get(drill)
             assert item is not None
-            sc = verify_document(orjson.loads(item.sealed), f"drill {drill}")
+            sc = verify_document(jsonexact.loads(item.sealed), f"drill {drill}")
             with self._cache.lock:
                 self._cache.scenarios[drill] = sc
         return sc

@@ -18,8 +18,6 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from engine.eventlog import ChainReport
 from live import accounts, events, injects
 from live.accounts import AuthError, Principal
@@ -46,6 +44,7 @@ from live.secrecy import (
     encrypt,
     new_salt,
 )
+from scenarios import jsonexact
 
 __all__ = ["AuthError", "DrillStatus", "Forbidden", "LiveError", "LiveService", "Recorded",
            "Released", "WrongPassphrase"]
@@ -155,7 +154,7 @@ class LiveService(ClockOps, InjectOps, RecordingOps):
             with self.store.tx():
                 audit(conn, who, "unlock_failed", "", drill, self.clock.now())
             raise
-        scenario = verify_document(orjson.loads(sealed), f"drill {drill}")
+        scenario = verify_document(jsonexact.loads(sealed), f"drill {drill}")
         self.keyring.put(drill, Unlocked(key, sealed))
         with self._cache.lock:
             self._cache.scenarios[drill] = scenario

@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from live.base import LiveError
+from scenarios import jsonexact
 from scenarios.catalogue import HazardCatalogue, load_catalogue, unknown_categories
 from scenarios.fingerprint import check_scenario_region
 from scenarios.limits import MAX_INPUT_BYTES
@@ -86,7 +87,7 @@ def _document(sealed: bytes, source: str) -> Any:
         raise UploadRefused("encoding", source, [
             f"not UTF-8 text (byte {exc.start}); use the file as blinddrill wrote it"]) from None
     try:
-        return orjson.loads(sealed)
+        return jsonexact.loads(sealed)  # a 128-bit seed stays an integer
     except orjson.JSONDecodeError as exc:
         raise UploadRefused("not_json", source, [
             f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg}); the file is "

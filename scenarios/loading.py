@@ -14,6 +14,7 @@ import orjson
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from scenarios import jsonexact
 from scenarios.filekinds import looks_like_event_log, wrong_kind
 from scenarios.limits import MAX_INPUT_BYTES, MAX_YAML_ALIAS_NODES
 
@@ -110,7 +111,7 @@ def read_yaml(path: str | Path) -> Any:
     head = text.lstrip()[:1]
     if head in ("{", "["):  # JSON (a subset of YAML) parses ~100x faster with orjson
         try:
-            return orjson.loads(text)
+            return jsonexact.loads(text)  # integers beyond 64 bits kept exact
         except orjson.JSONDecodeError:
             if looks_like_event_log(text):
                 raise InputError(str(p), [

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import orjson
 
-from scenarios import forked
+from scenarios import forked, jsonexact
 from scenarios.forked import ForkedCheck
 from scenarios.loading import InputError, read_input_bytes, read_yaml
 from scenarios.schema import Scenario, scenario_from_data
@@ -184,9 +184,10 @@ def read_sealed(path: str | Path) -> SealedScenario:
 
 
 def _parse_json(text: str, source: str) -> Any:
-    """Parse JSON with orjson (fast); on an error, let :mod:`json` name the line and column."""
+    """Parse JSON exactly (:mod:`scenarios.jsonexact`); on an error, let :mod:`json` name the
+    line and column."""
     try:
-        return orjson.loads(text)
+        return jsonexact.loads(text)
     except orjson.JSONDecodeError:
         pass
     try:
@@ -230,7 +231,7 @@ def read_scenario_deferred(path: str | Path, *, defer: bool | None = None
     parsed = False
     if raw.lstrip()[:1] == b"{":
         try:
-            data, parsed = orjson.loads(raw), True
+            data, parsed = jsonexact.loads(raw), True  # a 128-bit seed stays an integer
         except orjson.JSONDecodeError:
             parsed = False  # a YAML flow mapping, or broken JSON: the YAML loader explains
     if not parsed:
