@@ -67,8 +67,8 @@ def wrong_kind(data: Any, model: type[BaseModel], also: tuple[str, ...] = ()) ->
     got = data.get("schema") if isinstance(data, dict) else None
     if not wanted or not isinstance(got, str) or got in wanted:
         return None
-    m = _ID.fullmatch(got)
-    if m is None or _ID.fullmatch(wanted[0]) is None:
+    m, want = _ID.fullmatch(got), _ID.fullmatch(wanted[0])
+    if m is None or want is None:
         return None  # not a blinddrill id: the field check says what it should be
     kind = m.group(1)
     for w in wanted:
@@ -78,8 +78,6 @@ def wrong_kind(data: Any, model: type[BaseModel], also: tuple[str, ...] = ()) ->
             return (f"schema: '{got}' is {'a newer' if newer else 'another'} format version "
                     f"of {_describe(kind)}; this version of blinddrill reads '{w}'"
                     + (" (was the file written by a newer blinddrill?)" if newer else ""))
-    want = _ID.fullmatch(wanted[0])
-    assert want is not None
     hint = KINDS[kind][1] if kind in KINDS else ""
     return (f"schema: this file is {_describe(kind)} ('{got}'), not "
             f"{_describe(want.group(1))} ('{wanted[0]}')" + (f": {hint}" if hint else ""))

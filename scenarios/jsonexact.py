@@ -41,6 +41,10 @@ def has_long_digit_run(raw: bytes) -> bool:
 def loads(raw: bytes | str) -> Any:
     """Parse one JSON document exactly (see the module docstring); raises
     ``orjson.JSONDecodeError`` (a ``ValueError``) on bad JSON, like ``orjson.loads``."""
-    data = orjson.loads(raw)
     b = raw.encode("utf-8") if isinstance(raw, str) else raw
-    return json.loads(b) if has_long_digit_run(b) else data
+    if has_long_digit_run(b):
+        try:
+            return json.loads(b)
+        except json.JSONDecodeError:
+            pass  # bad JSON: orjson raises its own error, the one callers catch
+    return orjson.loads(raw)
