@@ -71,6 +71,16 @@ def retimed_target(inject: str, t: float, reason: str) -> str:
     return f"{inject}: t={t} ({reason})"
 
 
+def assigned_target(inject: str, controller: str) -> str:
+    """Target of an inject given to a controller to deliver."""
+    return f"{inject}:{controller}"
+
+
+def skipped_target(inject: str, reason: str) -> str:
+    """Target of an inject the director skipped, with the reason given."""
+    return f"{inject}: {reason}"
+
+
 def user_target(name: str, role: str) -> str:
     """Target of an account created."""
     return f"{name}:{role}"
@@ -80,7 +90,8 @@ def user_target(name: str, role: str) -> str:
 class AuditDetail:
     """An audit target read back (:func:`describe`): ``kind`` is one of ``injects`` (n),
     ``log`` (after, n), ``live_score``, ``calls`` (cards: (inject, qa) pairs), ``retimed``
-    (inject, t, reason), ``user`` (name, role)."""
+    (inject, t, reason), ``assigned`` (inject, controller), ``skipped`` (inject, reason),
+    ``user`` (name, role)."""
 
     kind: str
     values: dict[str, Any] = field(default_factory=dict)
@@ -90,6 +101,8 @@ _N_INJECTS = re.compile(r"(\d+) injects")
 _LOG_READ = re.compile(r"after (-?\d+): (\d+) records")
 _RETIMED = re.compile(r"(\S+): t=(-?[0-9.]+(?:e-?\d+)?) \((.*)\)", re.DOTALL)
 _USER = re.compile(r"([^:]+):(\w+)")
+_ASSIGNED = re.compile(r"([^:\s]+):(.+)", re.DOTALL)
+_SKIPPED = re.compile(r"([^:\s]+): (.*)", re.DOTALL)
 
 
 def describe(action: str, target: str) -> AuditDetail | None:
@@ -107,6 +120,10 @@ def describe(action: str, target: str) -> AuditDetail | None:
                                                for c in target.split(",")]})
     if action == "inject_retimed" and (m := _RETIMED.fullmatch(target)):
         return AuditDetail("retimed", {"inject": m[1], "t": float(m[2]), "reason": m[3]})
+    if action == "inject_assigned" and (m := _ASSIGNED.fullmatch(target)):
+        return AuditDetail("assigned", {"inject": m[1], "controller": m[2]})
+    if action == "inject_skipped" and (m := _SKIPPED.fullmatch(target)):
+        return AuditDetail("skipped", {"inject": m[1], "reason": m[2]})
     if action == "user_created" and (m := _USER.fullmatch(target)):
         return AuditDetail("user", {"name": m[1], "role": m[2]})
     return None

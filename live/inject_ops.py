@@ -11,7 +11,14 @@ import orjson
 
 from live import events, injects
 from live.accounts import Principal
-from live.audit import audit, calls_target, injects_target, retimed_target
+from live.audit import (
+    assigned_target,
+    audit,
+    calls_target,
+    injects_target,
+    retimed_target,
+    skipped_target,
+)
 from live.base import DIRECTOR, RELEASED, Forbidden, LiveError, Released, ServiceBase
 from live.errors import Why
 from live.injects import CallCard
@@ -106,7 +113,7 @@ class InjectOps(ServiceBase):
                                "AND status = 'pending'", (controller, drill, inject))
             if cur.rowcount == 0:
                 raise LiveError(Why.NO_PENDING_INJECT, inject=inject, drill=drill)
-            audit(conn, who, "inject_assigned", f"{inject}:{controller}", drill,
+            audit(conn, who, "inject_assigned", assigned_target(inject, controller), drill,
                   self.clock.now())
 
     def release(self, who: Principal, drill: str, inject: str, *, reason: str = ""
@@ -180,7 +187,7 @@ class InjectOps(ServiceBase):
                                         data={"reason": reason, "author": who.name},
                                         author=who.name)
                 seq = a.record["seq"]
-            audit(conn, who, "inject_skipped", f"{inject}: {reason}", drill, wall)
+            audit(conn, who, "inject_skipped", skipped_target(inject, reason), drill, wall)
         return Released(inject, True, f"inject {inject} skipped", seq)
 
     def retime(self, who: Principal, drill: str, inject: str, t_new: float,

@@ -330,10 +330,15 @@ def test_the_audit_trail_is_worded_in_the_page_language(console: Console) -> Non
             assert not [w for w in english if w in details], details
             assert "全部" in details and "条注入" in details and "实时计分" in details
             assert f"{pending[1]}:改为 0 分 00 秒(演示)" in details
+            assert f"{pending[1]} 交由控制员 controller1 下达" in details
+            assert f"{pending[2]}:跳过(不需要)" in details
         else:
             assert "the live score" in details and "all 5 records" in details
             assert "1 inject |" in details and "1 injects" not in details
             assert f"{pending[1]}: to 0 min 00 s (演示)" in details
+            assert f"{pending[1]} to controller controller1" in details
+            assert f"{pending[2]}: skipped (不需要)" in details
+        assert f"{pending[1]}:controller1" not in details  # the stored shape, not worded
 
 
 def test_trainer_reviews_the_ended_drill_with_downloads(console: Console) -> None:

@@ -12,11 +12,13 @@ from hypothesis import strategies as st
 from live.audit import (
     LIVE_SCORE,
     AuditDetail,
+    assigned_target,
     calls_target,
     describe,
     injects_target,
     log_read_target,
     retimed_target,
+    skipped_target,
     user_target,
 )
 
@@ -54,6 +56,19 @@ def test_retimings(inject: str, t: float, reason: str) -> None:
 def test_accounts(name: str, role: str) -> None:
     assert describe("user_created", user_target(name, role)) == AuditDetail(
         "user", {"name": name, "role": role})
+
+
+@given(st.one_of(_ID, st.from_regex(r"ADHOC-[0-9]{3}", fullmatch=True)),
+       st.from_regex(r"[^\n]{1,20}", fullmatch=True))
+def test_assignments(inject: str, controller: str) -> None:
+    assert describe("inject_assigned", assigned_target(inject, controller)) == AuditDetail(
+        "assigned", {"inject": inject, "controller": controller})
+
+
+@given(_ID, _TEXT)
+def test_skips(inject: str, reason: str) -> None:
+    assert describe("inject_skipped", skipped_target(inject, reason)) == AuditDetail(
+        "skipped", {"inject": inject, "reason": reason})
 
 
 def test_live_score_and_other_targets() -> None:

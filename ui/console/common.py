@@ -97,6 +97,10 @@ def audit_detail(action: str, target: str) -> str:
     if d.kind == "retimed":
         return t("audit_d_retimed", inject=v["inject"], when=minutes(v["t"]),
                  reason=v["reason"])
+    if d.kind == "assigned":
+        return t("audit_d_assigned", inject=v["inject"], controller=v["controller"])
+    if d.kind == "skipped":
+        return t("audit_d_skipped", inject=v["inject"], reason=v["reason"])
     if d.kind == "user":
         key = f"role_{v['role']}"
         return t("audit_d_user", name=v["name"], role=t(key) if key in STRINGS else v["role"])

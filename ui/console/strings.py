@@ -244,6 +244,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "audit_d_log_after_1": ("第 {seq} 条之后的 1 条记录", "1 record after #{seq}"),
     "audit_d_live_score": ("实时计分", "the live score"),
     "audit_d_retimed": ("{inject}:改为 {when}({reason})", "{inject}: to {when} ({reason})"),
+    "audit_d_assigned": ("{inject} 交由控制员 {controller} 下达", "{inject} to controller {controller}"),
+    "audit_d_skipped": ("{inject}:跳过({reason})", "{inject}: skipped ({reason})"),
     "audit_d_with_qa": ("{inject}(含问答)", "{inject} (with Q&A)"),
     "audit_d_user": ("{name}(角色:{role})", "{name} (role: {role})"),
     "audit_drill_imported": ("导入演练", "drill imported"),
