@@ -204,8 +204,9 @@ class ServiceBase:
 
     def _views(self, conn: sqlite3.Connection, drill: str,
                now_t: float) -> list[injects.InjectView]:
-        plan = injects.by_id(self._scenario(drill))
-        return [injects.view(plan[s.id], s, now_t) for s in self._states(conn, drill)
+        scenario = self._scenario(drill)
+        plan, cats = injects.by_id(scenario), injects.categories(scenario)
+        return [injects.view(plan[s.id], s, now_t, cats) for s in self._states(conn, drill)
                 if not s.adhoc and s.id in plan]
 
     def _read(self, who: Principal, drill: str, action: str, target: str) -> None:

@@ -70,6 +70,10 @@ class InjectView:
     expected_action: str
     capability: str
     lateness_min: float | None = None
+    #: the incident's category (of the incident a complication concerns; "" if unknown) and
+    #: the complication's type ("" for an incident): a page words the subject from them
+    category: str = ""
+    complication: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """A plain dict (for JSON output)."""
@@ -91,21 +95,34 @@ def plan_of(scenario: Scenario) -> list[tuple[str, int]]:
     return [(inj.id, k) for k, inj in enumerate(scenario.injects)]
 
 
+def categories(scenario: Scenario) -> dict[str, str]:
+    """Each incident's category, by incident id (for :func:`view`)."""
+    return {inj.incident.id: inj.incident.category for inj in scenario.injects
+            if isinstance(inj, IncidentInject)}
+
+
 def view(inj: IncidentInject | ComplicationInject, st: InjectState,
-         now_t: float | None = None) -> InjectView:
+         now_t: float | None = None, cats: Mapping[str, str] | None = None) -> InjectView:
     """The readable view of one inject with its state (``lateness_min`` if ``now_t`` given
-    and the inject is pending and due)."""
+    and the inject is pending and due). ``cats`` (:func:`categories`) gives a complication
+    its incident's category."""
     d = inj.delivery
     due = st.retimed_t if st.retimed_t is not None else float(inj.t)
     late = None
     if now_t is not None and st.status == "pending" and now_t >= due:
         late = round(now_t - due, 6)
-    incident = (inj.incident.id if isinstance(inj, IncidentInject) else inj.complication.incident)
+    incident: str | None
+    if isinstance(inj, IncidentInject):
+        incident, category, comp = inj.incident.id, inj.incident.category, ""
+    else:
+        incident, comp = inj.complication.incident, str(inj.complication.type)
+        category = (cats or {}).get(incident or "", "")
     return InjectView(id=inj.id, kind=inj.kind, planned_t=float(inj.t), due_t=due,
                       status=st.status, controller=st.controller, incident=incident,
                       sender=d.sender, recipient=d.recipient, method=d.method,
                       subject=d.subject, message=d.message, expected_action=d.expected_action,
-                      capability=d.capability, lateness_min=late)
+                      capability=d.capability, lateness_min=late, category=category,
+                      complication=comp)
 
 
 def is_due(v: InjectView, now_t: float) -> bool:

@@ -100,9 +100,10 @@ def test_director_releases_from_the_board_and_a_second_release_is_a_no_op(
 
 
 def test_the_inject_board_fits_a_tablet_in_both_languages(console: Console) -> None:
-    """At 768 px (736 px of page) every column but the subject has a set width and the subject
-    keeps 160 px, where the demo's longest title (twelve characters) fits: the controller column
-    is on screen, not scrolled off to the right (docs/screenshots/injects-*-tablet.png)."""
+    """At 768 px (736 px of page) every column has a set width, the subject 160 px (twelve
+    Chinese characters): the controller column is on screen, not scrolled off to the right
+    (docs/screenshots/injects-*-tablet.png). An unset width is sized to the column's longest
+    text: the English subjects ("Road traffic accident (repeat call)") pushed it off."""
     from ui.console.strings import text
 
     console.start()
@@ -111,11 +112,43 @@ def test_the_inject_board_fits_a_tablet_in_both_languages(console: Console) -> N
         assert not at.exception
         board = at.dataframe[0]
         config = json.loads(board.proto.columns)
-        shown = [c for c in board.value.columns if c != text("col_subject", lang)]
-        assert text("role_controller", lang) in shown
+        shown = list(board.value.columns)
+        assert text("role_controller", lang) in shown and text("col_subject", lang) in shown
         widths = [config[c]["width"] for c in shown]
-        assert all(isinstance(w, int) for w in widths)
-        assert sum(widths) + 160 <= 736, (lang, widths)
+        assert all(isinstance(w, int) for w in widths), (lang, config)
+        assert config[text("col_subject", lang)]["width"] >= 160
+        assert sum(widths) <= 736, (lang, widths)
+
+
+def test_inject_subjects_are_in_the_page_language(console: Console) -> None:
+    """The English board showed incident subjects in Chinese ("溺水及水上险情") beside English
+    complication types: an incident's subject is its category's name in the page's language,
+    a repeat call that name marked as a repeat call, in both languages."""
+    from scenarios.catalogue import load_catalogue
+    from ui.console.strings import text
+
+    names = {c.id: (c.name_zh, c.name_en) for c in load_catalogue().categories}
+    console.start()
+    views = _msel(console)
+    cats = {v.incident: v.category for v in views if v.kind == "incident"}
+    for lang, k in (("zh", 0), ("en", 1)):
+        at = page_test("injects", console.director(), lang=lang).run()
+        assert not at.exception
+        board = at.dataframe[0].value
+        subject = dict(zip(board.iloc[:, 0], board[text("col_subject", lang)], strict=True))
+        for v in views:
+            if v.kind == "incident":
+                assert subject[v.id] == names[v.category][k], (lang, v.id)
+            elif v.complication == "repeat_call":
+                assert v.category == cats[v.incident]
+                want = f"{names[v.category][0]}(重复来电)" if lang == "zh" else \
+                    f"{names[v.category][1]} (repeat call)"
+                assert subject[v.id] == want, (lang, v.id)
+            else:
+                assert subject[v.id] == text(f"cx_{v.complication}", lang), (lang, v.id)
+        if lang == "en":  # no Chinese left in the column
+            assert not [s for s in subject.values() if any("\u4e00" <= ch <= "\u9fff" for ch in s)]
+    assert any(v.complication == "repeat_call" for v in views), "the demo has a repeat call"
 
 
 def _release_first_incident(c: Console) -> Any:

@@ -6,6 +6,7 @@ a due time or a clock (the service does).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -19,6 +20,7 @@ from live.recording import RecordingError
 from live.secrecy import WrongPassphrase
 from live.service import DrillStatus, Forbidden, LiveError
 from live.upload import UploadRefused
+from scenarios.catalogue import load_catalogue
 from scenarios.loading import InputError
 from ui.console.state import choice, lang, logout, service, t, user
 from ui.console.strings import STRINGS, refusal
@@ -62,11 +64,31 @@ def method_name(method: str) -> str:
     return t(key) if key in STRINGS else method
 
 
+@functools.cache
+def _category_names() -> dict[str, tuple[str, str]]:
+    return {c.id: (c.name_zh, c.name_en) for c in load_catalogue().categories}
+
+
+def category_name(category: str | None) -> str:
+    """An event category's name in the page's language, from the shipped catalogue (the one
+    live drills are checked against); '' for a category it does not know."""
+    names = _category_names().get(category or "")
+    return "" if names is None else names[0] if lang() == "zh" else names[1]
+
+
 def subject_of(v: Any) -> str:
-    """An inject's subject in words (a complication's subject is its type)."""
-    key = f"cx_{v.subject}"
-    if key in STRINGS:
-        return t(key)
+    """An inject's subject in the page's language: an incident's category, a repeat call's
+    category marked so, another complication's type; else the subject the scenario was
+    written with (in its own language)."""
+    name = category_name(getattr(v, "category", ""))
+    if name and v.kind == "incident":
+        return name
+    comp = getattr(v, "complication", "")
+    if name and comp == "repeat_call":
+        return t("subject_repeat_call", name=name)
+    for key in (f"cx_{comp}", f"cx_{v.subject}"):
+        if key in STRINGS:
+            return t(key)
     return str(v.subject or v.message[:60])
 
 

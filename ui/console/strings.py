@@ -279,6 +279,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "method_email": ("邮件", "e-mail"),
     "method_video": ("视频", "video"),
     "method_app": ("移动应用", "app"),
+    "subject_repeat_call": ("{name}(重复来电)", "{name} (repeat call)"),
     "cx_road_blocked": ("道路中断", "Road blocked"),
     "cx_comms_lost": ("通信中断", "Communications lost"),
     "cx_escalation": ("事态升级", "Escalation"),

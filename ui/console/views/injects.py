@@ -54,10 +54,11 @@ def _board(s: DrillStatus) -> None:
                  column_config=_board_columns())
 
 
-#: pixels per board column that holds short values: the whole board fits a 768 px tablet
-#: (the recipient and the subject share what is left; a longer text ends in "…")
+#: pixels per board column: the whole board fits a 768 px tablet's 736 px of page (a longer
+#: text ends in "…"; the subject in full is in the release picker below). A column without a
+#: width is sized to its longest text and pushed the controller off screen.
 _NARROW = {"col_inject": 48, "col_planned": 78, "col_due_in": 78, "col_status": 58,
-           "col_to": 156, "col_method": 56, "role_controller": 100}
+           "col_to": 156, "col_method": 56, "col_subject": 160, "role_controller": 100}
 
 
 def _board_columns() -> dict[str, Any]:
