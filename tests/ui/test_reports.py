@@ -128,16 +128,41 @@ def test_story_time_and_names(demo: dict[str, Any]) -> None:
     assert "III (major)" not in en
 
 
-def test_docx_is_a4_with_charts_at_text_width(demo: dict[str, Any]) -> None:
+def test_docx_is_a4_with_charts_that_fit_a_page(demo: dict[str, Any]) -> None:
+    """Charts at the text width, each on one page with room for its caption: the demo's first
+    timeline (four incidents, 21 units) was 37 cm tall and Word cut its last panel off."""
+    from ui.reports.document import FIGURE_HEIGHT_CM
+
     for path in (demo["zh_files"][1], demo["en_files"][1]):
         d = docx.Document(str(path))
         for sec in d.sections:
             assert abs(sec.page_width - Mm(210)) < Mm(0.5)
             assert abs(sec.page_height - Mm(297)) < Mm(0.5)
             usable = sec.page_width - sec.left_margin - sec.right_margin
+            usable_h = sec.page_height - sec.top_margin - sec.bottom_margin
         assert len(d.inline_shapes) >= 6
-        assert all(abs(s.width - Cm(17)) < Cm(0.05) and s.width <= usable
-                   for s in d.inline_shapes)
+        for s in d.inline_shapes:
+            assert s.width <= usable and s.height <= Cm(FIGURE_HEIGHT_CM) + Cm(0.05) < usable_h
+            # at the text width, or shrunk exactly to the page's height
+            assert abs(s.width - Cm(17)) < Cm(0.05) or \
+                abs(s.height - Cm(FIGURE_HEIGHT_CM)) < Cm(0.05), (path, s.width, s.height)
+
+
+def test_a_figure_taller_than_a_page_is_shrunk_to_it() -> None:
+    import struct
+    import zlib
+
+    from ui.reports.document import FIGURE_HEIGHT_CM, Figure, page_width_cm
+
+    def png(w: int, h: int) -> bytes:
+        ihdr = struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)
+        return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr + \
+            struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
+
+    assert page_width_cm(Figure("a", "", png(871, 650))) == 17.0  # 12.7 cm tall: as is
+    tall = page_width_cm(Figure("b", "", png(871, 1898)))  # 37 cm at 17 cm wide
+    assert tall < 17.0 and abs(tall * 1898 / 871 - FIGURE_HEIGHT_CM) < 0.01
+    assert page_width_cm(Figure("c", "", b"not a png")) == 17.0
 
 
 def test_docx_charts_keep_their_captions_on_their_page(demo: dict[str, Any]) -> None:
@@ -269,3 +294,23 @@ def test_cli_bad_action_table_is_a_clear_error(run_dir: Path, tmp_path: Path,
     err = capsys.readouterr().err
     assert "actions.yaml" in err and "ownr" in err
     assert not out.exists()  # nothing half-written
+
+
+def test_timelines_are_grouped_to_fit_a_page(demo: dict[str, Any]) -> None:
+    """Up to four incidents a figure, as many as fit one page, in log order, none left out."""
+    from engine.eventlog import read_records
+    from ui.charts.logview import view_log
+    from ui.charts.timeline import MAX_HEIGHT_IN, panel_height, timeline_chart, timeline_pages
+
+    view = view_log(read_records(demo["run"] / "events.jsonl"))
+    pages = timeline_pages(view)
+    assert [i for p in pages for i in p] == [t.incident for t in view.incidents]
+    assert all(1 <= len(p) <= 4 for p in pages) and len(pages) > (len(view.incidents) + 3) // 4
+    height = {t.incident: panel_height(t) for t in view.incidents}
+    for p in pages:
+        if len(p) > 1:
+            fig = timeline_chart(view, incidents=p)
+            assert fig.get_size_inches()[1] <= MAX_HEIGHT_IN
+    # greedy: a page's next incident would not have fitted on it
+    for p, q in zip(pages, pages[1:], strict=False):
+        assert len(p) == 4 or sum(height[i] for i in p + q[:1]) + 1.5 > MAX_HEIGHT_IN

@@ -233,6 +233,36 @@ def _legend_handles(lang: Lang) -> list[Any]:
     return handles
 
 
+#: the tallest a timeline figure may be, inches (= on the page: its width is the page's): an
+#: A4 page's 25.7 cm between 2 cm margins, less its caption
+MAX_HEIGHT_IN = 9.6
+#: the figure's title, axis label and legend, inches
+_FRAME_IN = 1.5
+
+
+def panel_height(track: IncidentTrack) -> float:
+    """The height of one incident's panel, inches: a row per unit, the incident and reports."""
+    return 1.1 + 0.3 * (2 + len(track.units))
+
+
+def timeline_pages(view: LogView, most: int = 4) -> list[list[str]]:
+    """The incidents (log order) grouped into timeline figures that each fit one page: at most
+    ``most`` incidents and :data:`MAX_HEIGHT_IN` tall (a page of four incidents with many units
+    was 37 cm tall, and Word cut its last panel off the page). An incident taller than a page
+    alone is a figure of its own (a report shrinks it to the page)."""
+    pages: list[list[str]] = []
+    height = 0.0
+    for track in view.incidents:
+        h = panel_height(track)
+        if pages and len(pages[-1]) < most and height + h + _FRAME_IN <= MAX_HEIGHT_IN:
+            pages[-1].append(track.incident)
+            height += h
+        else:
+            pages.append([track.incident])
+            height = h
+    return pages
+
+
 def timeline_chart(
     records: Sequence[dict[str, Any]] | LogView,
     region: Region | None = None,
@@ -252,8 +282,8 @@ def timeline_chart(
         fig = new_figure(8, 2)
         fig.text(0.5, 0.5, tr("timeline.none", lang), ha="center", va="center")
         return fig
-    heights = [1.1 + 0.3 * (2 + len(t.units)) for t in tracks]
-    fig = new_figure(PAGE_WIDTH_IN, sum(heights) + 1.5)
+    heights = [panel_height(t) for t in tracks]
+    fig = new_figure(PAGE_WIDTH_IN, sum(heights) + _FRAME_IN)
     axes = fig.subplots(len(tracks), 1, squeeze=False,
                         gridspec_kw={"height_ratios": heights})[:, 0]
     for ax, track in zip(axes, tracks, strict=True):

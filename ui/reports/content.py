@@ -191,7 +191,8 @@ def report_charts(card: Scorecard, view: LogView, region: Region | None, lg: Lan
                   reps: list[Scorecard], base: Baseline | None
                   ) -> list[tuple[str, str, Callable[[], Any]]]:
     """Every chart of the report, in its order: (id, caption, a function drawing it). The
-    Monte Carlo chart only with replications; one timeline per four incidents."""
+    Monte Carlo chart only with replications; timelines of up to four incidents, as many as
+    fit a page."""
     zh = lg == "zh"
     figs: list[tuple[str, str, Callable[[], Any]]] = [
         ("map", "区域示意图" if zh else "Schematic region map",
@@ -209,11 +210,10 @@ def report_charts(card: Scorecard, view: LogView, region: Region | None, lg: Lan
     figs.append(("handoffs", "信息传递与调度用时(谁通知谁、用时多久)" if zh else
                  "Who told whom, and how late",
                  lambda: handoffs.handoffs_chart(view, region, lang=lg)))
-    ids = [t.incident for t in view.incidents]
-    for k in range(0, len(ids), 4):
-        chunk = ids[k:k + 4]
-        figs.append((f"timeline-{k // 4 + 1}",
-                     ("事件处置时间线 " if zh else "Incident timeline ") + f"{chunk[0]}–{chunk[-1]}",
+    for k, chunk in enumerate(timeline.timeline_pages(view)):
+        figs.append((f"timeline-{k + 1}",
+                     ("事件处置时间线 " if zh else "Incident timeline ")
+                     + (chunk[0] if len(chunk) == 1 else f"{chunk[0]}–{chunk[-1]}"),
                      partial(timeline.timeline_chart, view, region, lang=lg, incidents=chunk)))
     return figs
 

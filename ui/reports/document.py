@@ -7,6 +7,7 @@ drawn once, as PNG bytes, and embedded in both).
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass, field
 
 
@@ -61,3 +62,17 @@ class Figure:
 Block = Heading | Para | Bullets | Table | Figure
 #: usable width of an A4 page with 2 cm margins
 TEXT_WIDTH_CM = 17.0
+#: the tallest a figure may be on such a page, leaving room for its caption
+FIGURE_HEIGHT_CM = 24.4
+
+
+def page_width_cm(fig: Figure) -> float:
+    """The width to place ``fig`` at so that it fits one page: its own width, or less for a
+    figure that would be taller than :data:`FIGURE_HEIGHT_CM` (Word cuts a picture off at
+    the page's foot)."""
+    if fig.png[:8] != b"\x89PNG\r\n\x1a\n" or len(fig.png) < 24:
+        return fig.width_cm
+    w, h = (int(x) for x in struct.unpack(">II", fig.png[16:24]))  # IHDR: width, height
+    if not (w and h) or fig.width_cm * h / w <= FIGURE_HEIGHT_CM:
+        return fig.width_cm
+    return round(FIGURE_HEIGHT_CM * w / h, 3)

@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
 from ui.reports.content import ReportContent
-from ui.reports.document import Bullets, Figure, Heading, Para, Table
+from ui.reports.document import Bullets, Figure, Heading, Para, Table, page_width_cm
 from ui.reports.sections import build_document, title
 
 #: A4 portrait with 2 cm margins
@@ -117,7 +117,7 @@ def write_docx(c: ReportContent, path: str | Path) -> Path:
         elif isinstance(b, Table):
             _table(doc, b)
         elif isinstance(b, Figure):
-            doc.add_picture(io.BytesIO(b.png), width=Cm(b.width_cm))
+            doc.add_picture(io.BytesIO(b.png), width=Cm(page_width_cm(b)))
             # a chart that does not fit takes its caption with it to the next page
             doc.paragraphs[-1].paragraph_format.keep_with_next = True
             doc.add_paragraph(b.caption).runs[0].font.size = Pt(9)

@@ -24,7 +24,8 @@ table{border-collapse:collapse;margin:.6em 0;width:100%}td,th{border:1px solid #
 padding:3px 6px;font-size:12px;vertical-align:top}th{background:#f0f0f0;text-align:left}
 img{max-width:100%}p.small,li small{font-size:11px;color:#555}
 .P{background:#c8e6c9}.S{background:#fff9c4}.M{background:#ffe0b2}.U{background:#ffcdd2}
-figure{margin:1em 0;break-inside:avoid}figcaption{color:#555;font-size:12px}"""
+figure{margin:1em 0;break-inside:avoid}figcaption{color:#555;font-size:12px}
+@media print{img{max-height:24.4cm}}"""
 
 
 def render_html(c: ReportContent) -> str:
