@@ -24,7 +24,9 @@ from typing import Any
 
 import numpy as np
 
+from engine.eventlog import write_jsonl
 from engine.params import BehaviourParams
+from engine.rundir import EVENTS, replication_dir
 from engine.simulation import simulate
 from evaluators import score_records
 from evaluators.rubric import Rubric, load_rubric
@@ -66,6 +68,9 @@ class BatchSpec:
     packs: tuple[RulePack, ...]
     rubric: Rubric | None = None
     templates: TemplateSet | None = None
+    #: also write the first alternative's log of replication ``i`` to
+    #: ``keep_logs/rep-{i+1:03d}/events.jsonl`` (a baseline directory; None: keep no logs)
+    keep_logs: Path | None = None
 
 
 def replication_seed(seed: int, i: int) -> int:
@@ -98,6 +103,8 @@ def play(spec: BatchSpec, rep: int, seed: int) -> list[RepSummary]:
     scenario = spec.scenario if isinstance(spec.scenario, Scenario) else spec.scenario(seed)
     for k, alt in enumerate(spec.alternatives):
         log = simulate(alt.region, scenario, seed=seed, params=alt.params)
+        if k == 0 and spec.keep_logs is not None:
+            write_jsonl(log.records, replication_dir(spec.keep_logs, rep + 1) / EVENTS)
         card = score_records(log.records, region=alt.region, templates=spec.templates,
                              rules=list(spec.packs), rubric=spec.rubric)
         out.append(summarise_card(card, rep, seed, k))
@@ -140,7 +147,8 @@ class BatchResult:
 
 
 def make_spec(scenario: Scenario | ScenarioSource, alternatives: Sequence[Alternative],
-              packs: Sequence[RulePack] | None = None, rubric: Rubric | None = None) -> BatchSpec:
+              packs: Sequence[RulePack] | None = None, rubric: Rubric | None = None,
+              keep_logs: Path | None = None) -> BatchSpec:
     """A spec with the default rule packs, rubric and report templates loaded once (not per
     replication). The default rubric is passed on only if it fits the packs; otherwise scoring
     leaves its unmatched items unscored, as ``blinddrill score`` does."""
@@ -152,7 +160,7 @@ def make_spec(scenario: Scenario | ScenarioSource, alternatives: Sequence[Altern
             rubric = default
         except InputError:
             rubric = None
-    return BatchSpec(scenario, tuple(alternatives), loaded, rubric, load_templates())
+    return BatchSpec(scenario, tuple(alternatives), loaded, rubric, load_templates(), keep_logs)
 
 
 def run_batch(spec: BatchSpec, n: int, seed: int, *, executor: Executor | None = None,

@@ -402,9 +402,16 @@ def test_trainer_reviews_the_ended_drill_with_downloads(console: Console) -> Non
 
 
 def test_simulation_lab_predicts_compliance_with_a_progress_bar(console: Console) -> None:
+    """The lab is the batch (experiments.lab): the headline, a row per clock of the loaded packs
+    and the three standards by township; the result stays on the page after a rerun and in
+    English; a second, shorter run replaces the first's replications."""
+    from experiments.lab import read_lab
+    from ui.console.strings import text
+
     console.start()
     boss = console.director()
     at = page_test("simlab", boss).run()
+    assert not at.success  # nothing run yet
     at.number_input(key="lab_n").set_value(2)
     at.button(key="FormSubmitter:lab-开始模拟").click().run()
     assert not at.exception, at.exception
@@ -412,8 +419,33 @@ def test_simulation_lab_predicts_compliance_with_a_progress_bar(console: Console
     assert msg.startswith("预计 1-10-15 达标率")
     bars = at.get("progress")  # the bar says it has finished, not 模拟中 2/2
     assert [(b.proto.value, b.proto.text) for b in bars] == [(100, "模拟完成 2/2")]
-    reps = sorted((console.db.with_name("drill-runs") / "DEMO" / "baseline").iterdir())
-    assert [p.name for p in reps] == ["rep-001", "rep-002"]
+    base = console.db.with_name("drill-runs") / "DEMO" / "baseline"
+    assert sorted(p.name for p in base.iterdir()) == ["lab.json", "rep-001", "rep-002"]
+    res = read_lab(base)
+    assert res is not None and res.replications == 2
+    assert f"{res.mean:.0%}" in msg
+    clocks, towns = (d.value for d in at.dataframe)
+    assert list(clocks[text("lab_col_clock", "zh")]) == [c.name_zh for c in res.clocks]
+    arrive = next(c for c in res.clocks if c.clock == "arrive")
+    row = clocks[clocks[text("lab_col_clock", "zh")] == arrive.name_zh].iloc[0]
+    assert row[text("lab_col_p_meet", "zh")] == f"{arrive.p_meet:.0%}"
+    assert list(towns.columns)[1:] == [c.name_zh for c in res.clocks if c.clock in res.headline]
+    assert len(towns) == len({t for c in res.clocks if c.clock in res.headline
+                              for t in c.by_township})
+    ids = {t for c in res.clocks for t in c.by_township}  # townships named, not their ids
+    assert ids and not ids & set(towns[text("lab_col_township", "zh")])
+    # a rerun of the page (any widget, or another person) shows the last run, in English too
+    again = page_test("simlab", boss, lang="en").run()
+    assert not again.exception
+    assert again.success[0].value.startswith("Predicted 1-10-15 compliance")
+    en = again.dataframe[0].value
+    assert list(en["Standard"]) == [c.name_en for c in res.clocks]
+    assert not [c for c in " ".join(en.to_csv().split()) if "\u4e00" <= c <= "\u9fff"]
+    # a shorter run replaces the baseline whole
+    at.number_input(key="lab_n").set_value(1)
+    at.button(key="FormSubmitter:lab-开始模拟").click().run()
+    assert not at.exception
+    assert sorted(p.name for p in base.iterdir()) == ["lab.json", "rep-001"]
 
 
 def test_trainer_types_the_hotwash_and_it_reaches_the_report(console: Console) -> None:

@@ -409,6 +409,19 @@ STRINGS: dict[str, tuple[str, str]] = {
                   "Predicted 1-10-15 compliance: {mean:.0%} (95% CI {lo:.0%}-{hi:.0%})"),
     "sim_progress": ("模拟中 {k}/{n}", "Simulating {k}/{n}"),
     "sim_done": ("模拟完成 {n}/{n}", "Simulated {n}/{n}"),
+    "lab_about": ("基于 {n} 次模拟(随机种子 {seed});每次模拟都计入复盘的模拟基线。",
+                  "From {n} simulated runs (seed {seed}); they are the review's simulated "
+                  "baseline."),
+    "lab_minutes": ("{v} 分钟", "{v} min"),
+    "lab_col_clock": ("时限标准", "Standard"),
+    "lab_col_limit": ("时限", "Limit"),
+    "lab_col_p_meet": ("达标概率", "Chance met"),
+    "lab_col_ci": ("95% 置信区间", "95% CI"),
+    "lab_col_all_met": ("全部达标的模拟", "Runs all met"),
+    "lab_col_times": ("用时 中位数/90%分位", "Time median / 90th pct"),
+    "lab_col_n": ("计入次数", "Cases"),
+    "lab_col_township": ("乡镇(街道)", "Township"),
+    "lab_by_township": ("按乡镇:达标概率(计入次数)", "By township: chance met (cases)"),
 }
 
 
