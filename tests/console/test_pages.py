@@ -100,7 +100,7 @@ def test_director_releases_from_the_board_and_a_second_release_is_a_no_op(
 
 
 def test_the_inject_board_fits_a_tablet_in_both_languages(console: Console) -> None:
-    """At 768 px (736 px of page) every column has a set width, the subject 160 px (twelve
+    """At 768 px (736 px of page) every column has a set width, the subject 156 px (twelve
     Chinese characters): the controller column is on screen, not scrolled off to the right
     (docs/screenshots/injects-*-tablet.png). An unset width is sized to the column's longest
     text: the English subjects ("Road traffic accident (repeat call)") pushed it off."""
@@ -116,7 +116,7 @@ def test_the_inject_board_fits_a_tablet_in_both_languages(console: Console) -> N
         assert text("role_controller", lang) in shown and text("col_subject", lang) in shown
         widths = [config[c]["width"] for c in shown]
         assert all(isinstance(w, int) for w in widths), (lang, config)
-        assert config[text("col_subject", lang)]["width"] >= 160
+        assert config[text("col_subject", lang)]["width"] >= 156
         assert sum(widths) <= 736, (lang, widths)
 
 
@@ -149,6 +149,21 @@ def test_inject_subjects_are_in_the_page_language(console: Console) -> None:
         if lang == "en":  # no Chinese left in the column
             assert not [s for s in subject.values() if any("\u4e00" <= ch <= "\u9fff" for ch in s)]
     assert any(v.complication == "repeat_call" for v in views), "the demo has a repeat call"
+
+
+def test_a_due_inject_says_how_long_ago_it_fell_due(console: Console) -> None:
+    """The board showed a due inject's time as "-0 分 31 秒"."""
+    from ui.console.strings import text
+
+    boss = console.start()
+    first = _msel(console)[0]
+    console.svc.retime(boss, "DEMO", first.id, 0.0, "test")
+    console.clock.advance(95)
+    for lang, want in (("zh", "已过 1 分 35 秒"), ("en", "1 min 35 s ago")):
+        board = page_test("injects", console.director(), lang=lang).run().dataframe[0].value
+        due = dict(zip(board.iloc[:, 0], board[text("col_due_in", lang)], strict=True))
+        assert due[first.id] == want, (lang, due[first.id])
+        assert not [d for d in due.values() if d.startswith("-")]
 
 
 def _release_first_incident(c: Console) -> Any:

@@ -203,6 +203,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_inject": ("编号", "No."),
     "col_planned": ("计划时间", "Planned"),
     "col_due_in": ("距到期", "Due in"),
+    "overdue_by": ("已过 {when}", "{when} ago"),
     "col_due_at": ("到期时间", "Due at"),
     "col_status": ("状态", "Status"),
     "col_subject": ("内容", "Subject"),

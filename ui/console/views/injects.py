@@ -37,7 +37,8 @@ def _board_rows(views: list[Any], now_t: float) -> list[dict[str, str]]:
         left = v.due_t - now_t
         rows.append({t("col_inject"): v.id, t("col_planned"): minutes(v.planned_t),
                      t("col_due_in"): minutes(left) if v.status == "pending" and left > 0
-                     else ("-" + minutes(-left) if v.status == "pending" else ""),
+                     else (t("overdue_by", when=minutes(-left)) if v.status == "pending"
+                           else ""),
                      t("col_status"): t(status), t("col_to"): v.recipient,
                      t("col_method"): method_name(v.method), t("col_subject"): subject_of(v),
                      t("role_controller"): v.controller or ""})
@@ -57,8 +58,8 @@ def _board(s: DrillStatus) -> None:
 #: pixels per board column: the whole board fits a 768 px tablet's 736 px of page (a longer
 #: text ends in "…"; the subject in full is in the release picker below). A column without a
 #: width is sized to its longest text and pushed the controller off screen.
-_NARROW = {"col_inject": 48, "col_planned": 78, "col_due_in": 78, "col_status": 58,
-           "col_to": 156, "col_method": 56, "col_subject": 160, "role_controller": 100}
+_NARROW = {"col_inject": 48, "col_planned": 74, "col_due_in": 100, "col_status": 58,
+           "col_to": 156, "col_method": 56, "col_subject": 156, "role_controller": 88}
 
 
 def _board_columns() -> dict[str, Any]:
