@@ -314,3 +314,17 @@ def test_timelines_are_grouped_to_fit_a_page(demo: dict[str, Any]) -> None:
     # greedy: a page's next incident would not have fitted on it
     for p, q in zip(pages, pages[1:], strict=False):
         assert len(p) == 4 or sum(height[i] for i in p + q[:1]) + 1.5 > MAX_HEIGHT_IN
+
+
+def test_the_overview_opens_with_the_map(demo: dict[str, Any]) -> None:
+    """Section 1 is the map, then the overview table: after the table the map did not fit
+    under it and half of page 1 was left blank (the table flows on with its header row)."""
+    from docx.oxml.ns import qn
+
+    for path in (demo["zh_files"][1], demo["en_files"][1]):
+        body = list(docx.Document(str(path)).element.body)
+        first_table = next(k for k, el in enumerate(body) if el.tag == qn("w:tbl"))
+        first_chart = next(k for k, el in enumerate(body) if el.xpath(".//w:drawing"))
+        heading = next(k for k, el in enumerate(body) if el.tag == qn("w:p") and
+                       "Heading1" in "".join(el.xpath(".//w:pStyle/@w:val")))
+        assert heading < first_chart < first_table, (path, heading, first_chart, first_table)

@@ -115,8 +115,10 @@ def _overview(c: ReportContent) -> list[Block]:
         [_t(c, "参演指挥机构", "Desks and command posts"), posts],
         [_t(c, "导调与评估人员", "Controllers and evaluators"), team],
     ]
-    return [Table([_t(c, "项目", "Item"), _t(c, "内容", "Details")], rows, [3.6, 13.4],
-                  key="overview"), *_fig(c, "map")]
+    # the map first: after the table it did not fit under it and left half of page 1 blank;
+    # before it, the table (its header row repeated) flows on from under the map
+    return [*_fig(c, "map"), Table([_t(c, "项目", "Item"), _t(c, "内容", "Details")], rows,
+                                   [3.6, 13.4], key="overview")]
 
 
 # ---------------------------------------------------------------- 2 objectives, 3 method
