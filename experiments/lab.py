@@ -82,7 +82,7 @@ def run_lab(region: Region, scenario: Scenario, n: int, seed: int, out_dir: Path
         spec = make_spec(scenario, [Alternative("drill", region)], keep_logs=new)
         res = run_batch(spec, n, seed, progress=progress)
         doc = res.aggregates[0].result(res.limits, res.clock_names)
-        result = _result(doc, n, seed, cal.clocks, res.limits, out_dir)
+        result = _result(doc, n, seed, cal.clocks, list(res.limits), out_dir)
         atomic_write(new / LAB_FILE, _dump(result))
     return result
 
@@ -107,9 +107,10 @@ def _entries(d: Path) -> list[str]:
 
 
 def _result(doc: dict[str, Any], n: int, seed: int, headline: list[str],
-            order: dict[str, float], out_dir: Path) -> LabResult:
+            order: list[str], out_dir: Path) -> LabResult:
+    """``order``: the packs' clock ids in their order (the aggregate's are sorted)."""
     clocks = []
-    for cid in sorted(doc["clocks"], key=list(order).index):  # the packs' order
+    for cid in (c for c in order if c in doc["clocks"]):
         c = doc["clocks"][cid]
         lo, hi = wilson(c["met"], c["instances"])
         dur = c["duration_min"]

@@ -16,6 +16,7 @@ import streamlit as st
 from live.accounts import AuthError
 from live.audit import describe
 from live.errors import Refusal
+from live.injects import InjectView
 from live.recording import RecordingError
 from live.secrecy import WrongPassphrase
 from live.service import DrillStatus, Forbidden, LiveError
@@ -76,17 +77,16 @@ def category_name(category: str | None) -> str:
     return "" if names is None else names[0] if lang() == "zh" else names[1]
 
 
-def subject_of(v: Any) -> str:
+def subject_of(v: InjectView) -> str:
     """An inject's subject in the page's language: an incident's category, a repeat call's
     category marked so, another complication's type; else the subject the scenario was
     written with (in its own language)."""
-    name = category_name(getattr(v, "category", ""))
+    name = category_name(v.category)
     if name and v.kind == "incident":
         return name
-    comp = getattr(v, "complication", "")
-    if name and comp == "repeat_call":
+    if name and v.complication == "repeat_call":
         return t("subject_repeat_call", name=name)
-    for key in (f"cx_{comp}", f"cx_{v.subject}"):
+    for key in (f"cx_{v.complication}", f"cx_{v.subject}"):
         if key in STRINGS:
             return t(key)
     return str(v.subject or v.message[:60])
