@@ -58,8 +58,8 @@ def township_rows(res: LabResult, region: Region | None) -> list[dict[str, str]]
 
 
 #: pixels per column of the clock table: it fits a 768 px tablet (a longer name ends in "…")
-_CLOCK_WIDTHS = {"lab_col_clock": 230, "lab_col_limit": 64, "lab_col_p_meet": 70,
-                 "lab_col_ci": 90, "lab_col_all_met": 70, "lab_col_times": 110, "lab_col_n": 50}
+_CLOCK_WIDTHS = {"lab_col_clock": 196, "lab_col_limit": 64, "lab_col_p_meet": 70,
+                 "lab_col_ci": 90, "lab_col_all_met": 92, "lab_col_times": 120, "lab_col_n": 58}
 
 
 def _widths(keys: dict[str, int]) -> dict[str, Any]:
