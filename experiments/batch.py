@@ -29,6 +29,7 @@ from engine.params import BehaviourParams
 from engine.rundir import EVENTS, replication_dir
 from engine.simulation import simulate
 from evaluators import score_records
+from evaluators.metrics import METRICS
 from evaluators.rubric import Rubric, load_rubric
 from evaluators.rules import RulePack, load_packs
 from experiments.aggregate import BATCH_SCHEMA, Aggregate, Difference, RepSummary, summarise_card
@@ -131,6 +132,8 @@ class BatchResult:
     names: list[str]
     limits: dict[str, float] = field(default_factory=dict)
     clock_names: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: readable names of the capability and metric value keys (see :func:`value_names`)
+    value_names: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def document(self, seed: int) -> dict[str, Any]:
         """The JSON summary: per alternative the aggregate, and differences vs the first."""
@@ -143,7 +146,23 @@ class BatchResult:
         return {"schema": BATCH_SCHEMA, "seed": seed, "requested": self.requested,
                 "replications": self.done, "interrupted": self.interrupted,
                 "seconds": round(self.seconds, 3), "executor": self.executor,
-                "chunk": self.chunk, "alternatives": alts}
+                "chunk": self.chunk, "value_names": self.value_names, "alternatives": alts}
+
+
+def value_names(rubric: Rubric | None) -> dict[str, dict[str, Any]]:
+    """Names of the value keys that are not clocks, for readers of a batch summary:
+    ``capability.<id>.score`` (from the rubric scoring used: ``rubric``, else the shipped one)
+    and ``metric.<id>`` (from the metric registry), each ``{"zh", "en", "unit"}`` (unit
+    ``score``, ``min``, ``ratio`` or ``count``) and ``higher_is_better``."""
+    rub = rubric if rubric is not None else load_rubric()
+    out: dict[str, dict[str, Any]] = {
+        f"capability.{c.id}.score": {"zh": c.name_zh, "en": c.name_en, "unit": "score",
+                                     "higher_is_better": True}
+        for c in rub.capabilities}
+    for m in METRICS:
+        out[f"metric.{m.id}"] = {"zh": m.name_zh, "en": m.name_en, "unit": m.unit,
+                                 "higher_is_better": m.higher_is_better}
+    return out
 
 
 def make_spec(scenario: Scenario | ScenarioSource, alternatives: Sequence[Alternative],
@@ -230,4 +249,5 @@ def run_batch(spec: BatchSpec, n: int, seed: int, *, executor: Executor | None =
     limits = {c.id: float(c.limit_min) for p in spec.packs for c in p.clocks}
     names = {c.id: (c.name_zh, c.name_en) for p in spec.packs for c in p.clocks}
     return BatchResult(n, done, interrupted, time.perf_counter() - t0, ex.describe(), size,
-                       aggs, diffs, [a.name for a in spec.alternatives], limits, names)
+                       aggs, diffs, [a.name for a in spec.alternatives], limits, names,
+                       value_names(spec.rubric))

@@ -52,6 +52,30 @@ def test_batch_cli_writes_summary_parquet_and_inputs(sealed: Path, tmp_path: Pat
     assert "P(meet limit)" in text.output and "First unit on scene within 10 minutes" in text.output
 
 
+def test_a_clock_no_replication_exercised_reads_as_such() -> None:
+    """A clock with no case in any replication (a grade-I report limit in a drill of minor
+    incidents) gets one line saying so, not a row of dashes; exercised clocks keep theirs."""
+    from ui.commands.batch import render
+
+    group = {"instances": 0, "met": 0, "p_meet": None, "p_all_met": None, "replications": 0,
+             "compliance": {"n": 0, "mean": None, "sd": None, "ci95": None},
+             "duration_min": {"p50": None, "p90": None}, "by_township": {}}
+    used = {**group, "instances": 8, "met": 6, "p_meet": 0.75, "p_all_met": 0.5,
+            "compliance": {"n": 4, "mean": 0.75, "sd": 0.1, "ci95": [0.6, 0.9]},
+            "duration_min": {"p50": 8.0, "p90": 11.0}}
+    doc = {"replications": 4, "requested": 4, "seconds": 1.0, "executor": "serial",
+           "interrupted": False, "alternatives": [{"clocks": {
+               "phone": {**group, "name_zh": "重大及以上15分钟电话报告",
+                         "name_en": "Phone report within 15 min (grade I-II)"},
+               "arrive": {**used, "name_zh": "10分钟到场", "name_en": "On scene in 10 min"}}}]}
+    zh = render(doc, "zh", Path("b")).splitlines()
+    assert "  重大及以上15分钟电话报告: 各次重复均未涉及(没有这类情形,不计达标率)" in zh
+    assert not any("—" in ln for ln in zh)
+    assert any(ln.startswith("  10分钟到场: 达标概率 0.75;") for ln in zh)
+    en = render(doc, "en", Path("b"))
+    assert "Phone report within 15 min (grade I-II): not exercised in any replication" in en
+
+
 def test_batch_rejects_workers_with_scheduler(sealed: Path, tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["batch", str(sealed), "-n", "2", "--workers", "2",
                                    "--scheduler", "tcp://127.0.0.1:1", "-o", str(tmp_path)])

@@ -193,3 +193,76 @@ def test_chart_names_clocks_as_their_pack_does(tmp_path: Path) -> None:
         texts = {" ".join(t.get_text().split()) for t in fig.findobj(Text)}  # wrapped titles
         assert title in texts and same in texts, texts
         assert not any("control" in t for t in texts)
+
+
+def test_other_significant_changes_are_named_with_their_direction() -> None:
+    """What moved the overall score is printed under the headline rows: capability scores
+    first, then other clocks' compliance, then metrics, each named (never its id), with its
+    unit and whether the change is better or worse for that value; unchanged and
+    non-significant values are not listed, and a long list is cut with a pointer to the file."""
+    from ui.commands.whatif import MAX_OTHERS, render
+
+    def d(mean: float, sd: float, sig: bool = True) -> dict[str, object]:
+        return {"n": 9, "mean": mean, "sd": sd, "ci95": [mean - sd, mean + sd],
+                "significant": sig}
+
+    names = {"capability.command.score": {"zh": "指挥协调", "en": "Command", "unit": "score",
+                                          "higher_is_better": True},
+             "metric.coord.mutual_aid_latency": {"zh": "跨区域增援响应时间",
+                                                 "en": "Mutual-aid latency", "unit": "min",
+                                                 "higher_is_better": False},
+             "metric.coord.info_flow": {"zh": "信息传达用时", "en": "Information flow",
+                                        "unit": "min", "higher_is_better": False},
+             "metric.report.accuracy": {"zh": "续报准确率", "en": "Accuracy", "unit": "ratio",
+                                        "higher_is_better": True}}
+    clocks = {"arrive_all": {"name_zh": "各队伍10分钟到场", "name_en": "Every team in 10 min"}}
+    diff = {"metric.coord.info_flow": d(-0.4, 0.2),            # better (lower), t = 2
+            "metric.coord.mutual_aid_latency": d(13.4, 0.9),   # worse (higher), t ≈ 15
+            "capability.command.score": d(-4.0, 0.9),          # worse
+            "clock.arrive_all.compliance": d(0.05, 0.01),      # better
+            "metric.report.accuracy": d(0.01, 0.05, sig=False),
+            "metric.unnamed.thing": d(5.0, 0.1)}               # no name: left out
+    doc = {"replications": 9, "executor": "serial", "value_names": names, "alternatives": [
+        {"name": "current", "clocks": clocks}, {"name": "A", "difference": diff}]}
+    zh = render(doc, "zh", Path("w")).splitlines()
+    at = zh.index("    其他显著变化:")
+    assert zh[at + 1:at + 5] == [
+        "      指挥协调 能力评分: -4.000 [-4.900, -3.100] 分 (变差)",
+        "      各队伍10分钟到场 达标率: +0.050 [+0.040, +0.060] (改善)",
+        "      跨区域增援响应时间: +13.400 [+12.500, +14.300] 分钟 (变差)",
+        "      信息传达用时: -0.400 [-0.600, -0.200] 分钟 (改善)"]
+    assert zh[at + 5].startswith("图表")
+    assert not any("续报准确率" in ln or "unnamed" in ln or "coord." in ln for ln in zh)
+    en = render(doc, "en", Path("w"))
+    assert "      Command capability score: -4.000 [-4.900, -3.100] points (worse)" in en
+    assert "      Mutual-aid latency: +13.400 [+12.500, +14.300] min (worse)" in en
+    many = {f"metric.m{i}": d(1.0 + i, 0.5) for i in range(MAX_OTHERS + 3)}
+    doc["value_names"] = {k: {"zh": f"指标{i}", "en": f"m{i}", "unit": "count",
+                              "higher_is_better": True} for i, k in enumerate(many)}
+    doc["alternatives"][1]["difference"] = many
+    zh = render(doc, "zh", Path("w")).splitlines()
+    at = zh.index("    其他显著变化:")
+    assert len([ln for ln in zh[at + 1:] if ln.startswith("      指标")]) == MAX_OTHERS
+    assert zh[at + 1 + MAX_OTHERS] == f"      (另有 3 项,见 {Path('w') / 'summary.json'})"
+
+
+def test_the_summary_names_every_capability_and_metric(tmp_path: Path) -> None:
+    """The batch summary carries a name (Chinese and English), a unit and a direction for
+    every capability score and metric it holds, so readers print names, never ids."""
+    from evaluators.metrics import METRICS
+    from evaluators.rubric import load_rubric
+
+    alts = build_alternatives(load_whatif(_write(tmp_path, {"alternatives": [{"name": "x"}]})),
+                              default_region(), load_params(), tmp_path / "alts.yaml")
+    doc = run_batch(make_spec(demo_scenario(), alts), 2, 1).document(1)
+    names = doc["value_names"]
+    keys = {k for a in doc["alternatives"] for k in a["values"] if not k.startswith("clock.")}
+    keys.discard("overall.score")
+    assert keys and keys <= names.keys()
+    assert {f"capability.{c.id}.score" for c in load_rubric().capabilities} \
+        | {f"metric.{m.id}" for m in METRICS} == names.keys()
+    for k, v in names.items():
+        assert v["zh"] and v["en"] and v["zh"] != k.split(".")[1], k
+        assert not any("a" <= ch <= "z" for ch in v["zh"]), (k, v["zh"])
+        assert v["unit"] in {"score", "min", "ratio", "count"}
+        assert isinstance(v["higher_is_better"], bool)

@@ -30,13 +30,15 @@ _T = {
     "zh": {"head": "蒙特卡洛批量模拟", "reps": "次重复", "of": "/", "interrupted": "已中断,保留已完成的重复",
            "clock": "时限", "pmeet": "达标概率", "comp": "每次演练达标率均值", "all": "全部达标的演练占比",
            "dur": "用时中位数/90%分位(分钟)", "worst": "达标概率最低的乡镇", "out": "输出目录",
-           "bar": "模拟并评估", "secs": "秒"},
+           "bar": "模拟并评估", "secs": "秒",
+           "none": "各次重复均未涉及(没有这类情形,不计达标率)"},
     "en": {"head": "Monte Carlo batch", "reps": "replications", "of": "/",
            "interrupted": "interrupted; finished replications kept", "clock": "clock",
            "pmeet": "P(meet limit)", "comp": "mean per-drill compliance",
            "all": "drills with every instance met", "dur": "median/p90 duration (min)",
            "worst": "townships least likely to meet it", "out": "output directory",
-           "bar": "simulating and scoring", "secs": "s"},
+           "bar": "simulating and scoring", "secs": "s",
+           "none": "not exercised in any replication (no such case; no compliance)"},
 }
 
 
@@ -104,6 +106,10 @@ def render(doc: dict[str, Any], lang: str, out: Path,
     if doc["interrupted"]:
         lines.append(f"  ({t['interrupted']})")
     for c in alt["clocks"].values():
+        cname = c["name_zh"] if lang == "zh" else c["name_en"]
+        if not c["instances"]:  # e.g. a grade-I report limit in a drill of grade-IV incidents
+            lines.append(f"  {cname}: {t['none']}")
+            continue
         comp = c["compliance"]
         ci = comp["ci95"]
         ci_s = f" [{ci[0]:.2f}, {ci[1]:.2f}]" if ci else ""
@@ -113,7 +119,6 @@ def render(doc: dict[str, Any], lang: str, out: Path,
         pm = "—" if c["p_meet"] is None else f"{c['p_meet']:.2f}"
         pa = "—" if c["p_all_met"] is None else f"{c['p_all_met']:.2f}"
         mean = "—" if comp["mean"] is None else f"{comp['mean']:.2f}"
-        cname = c["name_zh"] if lang == "zh" else c["name_en"]
         lines.append(f"  {cname}: {t['pmeet']} {pm}; "
                      f"{t['comp']} {mean}{ci_s}; {t['all']} {pa}; {t['dur']} {p50}/{p90}")
         towns = sorted(((v["p_meet"], k) for k, v in c["by_township"].items()

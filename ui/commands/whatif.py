@@ -30,6 +30,9 @@ _T = {"zh": {"head": "备选方案比较(同一随机数)", "reps": "次重复",
              "sig": "显著", "ns": "不显著", "chart": "图表", "out": "输出目录",
              "compliance": "达标率", "mean": "平均用时(分钟)", "overall.score": "总体评分",
              "same": "不变(每次重复都与现状相同)",
+             "others": "其他显著变化", "more": "另有 {n} 项,见",
+             "better": "改善", "worse": "变差", "capability": "能力评分", "score": "分", "min": "分钟",
+             "ratio": "", "count": "",
              "all_same": "每次重复的全部评分都与现状相同:这一改动没有影响本情景评估的任何结果"
                          "(例如改动的队伍没有被调派)"},
       "en": {"head": "What-if on common random numbers", "reps": "replications",
@@ -37,6 +40,9 @@ _T = {"zh": {"head": "备选方案比较(同一随机数)", "reps": "次重复",
              "chart": "chart", "out": "output directory", "compliance": "compliance",
              "mean": "mean duration (min)", "overall.score": "overall score",
              "same": "unchanged (equal in every replication)",
+             "others": "other significant changes", "more": "{n} more in",
+             "better": "better", "worse": "worse", "capability": "capability score", "score": "points", "min": "min",
+             "ratio": "", "count": "",
              "all_same": "every score equals the current setup's in every replication: the "
                          "change affected nothing this scenario scores (e.g. the changed unit "
                          "was never dispatched)"}}
@@ -56,6 +62,51 @@ def value_label(key: str, doc: dict[str, Any], lang: str) -> str:
         name = c.get("name_zh" if lang == "zh" else "name_en", parts[1])
         return f"{name} {t.get(parts[2], parts[2])}"
     return t.get(key, key)
+
+
+#: at most this many "other significant changes" per alternative in the printed summary
+MAX_OTHERS = 8
+
+
+def _others(doc: dict[str, Any], diff: dict[str, Any], lang: str, out: Path) -> list[str]:
+    """The significant changes not among :data:`KEYS`: capability scores, other clocks'
+    compliance and metrics, each group by the size of the change (relative to its spread),
+    so what moved the overall score is named. Keys the summary has no name for are left out
+    (no code identifiers in the text)."""
+    names: dict[str, Any] = doc.get("value_names", {})
+    t = _T[lang]
+    found = [(k, d) for k, d in diff.items()
+             if k not in KEYS and (k in names or k.endswith(".compliance"))
+             and d["mean"] is not None and d["significant"] and not unchanged(d)]
+    if not found:
+        return []
+
+    def order(item: tuple[str, dict[str, Any]]) -> tuple[int, float, str]:
+        k, d = item
+        sd = d.get("sd") or 0.0
+        size = abs(d["mean"]) / sd if sd else float("inf")
+        return ({"capability": 0, "clock": 1}.get(k.split(".")[0], 2), -size, k)
+
+    found.sort(key=order)
+    lines = [f"    {t['others']}:"]
+    for k, d in found[:MAX_OTHERS]:
+        nm = names.get(k, {"unit": "ratio", "higher_is_better": True})
+        unit = t.get(nm.get("unit", ""), "")
+        better = (d["mean"] > 0) == bool(nm.get("higher_is_better", True))
+        ci = d["ci95"]
+        ci_s = f" [{ci[0]:+.3f}, {ci[1]:+.3f}]" if ci else ""
+        if k.startswith("clock."):  # another clock's compliance
+            label = value_label(k, doc, lang)
+        else:
+            label = nm["zh" if lang == "zh" else "en"]
+        if k.startswith("capability."):
+            label = f"{label} {t['capability']}"
+        lines.append(f"      {label}: {d['mean']:+.3f}{ci_s}"
+                     f"{' ' + unit if unit else ''} ({t['better'] if better else t['worse']})")
+    if len(found) > MAX_OTHERS:
+        lines.append(f"      ({t['more'].format(n=len(found) - MAX_OTHERS)} "
+                     f"{out / 'summary.json'})")
+    return lines
 
 
 def render(doc: dict[str, Any], lang: str, out: Path) -> str:
@@ -79,6 +130,7 @@ def render(doc: dict[str, Any], lang: str, out: Path) -> str:
             ci_s = f" [{ci[0]:+.3f}, {ci[1]:+.3f}]" if ci else ""
             lines.append(f"    {value_label(key, doc, lang)}: {d['mean']:+.3f}{ci_s} "
                          f"{t['sig'] if d['significant'] else t['ns']}")
+        lines += _others(doc, alt["difference"], lang, out)
     lines.append(f"{t['chart']}: {out / 'whatif.png'}")
     lines.append(f"{t['out']}: {out}")
     return "\n".join(lines)
