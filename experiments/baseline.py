@@ -13,7 +13,6 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import orjson
 from pydantic import ValidationError
 
@@ -22,6 +21,7 @@ from engine.logcheck import run_identity
 from engine.rundir import EVENTS, replication_dir
 from evaluators import Scorecard, percentiles_against, replication_dirs, score_replications
 from evaluators.baseline import Baseline
+from experiments import seeds
 from scenarios.fingerprint import check_same_scenario, region_digest, tree_digest
 
 if TYPE_CHECKING:  # the simulator is imported where it runs: a report only reads the cache
@@ -36,8 +36,11 @@ if TYPE_CHECKING:  # the simulator is imported where it runs: a report only read
 
 
 def replication_seed(seed: int, k: int) -> int:
-    """Seed of the ``k``-th baseline replication of a drill simulated with ``seed``."""
-    return int(np.random.SeedSequence([seed, k]).generate_state(1)[0])
+    """Seed of the ``k``-th (1-based: ``rep-001`` …) baseline replication of a drill simulated
+    with ``seed``: replication ``k - 1`` of :func:`experiments.seeds.replication_seed`, so
+    ``demo``'s baseline, the console's simulation lab and ``blinddrill batch --seed`` play the
+    same replications."""
+    return seeds.replication_seed(seed, k - 1)
 
 
 def _write_reps(shared: tuple[Region, Scenario, BehaviourParams | None, Path, int],

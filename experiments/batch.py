@@ -22,8 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from engine.eventlog import write_jsonl
 from engine.params import BehaviourParams
 from engine.rundir import EVENTS, replication_dir
@@ -35,6 +33,7 @@ from evaluators.rules import RulePack, load_packs
 from experiments.aggregate import BATCH_SCHEMA, Aggregate, Difference, RepSummary, summarise_card
 from experiments.executors import Executor, SerialExecutor
 from experiments.parquet import SummarySink
+from experiments.seeds import replication_seed
 from scenarios.loading import InputError
 from scenarios.region import Region
 from scenarios.schema import Scenario
@@ -72,11 +71,6 @@ class BatchSpec:
     #: also write the first alternative's log of replication ``i`` to
     #: ``keep_logs/rep-{i+1:03d}/events.jsonl`` (a baseline directory; None: keep no logs)
     keep_logs: Path | None = None
-
-
-def replication_seed(seed: int, i: int) -> int:
-    """Engine seed of replication ``i``: state of ``SeedSequence(seed).spawn(·)[i]``."""
-    return int(np.random.SeedSequence(seed, spawn_key=(i,)).generate_state(1)[0])
 
 
 class Chunks(Sequence[list[tuple[int, int]]]):

@@ -31,6 +31,22 @@ def test_pool_baseline_is_byte_identical_and_honours_params(tmp_path: Path) -> N
     assert taken and min(taken) >= 2.5 - 1e-6, "the given take-alarm time was used"
 
 
+def test_baseline_plays_the_batch_and_lab_replications(tmp_path: Path) -> None:
+    """One seed scheme: ``demo``'s baseline for a drill seeded S holds exactly the logs the
+    console's simulation lab keeps (and ``blinddrill batch --seed S`` plays) for the same S,
+    replication k being the batch's replication k - 1; two root seeds differ."""
+    from experiments.lab import run_lab
+
+    region, sc = default_region(), demo_scenario()
+    base = write_baseline(tmp_path / "base", region, sc, 9, 3)
+    run_lab(region, sc, 3, 9, tmp_path / "lab")
+    for d in base:
+        assert (d / "events.jsonl").read_bytes() == \
+            (tmp_path / "lab" / d.name / "events.jsonl").read_bytes(), d.name
+    [other] = write_baseline(tmp_path / "other", region, sc, 10, 1)
+    assert (other / "events.jsonl").read_bytes() != (base[0] / "events.jsonl").read_bytes()
+
+
 def test_baseline_scorecards_cached_only_while_unchanged(tmp_path: Path) -> None:
     """The baseline's scorecards come from RUN/baseline/scorecards.json only when the logs
     and the region are the ones it was written for; any change rescored, never stale."""

@@ -13,8 +13,9 @@ import pytest
 from engine.simulation import simulate
 from evaluators import score_records
 from evaluators.rules import load_pack, load_packs
-from experiments.batch import Alternative, make_spec, replication_seed, run_batch
+from experiments.batch import Alternative, make_spec, run_batch
 from experiments.executors import PoolExecutor, SerialExecutor
+from experiments.seeds import replication_seed
 from experiments.sketch import t975
 from scenarios.seed_city import default_region
 from tests.engine.test_mmc import erlang_c, mmc_params

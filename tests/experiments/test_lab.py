@@ -12,9 +12,10 @@ from engine.eventlog import read_records, write_jsonl
 from engine.rundir import replication_dir
 from engine.simulation import simulate
 from evaluators.score import replication_dirs
-from experiments.batch import Alternative, make_spec, replication_seed, run_batch
+from experiments.batch import Alternative, make_spec, run_batch
 from experiments.calibration import calibration_clocks, compliance_from_records, wilson
 from experiments.lab import LAB_FILE, read_lab, run_lab
+from experiments.seeds import replication_seed
 from scenarios.plan import Calibration
 from scenarios.seed_city import default_region
 from tests.experiments.helpers import demo_scenario
