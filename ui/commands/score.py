@@ -124,7 +124,7 @@ def score(run_dir: Path, rules: tuple[str, ...], rubric: Path | None, baseline: 
     """Score a drill from RUN_DIR/events.jsonl (评估演练). 按规则包和评分细则给出评分与评级。"""
     import orjson
 
-    from engine.gcpause import paused_gc
+    from engine.gcpause import keep_until_exit, paused_gc
     from engine.rundir import open_run
     from evaluators import score_run
     from evaluators.rubric import load_rubric
@@ -146,6 +146,7 @@ def score(run_dir: Path, rules: tuple[str, ...], rubric: Path | None, baseline: 
             rub.check_clocks({c.id for p in packs for c in p.clocks}, str(rubric))
         region = open_run(run_dir).region()  # read once (JSON fast path), shared with the baseline
         card = score_run(run_dir, rules=packs, rubric=rub, region=region)
+        keep_until_exit(card)  # a one-shot process need not free it (engine.gcpause)
         base = None
         if baseline is not None:  # the replications' cached scorecards, for the shipped rules
             base = against_baseline(card, baseline, region=region, of=run_dir,
