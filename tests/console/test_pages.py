@@ -463,6 +463,32 @@ def test_simulation_lab_predicts_compliance_with_a_progress_bar(console: Console
     assert sorted(p.name for p in base.iterdir()) == ["lab.json", "rep-001"]
 
 
+def test_the_lab_baseline_survives_a_re_export_of_a_grown_log(console: Console) -> None:
+    """The review re-exports the drill when its log has grown; the simulated baseline the lab
+    kept beside the export (it depends on the scenario, not on the log) stays, and the
+    review compares the drill with it."""
+    from experiments.lab import read_lab
+
+    console.start()
+    boss = console.director()
+    at = page_test("simlab", boss).run()
+    at.number_input(key="lab_n").set_value(2)
+    at.button(key="FormSubmitter:lab-开始模拟").click().run()
+    assert not at.exception, at.exception
+    run = console.db.with_name("drill-runs") / "DEMO"
+    before = (run / "events.jsonl").read_bytes()
+    _release_first_incident(console)  # the log grows
+    console.clock.advance(30)
+    console.svc.end(boss, "DEMO", "test")
+    review = page_test("review", console.who("trainer1")).run()
+    assert not review.exception, review.exception
+    assert (run / "events.jsonl").read_bytes() != before, "exported again"
+    assert {"lab.json", "rep-001", "rep-002"} <= {p.name for p in (run / "baseline").iterdir()}
+    assert read_lab(run / "baseline") is not None
+    assert "尚无模拟基线" not in " ".join(texts(review))
+    assert review.dataframe, "the comparison with the baseline is shown"
+
+
 def test_trainer_types_the_hotwash_and_it_reaches_the_report(console: Console) -> None:
     boss = console.start()
     _release_first_incident(console)
