@@ -439,7 +439,9 @@ def test_simulation_lab_predicts_compliance_with_a_progress_bar(console: Console
     res = read_lab(base)
     assert res is not None and res.replications == 2
     assert f"{res.mean:.0%}" in msg
-    clocks, towns = (d.value for d in at.dataframe)
+    # static tables: their text wraps, every clock's full name shows on a tablet
+    assert not at.dataframe
+    clocks, towns = (d.value for d in at.table)
     assert list(clocks[text("lab_col_clock", "zh")]) == [c.name_zh for c in res.clocks]
     arrive = next(c for c in res.clocks if c.clock == "arrive")
     row = clocks[clocks[text("lab_col_clock", "zh")] == arrive.name_zh].iloc[0]
@@ -449,12 +451,15 @@ def test_simulation_lab_predicts_compliance_with_a_progress_bar(console: Console
                               for t in c.by_township})
     ids = {t for c in res.clocks for t in c.by_township}  # townships named, not their ids
     assert ids and not ids & set(towns[text("lab_col_township", "zh")])
+    # a caption says what every column's figure means, in the page's language
+    assert text("lab_columns_help", "zh") in [c.value for c in at.caption]
     # a rerun of the page (any widget, or another person) shows the last run, in English too
     again = page_test("simlab", boss, lang="en").run()
     assert not again.exception
     assert again.success[0].value.startswith("Predicted 1-10-15 compliance")
-    en = again.dataframe[0].value
+    en = again.table[0].value
     assert list(en["Standard"]) == [c.name_en for c in res.clocks]
+    assert text("lab_columns_help", "en") in [c.value for c in again.caption]
     assert not [c for c in " ".join(en.to_csv().split()) if "\u4e00" <= c <= "\u9fff"]
     # a shorter run replaces the baseline whole
     at.number_input(key="lab_n").set_value(1)

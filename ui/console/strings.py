@@ -413,16 +413,23 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lab_about": ("基于 {n} 次模拟(随机种子 {seed});每次模拟都计入复盘的模拟基线。",
                   "From {n} simulated runs (seed {seed}); they are the review's simulated "
                   "baseline."),
-    "lab_minutes": ("{v} 分钟", "{v} min"),
     "lab_col_clock": ("时限标准", "Standard"),
-    "lab_col_limit": ("时限", "Limit"),
+    "lab_col_limit": ("时限(分钟)", "Limit (min)"),
     "lab_col_p_meet": ("达标概率", "Chance met"),
     "lab_col_ci": ("95% 置信区间", "95% CI"),
     "lab_col_all_met": ("全部达标的模拟", "Runs all met"),
-    "lab_col_times": ("用时 中位数/90%分位", "Time median / 90th pct"),
+    "lab_col_times": ("用时(分钟) 中位数/90%分位", "Time (min) median / 90th pct"),
     "lab_col_n": ("计入次数", "Cases"),
     "lab_col_township": ("乡镇(街道)", "Township"),
     "lab_by_township": ("按乡镇:达标概率(计入次数)", "By township: chance met (cases)"),
+    "lab_columns_help": (
+        "达标概率:所有模拟中达标的情形占全部情形的比例;95% 置信区间:每次模拟达标率平均值的区间;"
+        "全部达标的模拟:每个情形都达标的模拟次数占比;用时:已结束情形的中位数和90%分位数;"
+        "计入次数:所有模拟中计入的情形(尚未结束的不计)。",
+        "Chance met: share of all simulated cases that met the limit; 95% CI: interval of the "
+        "mean per-run compliance; runs all met: share of runs in which every case met it; "
+        "time: median and 90th percentile of the finished cases; cases: counted over all runs "
+        "(unfinished ones left out)."),
 }
 
 

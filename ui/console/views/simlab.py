@@ -25,7 +25,12 @@ def _pct(p: float | None) -> str:
 
 
 def _times(p50: float | None, p90: float | None) -> str:
-    return "—" if p50 is None or p90 is None else t("lab_minutes", v=f"{p50:.1f} / {p90:.1f}")
+    return "—" if p50 is None or p90 is None else f"{p50:.1f} / {p90:.1f}"  # minutes (header)
+
+
+def _interval(lo: float, hi: float) -> str:
+    """"39%–67%" that a wrapping table does not break at the dash (word joiners)."""
+    return f"{lo:.0%}\u2060–\u2060{hi:.0%}"
 
 
 def clock_rows(res: LabResult) -> list[dict[str, str]]:
@@ -33,9 +38,9 @@ def clock_rows(res: LabResult) -> list[dict[str, str]]:
     zh = lang() == "zh"
     return [{t("lab_col_clock"): c.name_zh if zh else c.name_en,
              t("lab_col_limit"): "—" if c.limit_min is None else
-             t("lab_minutes", v=f"{c.limit_min:g}"),
+             f"{c.limit_min:g}",  # minutes: the header says so (a unit in the cell wraps)
              t("lab_col_p_meet"): _pct(c.p_meet),
-             t("lab_col_ci"): f"{c.low:.0%}–{c.high:.0%}" if c.instances else "—",
+             t("lab_col_ci"): _interval(c.low, c.high) if c.instances else "—",
              t("lab_col_all_met"): _pct(c.p_all_met),
              t("lab_col_times"): _times(c.p50, c.p90), t("lab_col_n"): str(c.instances)}
             for c in res.clocks]
@@ -57,25 +62,17 @@ def township_rows(res: LabResult, region: Region | None) -> list[dict[str, str]]
     return rows
 
 
-#: pixels per column of the clock table: it fits a 768 px tablet (a longer name ends in "…")
-_CLOCK_WIDTHS = {"lab_col_clock": 196, "lab_col_limit": 64, "lab_col_p_meet": 70,
-                 "lab_col_ci": 90, "lab_col_all_met": 92, "lab_col_times": 120, "lab_col_n": 58}
-
-
-def _widths(keys: dict[str, int]) -> dict[str, Any]:
-    return {t(k): st.column_config.TextColumn(width=w) for k, w in keys.items()}
-
-
 def _show(res: LabResult, region: Region | None) -> None:
+    """The result: the headline, the clock table and the township table. Static tables
+    (``st.table``): their text wraps, so every clock's full name is read on a 768 px tablet in
+    either language (a data grid cut the English names to "…"); a caption says what each
+    column's figure means."""
     st.success(t("predicted", mean=res.mean, lo=res.low, hi=res.high))
     st.caption(t("lab_about", n=res.replications, seed=res.seed))
-    st.dataframe(clock_rows(res), hide_index=True, width="stretch",
-                 column_config=_widths(_CLOCK_WIDTHS))
+    st.table(clock_rows(res), hide_index=True)
+    st.caption(t("lab_columns_help"))
     st.markdown(f"**{t('lab_by_township')}**")
-    rows = township_rows(res, region)
-    cols = {k: st.column_config.TextColumn(width=140 if k == t("lab_col_township") else 190)
-            for k in (rows[0] if rows else {})}
-    st.dataframe(rows, hide_index=True, width="stretch", column_config=cols)
+    st.table(township_rows(res, region), hide_index=True)
 
 
 def page() -> None:
