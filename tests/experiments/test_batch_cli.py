@@ -50,6 +50,9 @@ def test_batch_cli_writes_summary_parquet_and_inputs(sealed: Path, tmp_path: Pat
     assert text.exit_code == 0, text.output
     assert "Monte Carlo batch: 2/2 replications" in text.output
     assert "P(meet limit)" in text.output and "First unit on scene within 10 minutes" in text.output
+    # townships romanised as in the console, no Chinese left in the English summary
+    assert "townships least likely to meet it" in text.output
+    assert not [c for c in text.output if "\u4e00" <= c <= "\u9fff"], text.output
 
 
 def test_a_clock_no_replication_exercised_reads_as_such() -> None:

@@ -261,6 +261,11 @@ def batch(scenario_file: Path, n: int, region_file: Path | None, params_file: Pa
     if as_json:
         click.echo(orjson.dumps(doc).decode())
     else:
-        click.echo(render(doc, lang, out, {j.id: j.name for j in region.jurisdictions}))
+        from ui.charts.labels import place_name
+        from ui.charts.names import Lang
+
+        lg: Lang = "en" if lang == "en" else "zh"  # townships romanised in English
+        click.echo(render(doc, lang, out, {j.id: place_name(region, j.id, lg)
+                                           for j in region.jurisdictions}))
     if interrupted:
         click.get_current_context().exit(EXIT_INTERRUPTED)
