@@ -38,6 +38,7 @@ from scenarios.draw import (
 from scenarios.messages import Voices
 from scenarios.novelty import NoveltyWeights, novelty
 from scenarios.plan import Difficulty, DifficultyPreset, DrillPlan, require_plan_compatible
+from scenarios.recipients import COUNTY_DESK, TOWNSHIP_DESK
 from scenarios.region import HazardSite, Jurisdiction, Region
 from scenarios.schema import Caller, Casualties, Conditions, Grade, Requirement, Scenario
 
@@ -151,9 +152,9 @@ class Builder:
         monitoring system) and the desk it reaches (an officer's township, else the county)."""
         zh = self.lang == "zh"
         if caller.source == "info_officer":
-            desk = f"{township.name}值班室" if zh else f"{township.name} duty desk"
+            desk = township.name + TOWNSHIP_DESK[self.lang]
         else:
-            desk = "县(区)应急管理局值班室" if zh else "County emergency management duty desk"
+            desk = COUNTY_DESK[self.lang]
         sender = " ".join(x for x in (caller.name, caller.phone) if x) or (
             "监测预警系统" if zh else "Monitoring system")
         return sender, desk

@@ -146,8 +146,13 @@ def test_inject_subjects_are_in_the_page_language(console: Console) -> None:
                 assert subject[v.id] == want, (lang, v.id)
             else:
                 assert subject[v.id] == text(f"cx_{v.complication}", lang), (lang, v.id)
-        if lang == "en":  # no Chinese left in the column
+        if lang == "en":  # no Chinese left in the column, nor in the recipients'
             assert not [s for s in subject.values() if any("\u4e00" <= ch <= "\u9fff" for ch in s)]
+            to = list(board[text("col_to", lang)])
+            assert to and not [s for s in to if any("\u4e00" <= ch <= "\u9fff" for ch in s)], to
+            assert "County emergency management duty desk" in to
+        else:  # the scenario's own words
+            assert list(board[text("col_to", lang)]) == [v.recipient for v in views]
     assert any(v.complication == "repeat_call" for v in views), "the demo has a repeat call"
 
 
@@ -551,6 +556,11 @@ def test_controller_card_shows_the_call_then_the_likely_questions_once_delivered
     assert "已送达 · 对方追问时这样回答" in texts(at)
     en = page_test("controller", ctl, "en").run()
     assert list(en.table[0].value.iloc[:, 0]) == [q.question for q in call_script(inj, "en").qa]
+    from ui.charts.names import Names
+
+    who = en.text[0].value  # whom to call, named in English (the scenario says it in Chinese)
+    assert who == Names(console.svc.region("DEMO"), "en").recipient(card.call_who) != card.call_who
+    assert not [c for c in who if "\u4e00" <= c <= "\u9fff"], who
     # another controller sees neither the card nor its answers
     boss = console.director()
     console.svc.add_user(boss, "controller2", "controller", "demo-controller2")

@@ -14,6 +14,7 @@ import functools
 import re
 from typing import Literal
 
+from scenarios.recipients import COUNTY_DESK, TOWNSHIP_DESK
 from scenarios.region import Region
 from scenarios.vocabulary import UNIT_KIND_ZH
 
@@ -104,6 +105,7 @@ class Names:
         """``region`` may be None (then ids are shown)."""
         self.region, self.lang = region, lang
         self._juris = {j.id: j for j in region.jurisdictions} if region else {}
+        self._by_name = {j.name: j for j in region.jurisdictions} if region else {}
 
     @property
     def zh(self) -> bool:
@@ -170,6 +172,26 @@ class Names:
         if p is None:
             return pid
         return p.name if self.zh else f"{self.place(p.township)} command post"
+
+    def recipient(self, text: str) -> str:
+        """An inject's recipient (free text in the scenario's language, see
+        :mod:`scenarios.recipients`) in this language: the county's or a township's duty desk
+        and a command post by their names; other Chinese text romanised in English."""
+        if not text:
+            return ""
+        if text in COUNTY_DESK.values():
+            return COUNTY_DESK[self.lang]
+        for suffix in TOWNSHIP_DESK.values():
+            j = self._by_name.get(text[:-len(suffix)]) if text.endswith(suffix) else None
+            if j is not None and j.level == "township":
+                return j.name + TOWNSHIP_DESK["zh"] if self.zh else \
+                    place_en(j.name) + TOWNSHIP_DESK["en"]
+        for p in self.region.command_posts if self.region else []:
+            if text == p.name:
+                return self.post(p.id)
+        if text in self._by_name:
+            return self.place(self._by_name[text].id)
+        return text if self.zh or not has_cjk(text) else romanise(text)
 
     def depot(self, did: str) -> str:
         """A depot's name."""

@@ -11,6 +11,7 @@ from typing import Any
 
 import streamlit as st
 
+from ui.charts.names import Names
 from ui.console.common import (
     clock_line,
     guarded,
@@ -23,12 +24,13 @@ from ui.console.common import (
 from ui.console.state import flash, lang, service, show_flash, t, user
 
 
-def _who(card: Any) -> None:
-    """Who to call, whom the controller plays and the number, the script."""
+def _who(card: Any, names: Names) -> None:
+    """Who to call (in the page's language), whom the controller plays and the number, the
+    script (as the scenario words it: it is read to the players)."""
     v, sc = card.view, card.script
     c1, c2, c3 = st.columns(3)
     c1.markdown(f"**{t('call_who')}**")
-    c1.text(sc.call_who or "—")
+    c1.text(names.recipient(sc.call_who) or "—")
     c2.markdown(f"**{t('caller_as')}**")
     c2.text(f"{sc.caller_name} ({sc.caller_role})" if sc.caller_name != sc.caller_role
             else sc.caller_role)
@@ -38,7 +40,7 @@ def _who(card: Any) -> None:
     st.text(sc.script or v.message)
 
 
-def due_card(s: Any, card: Any) -> None:
+def due_card(s: Any, card: Any, names: Names) -> None:
     """A due inject: the call to make and the "delivered" tap."""
     v = card.view
     with st.container(border=True):
@@ -46,7 +48,7 @@ def due_card(s: Any, card: Any) -> None:
         # the due time (the planned one unless the director re-timed it): when to call
         st.caption(f"{t('col_due_at')} {minutes(v.due_t)} · {t('col_method')} "
                    f"{method_name(v.method)}")
-        _who(card)
+        _who(card, names)
         if v.expected_action:
             st.markdown(f"**{t('expected')}**")
             st.text(v.expected_action)
@@ -59,13 +61,13 @@ def due_card(s: Any, card: Any) -> None:
             st.rerun()
 
 
-def delivered_card(card: Any, first: bool) -> None:
+def delivered_card(card: Any, first: bool, names: Names) -> None:
     """A delivered inject: the call and the likely questions with their answers."""
     v = card.view
     when = minutes(card.delivered_t) if card.delivered_t is not None else ""
     with st.expander(f"{v.id} · {subject_of(v)} · {t('delivered_at')} {when}",
                      expanded=first):
-        _who(card)
+        _who(card, names)
         st.markdown(f"**{t('qa_title')}**")
         st.table([{t("qa_question"): q.question, t("qa_answer"): q.answer}
                   for q in card.script.qa])
@@ -85,15 +87,16 @@ def page() -> None:
 
         live_fragment(clock_line, s.id, watch=watch)
         cards = svc.call_cards(who, s.id, lg)
+        names = Names(svc.region(s.id), lg)
         due = [c for c in cards if c.view.status == "pending"]
         done = [c for c in cards if c.view.status == "released"]
         st.subheader(t("my_injects"))
         if not due:
             st.info(t("none_due"))
         for c in due:
-            due_card(s, c)
+            due_card(s, c, names)
         st.subheader(t("on_call"))
         if not done:
             st.caption(t("none_delivered"))
         for k, c in enumerate(done):
-            delivered_card(c, k == 0)
+            delivered_card(c, k == 0, names)

@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 
 from live.service import DrillStatus
+from ui.charts.names import Names
 from ui.console.common import (
     clock_line,
     guarded,
@@ -22,6 +23,7 @@ from ui.console.state import (
     action_id,
     choice,
     flash,
+    lang,
     service,
     show_flash,
     t,
@@ -30,7 +32,8 @@ from ui.console.state import (
 )
 
 
-def _board_rows(views: list[Any], now_t: float) -> list[dict[str, str]]:
+def _board_rows(views: list[Any], now_t: float, names: Names) -> list[dict[str, str]]:
+    """One row per inject; recipients and subjects in the page's language."""
     rows = []
     for v in views:
         status = "st_due" if v.status == "pending" and now_t >= v.due_t else f"st_{v.status}"
@@ -39,7 +42,7 @@ def _board_rows(views: list[Any], now_t: float) -> list[dict[str, str]]:
                      t("col_due_in"): minutes(left) if v.status == "pending" and left > 0
                      else (t("overdue_by", when=minutes(-left)) if v.status == "pending"
                            else ""),
-                     t("col_status"): t(status), t("col_to"): v.recipient,
+                     t("col_status"): t(status), t("col_to"): names.recipient(v.recipient),
                      t("col_method"): method_name(v.method), t("col_subject"): subject_of(v),
                      t("role_controller"): v.controller or ""})
     return rows
@@ -51,7 +54,8 @@ def _board(s: DrillStatus) -> None:
         st.warning(t("state_locked"))
         return
     views = service().msel(user(), s.id)
-    st.dataframe(_board_rows(views, s.drill_min), hide_index=True, width="stretch",
+    names = Names(service().region(s.id), lang())
+    st.dataframe(_board_rows(views, s.drill_min, names), hide_index=True, width="stretch",
                  column_config=_board_columns())
 
 

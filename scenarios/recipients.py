@@ -1,0 +1,16 @@
+"""The words of an inject's recipient (``delivery.recipient``), in the scenario's language.
+
+The generator writes a recipient as text an umpire reads out: the county's duty desk, a
+township's duty desk (``<township name>`` + the suffix) or a township command post (its name
+in the region). Readers that show a scenario in another language than it was drawn in (the
+console's English pages) recognise these forms from the same words
+(:meth:`ui.charts.names.Names.recipient`).
+"""
+
+from __future__ import annotations
+
+#: the recipient of an alarm phoned to the county's duty desk
+COUNTY_DESK: dict[str, str] = {"zh": "县(区)应急管理局值班室",
+                               "en": "County emergency management duty desk"}
+#: appended to a township's name: the duty desk an information officer phones
+TOWNSHIP_DESK: dict[str, str] = {"zh": "值班室", "en": " duty desk"}
