@@ -9,8 +9,10 @@ console's English pages) recognise these forms from the same words
 
 from __future__ import annotations
 
-#: the recipient of an alarm phoned to the county's duty desk
-COUNTY_DESK: dict[str, str] = {"zh": "县(区)应急管理局值班室",
-                               "en": "County emergency management duty desk"}
+#: the recipient of an alarm phoned to the county's duty desk (short enough for a tablet's
+#: inject board)
+COUNTY_DESK: dict[str, str] = {"zh": "县(区)应急管理局值班室", "en": "County duty desk"}
+#: other words for the county's duty desk in scenarios sealed by earlier versions
+COUNTY_DESK_OLD: tuple[str, ...] = ("County emergency management duty desk",)
 #: appended to a township's name: the duty desk an information officer phones
 TOWNSHIP_DESK: dict[str, str] = {"zh": "值班室", "en": " duty desk"}

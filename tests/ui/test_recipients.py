@@ -23,6 +23,7 @@ def test_known_recipients_in_both_languages() -> None:
     post = region.command_posts[0]
     assert en.recipient(COUNTY_DESK["zh"]) == COUNTY_DESK["en"]
     assert zh.recipient(COUNTY_DESK["en"]) == COUNTY_DESK["zh"]
+    assert zh.recipient("County emergency management duty desk") == COUNTY_DESK["zh"]  # older
     assert en.recipient(town.name + TOWNSHIP_DESK["zh"]) == f"{place_en(town.name)} duty desk"
     assert zh.recipient(town.name + TOWNSHIP_DESK["en"]) == f"{town.name}值班室"
     assert en.recipient(post.name) == en.post(post.id) and not CJK.search(en.post(post.id))

@@ -14,7 +14,7 @@ import functools
 import re
 from typing import Literal
 
-from scenarios.recipients import COUNTY_DESK, TOWNSHIP_DESK
+from scenarios.recipients import COUNTY_DESK, COUNTY_DESK_OLD, TOWNSHIP_DESK
 from scenarios.region import Region
 from scenarios.vocabulary import UNIT_KIND_ZH
 
@@ -179,7 +179,7 @@ class Names:
         and a command post by their names; other Chinese text romanised in English."""
         if not text:
             return ""
-        if text in COUNTY_DESK.values():
+        if text in COUNTY_DESK.values() or text in COUNTY_DESK_OLD:
             return COUNTY_DESK[self.lang]
         for suffix in TOWNSHIP_DESK.values():
             j = self._by_name.get(text[:-len(suffix)]) if text.endswith(suffix) else None
