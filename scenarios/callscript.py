@@ -28,6 +28,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from scenarios.catalogue import HazardCatalogue, PeopleHints, load_catalogue
+from scenarios.recipients import EXERCISE_CONTROL
 from scenarios.schema import Caller, ComplicationInject, IncidentInject
 
 Lang = Literal["zh", "en"]
@@ -308,7 +309,9 @@ def call_script(inj: Inject, lang: Lang = "zh",
         return CallScript(inj.id, d.recipient, rc.name or d.sender or role, rc.phone, role,
                           d.message, tuple(_repeat_call_qa(rc, lang)))
     role = _w(CONTROL_ROLE, lang)
-    return CallScript(inj.id, d.recipient, d.sender or role, "", role, d.message,
+    # exercise control as the scenario words it is the control group, in the card's language
+    sender = d.sender if d.sender not in EXERCISE_CONTROL.values() else ""
+    return CallScript(inj.id, d.recipient, sender or role, "", role, d.message,
                       tuple(_complication_qa(inj, lang)))
 
 

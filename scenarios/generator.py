@@ -38,7 +38,7 @@ from scenarios.draw import (
 from scenarios.messages import Voices
 from scenarios.novelty import NoveltyWeights, novelty
 from scenarios.plan import Difficulty, DifficultyPreset, DrillPlan, require_plan_compatible
-from scenarios.recipients import COUNTY_DESK, TOWNSHIP_DESK
+from scenarios.recipients import COUNTY_DESK, EXERCISE_CONTROL, TOWNSHIP_DESK
 from scenarios.region import HazardSite, Jurisdiction, Region
 from scenarios.schema import Caller, Casualties, Conditions, Grade, Requirement, Scenario
 
@@ -165,7 +165,7 @@ class Builder:
         replace the default delivery (exercise control to the township command post)."""
         post = self.region.post_by_township.get(about.township)
         recipient = post.name if post else about.township_name
-        sender = "导调组" if self.lang == "zh" else "Exercise control"
+        sender = EXERCISE_CONTROL[self.lang]
         delivery = {"sender": sender, "recipient": recipient,
                     "method": "radio" if comp["type"] in ("comms_lost",) else "phone",
                     "subject": comp["type"], "message": message, "expected_action": expected,

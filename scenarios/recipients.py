@@ -1,4 +1,4 @@
-"""The words of an inject's recipient (``delivery.recipient``), in the scenario's language.
+"""The words of an inject's recipient and sender (``delivery``), in the scenario's language.
 
 The generator writes a recipient as text an umpire reads out: the county's duty desk, a
 township's duty desk (``<township name>`` + the suffix) or a township command post (its name
@@ -16,3 +16,5 @@ COUNTY_DESK: dict[str, str] = {"zh": "县(区)应急管理局值班室", "en": "
 COUNTY_DESK_OLD: tuple[str, ...] = ("County emergency management duty desk",)
 #: appended to a township's name: the duty desk an information officer phones
 TOWNSHIP_DESK: dict[str, str] = {"zh": "值班室", "en": " duty desk"}
+#: the sender of a complication: exercise control (the controller speaks for it)
+EXERCISE_CONTROL: dict[str, str] = {"zh": "导调组", "en": "Exercise control"}

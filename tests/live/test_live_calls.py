@@ -119,6 +119,9 @@ def test_chinese_cards_have_no_code_identifiers_and_english_no_chinese_words(sce
                     left = left.replace(part, "")
                 assert not CJK.search(left), (inj.id, q)
             assert not CJK.search(en.caller_role)
+            if not isinstance(inj, IncidentInject) and inj.complication.caller is None:
+                # exercise control speaks as the control group, named in the card's language
+                assert (zh.caller_name, en.caller_name) == ("导调组", "control group"), inj.id
 
 
 # --- the alarm a delivery raises ------------------------------------------------------
