@@ -266,3 +266,35 @@ def test_the_summary_names_every_capability_and_metric(tmp_path: Path) -> None:
         assert not any("a" <= ch <= "z" for ch in v["zh"]), (k, v["zh"])
         assert v["unit"] in {"score", "min", "ratio", "count"}
         assert isinstance(v["higher_is_better"], bool)
+
+
+def test_chart_colours_by_what_is_better_and_centres_zero() -> None:
+    """Green is a significant improvement and red a significant loss *for that value*: a
+    longer mean arrival is red though its difference is positive, a higher compliance green;
+    zero sits in the middle of every panel with each whisker inside the frame, and a panel
+    where nothing moved has no scale."""
+    from matplotlib.colors import to_hex
+
+    from ui.charts.whatif import higher_is_better, whatif_figure
+
+    def d(mean: float, lo: float, hi: float) -> dict[str, object]:
+        return {"n": 9, "mean": mean, "sd": 1.0, "ci95": [lo, hi], "significant": lo > 0 or hi < 0}
+
+    zero = {"n": 9, "mean": 0.0, "sd": 0.0, "ci95": [0.0, 0.0], "significant": False}
+    keys = ("clock.arrive.compliance", "clock.arrive.mean", "metric.coord.info_flow",
+            "clock.handle.compliance")
+    doc = {"value_names": {"metric.coord.info_flow": {"higher_is_better": False}},
+           "alternatives": [{"name": "current", "clocks": {}}, {"name": "A", "difference": {
+               "clock.arrive.compliance": d(0.05, 0.02, 0.08),
+               "clock.arrive.mean": d(1.5, 0.5, 2.5),
+               "metric.coord.info_flow": d(-2.0, -3.0, -1.0),
+               "clock.handle.compliance": zero}}]}
+    assert [higher_is_better(k, doc) for k in keys] == [True, False, False, True]
+    fig = whatif_figure(doc, "en", keys=keys)
+    axes = fig.axes
+    colours = [to_hex(ax.patches[0].get_facecolor()) for ax in axes]
+    assert colours[:3] == ["#2e7d32", "#c62828", "#2e7d32"]
+    for ax, reach in zip(axes[:3], (8.0, 2.5, 3.0), strict=True):
+        lo, hi = ax.get_xlim()
+        assert lo == -hi and hi > reach, (ax.get_title(), lo, hi)
+    assert list(axes[3].get_xticks()) == [0.0]

@@ -42,6 +42,15 @@ def _title(key: str, doc: dict[str, Any], lang: str) -> str:
     return names.get(key, key)
 
 
+def higher_is_better(key: str, doc: dict[str, Any]) -> bool:
+    """Whether a larger value of ``key`` is better: compliance and scores are; a clock's
+    durations (mean, percentiles) are not; a metric as the summary's ``value_names`` say."""
+    parts = key.split(".")
+    if parts[0] == "clock":
+        return parts[-1] == "compliance"
+    return bool(doc.get("value_names", {}).get(key, {}).get("higher_is_better", True))
+
+
 def whatif_figure(doc: dict[str, Any], lang: str = "zh",
                   keys: tuple[str, ...] = DEFAULT_KEYS) -> Figure:
     """The chart of a what-if summary (``summary.json`` of ``blinddrill whatif``)."""
@@ -53,6 +62,7 @@ def whatif_figure(doc: dict[str, Any], lang: str = "zh",
     labels = [a["name"] for a in alts]
     for ax, key in zip(axes, keys, strict=True):
         scale = 100.0 if key.endswith(".compliance") else 1.0
+        up = higher_is_better(key, doc)
         means, lo, hi, colors = [], [], [], []
         same = True
         for a in alts:
@@ -63,11 +73,20 @@ def whatif_figure(doc: dict[str, Any], lang: str = "zh",
             means.append(m * scale)
             lo.append((m - ci[0]) * scale)
             hi.append((ci[1] - m) * scale)
-            colors.append("#2e7d32" if d and d["significant"] and m > 0 else
-                          "#c62828" if d and d["significant"] and m < 0 else "#9e9e9e")
+            better = m > 0 if up else m < 0  # green: significantly better, red: worse
+            colors.append("#9e9e9e" if not (d and d["significant"] and m != 0) else
+                          "#2e7d32" if better else "#c62828")
         ys = list(range(len(alts)))
         ax.barh(ys, means, xerr=[lo, hi], color=colors, capsize=3)
         ax.axvline(0, color="black", linewidth=0.8)
+        # zero in the middle, every whisker inside the frame: worse and better read at a glance
+        reach = max((abs(m - a) for m, a in zip(means, lo, strict=True)), default=0.0)
+        reach = max([reach, *(abs(m + b) for m, b in zip(means, hi, strict=True))])
+        if reach > 0:
+            ax.set_xlim(-1.15 * reach, 1.15 * reach)
+        else:  # nothing moved: no scale to read
+            ax.set_xlim(-1.0, 1.0)
+            ax.set_xticks([0.0])
         ax.set_title(_title(key, doc, lang), fontsize=9)
         if same:  # a panel of zeros says nothing by itself: say the value did not move
             ax.text(0.5, 0.5, names["same"], transform=ax.transAxes, ha="center",
