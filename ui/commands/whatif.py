@@ -73,6 +73,8 @@ def _others(doc: dict[str, Any], diff: dict[str, Any], lang: str, out: Path) -> 
     compliance and metrics, each group by the size of the change (relative to its spread),
     so what moved the overall score is named. Keys the summary has no name for are left out
     (no code identifiers in the text)."""
+    from ui.charts.whatif import higher_is_better  # (matplotlib: only when printing)
+
     names: dict[str, Any] = doc.get("value_names", {})
     t = _T[lang]
     found = [(k, d) for k, d in diff.items()
@@ -90,9 +92,9 @@ def _others(doc: dict[str, Any], diff: dict[str, Any], lang: str, out: Path) -> 
     found.sort(key=order)
     lines = [f"    {t['others']}:"]
     for k, d in found[:MAX_OTHERS]:
-        nm = names.get(k, {"unit": "ratio", "higher_is_better": True})
+        nm = names.get(k, {"unit": "ratio"})  # a clock's compliance
         unit = t.get(nm.get("unit", ""), "")
-        better = (d["mean"] > 0) == bool(nm.get("higher_is_better", True))
+        better = (d["mean"] > 0) == higher_is_better(k, doc)
         ci = d["ci95"]
         ci_s = f" [{ci[0]:+.3f}, {ci[1]:+.3f}]" if ci else ""
         if k.startswith("clock."):  # another clock's compliance
