@@ -45,3 +45,23 @@ def test_every_generated_recipient_reads_in_english() -> None:
     en = Names(region, "en")
     for r in got:
         assert not CJK.search(en.recipient(r)), r
+
+
+def test_the_english_report_says_whom_an_inject_went_to() -> None:
+    """An inject line of the English report's timeline names its recipient in English (it
+    said only "message in Chinese"); the Chinese line keeps the scenario's words."""
+    from ui.reports.events import describe
+
+    region = default_region()
+    post = region.command_posts[0]
+    rec = {"kind": "inject_released", "inject": "J003", "t": 1.0,
+           "data": {"inject_kind": "complication", "method": "phone", "sender": "导调组",
+                    "recipient": post.name, "message": "【路况】道路中断。"}}
+    en = describe(rec, Names(region, "en"))
+    assert en == (f"Inject J003 (contingency, phone) to the {Names(region, 'en').post(post.id)}: "
+                  "message in Chinese (see the MSEL)")
+    county = {**rec, "data": {**rec["data"], "inject_kind": "incident",
+                              "recipient": COUNTY_DESK["zh"], "message": "Help!"}}
+    assert describe(county, Names(region, "en")) == \
+        "Inject J003 (alarm call, phone) to the County duty desk: Help!"
+    assert post.name in describe(rec, Names(region, "zh"))

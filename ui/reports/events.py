@@ -149,6 +149,9 @@ def describe(r: dict[str, Any], names: Names) -> str:
             return f"{head}:{msg}" if msg else head
         kind = "alarm call" if d.get("inject_kind") == "incident" else "contingency"
         head = f"Inject {r.get('inject') or ''} ({kind}, {method})"
+        to = names.recipient(str(d.get("recipient") or ""))  # the desk or post, in English
+        if to:
+            head += f" to the {to}" if to.endswith(("duty desk", "command post")) else f" to {to}"
         if msg == "[recorded in Chinese]":  # the message is in the drill's language
             return head + ": message in Chinese (see the MSEL)"
         return f"{head}: {msg}" if msg else head
