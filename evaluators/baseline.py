@@ -42,6 +42,18 @@ class Baseline(BaseModel):
     replications: int
     entries: dict[str, BaselineEntry] = Field(default_factory=dict)
 
+    @property
+    def few(self) -> bool:
+        """Fewer replications than :data:`FEW_REPLICATIONS`: each one moves a percentile by
+        10 points or more, so "better than 100 % of simulated runs" may rest on two runs;
+        readers say so beside the figures."""
+        return self.replications < FEW_REPLICATIONS
+
+
+#: below this many replications a baseline's percentiles are only a rough guide (one run is
+#: then worth 10 percentile points or more)
+FEW_REPLICATIONS = 10
+
 
 def higher_is_better(key: str, card: Scorecard) -> bool:
     """Direction of goodness for a value key."""

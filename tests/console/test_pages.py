@@ -497,6 +497,9 @@ def test_the_lab_baseline_survives_a_re_export_of_a_grown_log(console: Console) 
     assert read_lab(run / "baseline") is not None
     assert "尚无模拟基线" not in " ".join(texts(review))
     assert review.dataframe, "the comparison with the baseline is shown"
+    from ui.console.strings import text
+
+    assert text("baseline_few", "zh", n=2) in [c.value for c in review.caption]  # 2 runs: rough
 
 
 def test_trainer_types_the_hotwash_and_it_reaches_the_report(console: Console) -> None:

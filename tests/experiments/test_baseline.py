@@ -104,3 +104,12 @@ def test_percentiles_against_cached_for_that_scorecard_only(tmp_path: Path) -> N
     assert against_baseline(other, root, region=region) == (reps,
                                                              percentiles_against(other, reps))
     assert against_baseline(other, root, region=region)[1].replications == 3
+
+
+def test_a_baseline_of_few_runs_is_marked_few() -> None:
+    """Below FEW_REPLICATIONS one run is worth 10 percentile points or more: readers flag it."""
+    from evaluators.baseline import FEW_REPLICATIONS, Baseline
+
+    assert FEW_REPLICATIONS == 10
+    assert Baseline(replications=9).few and Baseline(replications=1).few
+    assert not Baseline(replications=10).few and not Baseline(replications=20).few

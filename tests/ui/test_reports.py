@@ -227,6 +227,19 @@ def test_timeline_appendix_has_injects_and_commanders(demo: dict[str, Any]) -> N
     assert all(not (r[2] and r[3]) for r in rows)  # side by side: one column per row
 
 
+def test_a_thin_baseline_is_called_a_rough_guide(demo: dict[str, Any]) -> None:
+    """The demo here has 1 replication: beside its percentiles the report says they rest on
+    few runs (below evaluators.baseline.FEW_REPLICATIONS), in both languages."""
+    from evaluators.baseline import FEW_REPLICATIONS
+
+    assert demo["zh"].baseline.replications == 1 < FEW_REPLICATIONS
+    zh, _ = html_text(demo["zh_files"][0])
+    en, _ = html_text(demo["en_files"][0])
+    assert "与同一情景的1次模拟演练相比" in zh and "模拟次数较少(仅1次),以上百分位仅作粗略参考。" in zh
+    assert "Against 1 simulated run of the same scenario" in en
+    assert "Only 1 simulated run: these percentiles are a rough guide." in en
+
+
 def test_html_self_contained(demo: dict[str, Any]) -> None:
     html = demo["zh_files"][0].read_text(encoding="utf-8")
     assert not re.search(r"(?:src|href)\s*=\s*['\"](?!data:|#)", html)

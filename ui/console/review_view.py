@@ -98,6 +98,8 @@ def draw_review(run_dir: Path, scenario: Any | None, sealed_document: dict[str, 
                 for k, e in content.baseline.entries.items()
                 if k.startswith("clock.") and k.count(".") == 2 or k in card.metrics]
         st.dataframe(rows, hide_index=True, width="stretch")
+        if content.baseline.few:
+            st.caption(t("baseline_few", n=content.baseline.replications))
 
     st.subheader(t("observations"))
     show_observations(observations)

@@ -394,6 +394,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dl_docx": ("评估报告(Word)", "AAR/IP (Word)"),
     "dl_msel": ("主情景事件清单(表格)", "MSEL (spreadsheet)"),
     "dl_run": ("导出的演练记录(压缩包)", "Exported run (zip)"),
+    "baseline_few": ("模拟次数较少(仅 {n} 次),百分位仅作粗略参考;可在“模拟实验”页多模拟几次。",
+                     "Only {n} simulated runs: the percentiles are a rough guide; run more in "
+                     "the Simulation lab."),
     "baseline_none": ("尚无模拟基线。可在“模拟实验”页模拟本次情景。",
                       "No simulated baseline yet. Run one in the Simulation lab."),
     "col_value": ("指标", "Value"),

@@ -199,9 +199,14 @@ def _conclusion(c: ReportContent) -> list[Block]:
             lines.append(_t(c, f"{value_name(c.card, key, c.lang)}优于{better_than(e):.0f}%的模拟演练",
                             f"{value_name(c.card, key, c.lang)}: better than "
                             f"{better_than(e):.0f}% of simulated runs"))
-        out.append(Para(_t(c, f"与同一情景的{c.baseline.replications}次模拟演练相比:",
-                           f"Against {c.baseline.replications} simulated runs of the same "
-                           "scenario: ") + _t(c, ";", "; ").join(lines) + _t(c, "。", ".")))
+        n = c.baseline.replications
+        runs = f"{n} simulated run{'' if n == 1 else 's'}"
+        caution = _t(c, f"模拟次数较少(仅{n}次),以上百分位仅作粗略参考。",
+                     f" Only {runs}: these percentiles are a rough guide.") \
+            if c.baseline.few else ""
+        out.append(Para(_t(c, f"与同一情景的{n}次模拟演练相比:",
+                           f"Against {runs} of the same scenario: ")
+                        + _t(c, ";", "; ").join(lines) + _t(c, "。", ".") + caution))
         out += _fig(c, "montecarlo")
     out.append(Para(_t(c, "评估组组长(签字):\u3000\u3000\u3000\u3000\u3000\u3000\u3000\u3000日期:",
                        "Lead evaluator (signature): ____________________   Date: ____________")))
