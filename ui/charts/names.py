@@ -184,8 +184,7 @@ class Names:
         for suffix in TOWNSHIP_DESK.values():
             j = self._by_name.get(text[:-len(suffix)]) if text.endswith(suffix) else None
             if j is not None and j.level == "township":
-                return j.name + TOWNSHIP_DESK["zh"] if self.zh else \
-                    place_en(j.name) + TOWNSHIP_DESK["en"]
+                return self.desk(j.id)
         for p in self.region.command_posts if self.region else []:
             if text == p.name:
                 return self.post(p.id)

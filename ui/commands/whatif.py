@@ -32,7 +32,6 @@ _T = {"zh": {"head": "备选方案比较(同一随机数)", "reps": "次重复",
              "same": "不变(每次重复都与现状相同)",
              "others": "其他显著变化", "more": "另有 {n} 项,见",
              "better": "改善", "worse": "变差", "capability": "能力评分", "score": "分", "min": "分钟",
-             "ratio": "", "count": "",
              "all_same": "每次重复的全部评分都与现状相同:这一改动没有影响本情景评估的任何结果"
                          "(例如改动的队伍没有被调派)"},
       "en": {"head": "What-if on common random numbers", "reps": "replications",
@@ -42,7 +41,6 @@ _T = {"zh": {"head": "备选方案比较(同一随机数)", "reps": "次重复",
              "same": "unchanged (equal in every replication)",
              "others": "other significant changes", "more": "{n} more in",
              "better": "better", "worse": "worse", "capability": "capability score", "score": "points", "min": "min",
-             "ratio": "", "count": "",
              "all_same": "every score equals the current setup's in every replication: the "
                          "change affected nothing this scenario scores (e.g. the changed unit "
                          "was never dispatched)"}}
@@ -93,7 +91,7 @@ def _others(doc: dict[str, Any], diff: dict[str, Any], lang: str, out: Path) -> 
     lines = [f"    {t['others']}:"]
     for k, d in found[:MAX_OTHERS]:
         nm = names.get(k, {"unit": "ratio"})  # a clock's compliance
-        unit = t.get(nm.get("unit", ""), "")
+        unit = t.get(nm.get("unit", ""), "")  # score, min; a ratio or count has none
         better = (d["mean"] > 0) == higher_is_better(k, doc)
         ci = d["ci95"]
         ci_s = f" [{ci[0]:+.3f}, {ci[1]:+.3f}]" if ci else ""
