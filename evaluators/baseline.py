@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from evaluators.scorecard import Scorecard
+from evaluators.scorecard import Scorecard, value_higher_is_better
 
 
 class BaselineEntry(BaseModel):
@@ -56,11 +56,9 @@ FEW_REPLICATIONS = 10
 
 
 def higher_is_better(key: str, card: Scorecard) -> bool:
-    """Direction of goodness for a value key."""
-    if key.startswith("clock."):
-        return key.endswith(".compliance")
-    m = card.metrics.get(key)
-    return bool(m.higher_is_better) if m else True
+    """Direction of goodness for a value key of ``card`` (its metrics say theirs)."""
+    return value_higher_is_better(
+        key, lambda k: m.higher_is_better if (m := card.metrics.get(k)) is not None else None)
 
 
 def percentiles_against(card: Scorecard, replications: Sequence[Scorecard]) -> Baseline:

@@ -10,6 +10,7 @@ yet); open ones are excluded from compliance and counted.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -245,6 +246,19 @@ class RunInfo(_Out):
     #: hash-chained log (``blinddrill verify RUN_DIR --expect`` checks it); None for a log
     #: without a hash chain (``blinddrill.events/1``).
     log_hash: str | None = None
+
+
+def value_higher_is_better(key: str, metric_direction: Callable[[str], bool | None]) -> bool:
+    """Whether a larger value of a value key is better, the one rule every comparison uses.
+
+    A clock's compliance is (``clock.<id>[.by_<attr>.<label>].compliance``); its durations
+    (p50, p90, mean, max) are not; any other key (a metric, a capability's or the overall
+    score) as ``metric_direction(key)`` says, better-when-larger if it does not know the key
+    (None). Readers pass what they hold: a scorecard's metrics, a batch summary's names."""
+    if key.startswith("clock."):
+        return key.endswith(".compliance")
+    known = metric_direction(key)
+    return True if known is None else bool(known)
 
 
 class Scorecard(_Out):

@@ -298,3 +298,29 @@ def test_chart_colours_by_what_is_better_and_centres_zero() -> None:
         lo, hi = ax.get_xlim()
         assert lo == -hi and hi > reach, (ax.get_title(), lo, hi)
     assert list(axes[3].get_xticks()) == [0.0]
+
+
+def test_baseline_and_whatif_agree_on_which_way_is_better() -> None:
+    """One rule (evaluators.scorecard.value_higher_is_better) for the baseline, which reads a
+    scorecard's metrics by id, and the what-if chart, which reads a batch summary's names."""
+    from evaluators.baseline import higher_is_better as baseline_rule
+    from evaluators.metrics import METRICS
+    from evaluators.scorecard import MetricSummary, Scorecard
+    from experiments.batch import value_names
+    from ui.charts.whatif import higher_is_better as chart_rule
+
+    card = Scorecard()
+    card.metrics = {m.id: MetricSummary(name_zh="", name_en="", unit=m.unit,
+                                        higher_is_better=m.higher_is_better) for m in METRICS}
+    doc = {"value_names": value_names(None)}
+    lower = [m.id for m in METRICS if not m.higher_is_better]
+    assert lower and len(lower) < len(METRICS)  # both directions are exercised
+    for m in METRICS:
+        assert baseline_rule(m.id, card) is chart_rule(f"metric.{m.id}", doc) \
+            is m.higher_is_better
+    for key, up in (("clock.arrive.compliance", True), ("clock.arrive.p90", False),
+                    ("clock.arrive.by_township.T03.compliance", True),
+                    ("clock.arrive.by_township.T03.mean", False)):
+        assert baseline_rule(key, card) is chart_rule(key, doc) is up
+    assert chart_rule("capability.alarm.score", doc) is True
+    assert baseline_rule("no.such.metric", card) is chart_rule("no.such.metric", doc) is True

@@ -13,6 +13,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from evaluators.scorecard import value_higher_is_better
 from ui.charts.fonts import new_figure
 
 DEFAULT_KEYS = ("clock.take_alarm.compliance", "clock.arrive.compliance",
@@ -44,11 +45,10 @@ def _title(key: str, doc: dict[str, Any], lang: str) -> str:
 
 def higher_is_better(key: str, doc: dict[str, Any]) -> bool:
     """Whether a larger value of ``key`` is better: compliance and scores are; a clock's
-    durations (mean, percentiles) are not; a metric as the summary's ``value_names`` say."""
-    parts = key.split(".")
-    if parts[0] == "clock":
-        return parts[-1] == "compliance"
-    return bool(doc.get("value_names", {}).get(key, {}).get("higher_is_better", True))
+    durations (mean, percentiles) are not; a metric as the summary's ``value_names`` say
+    (the rule of :func:`evaluators.scorecard.value_higher_is_better`)."""
+    names = doc.get("value_names", {})
+    return value_higher_is_better(key, lambda k: names.get(k, {}).get("higher_is_better"))
 
 
 def whatif_figure(doc: dict[str, Any], lang: str = "zh",
