@@ -44,11 +44,18 @@ class RepSummary:
     incidents: int
     values: dict[str, float | None]
     clocks: dict[str, ClockRep]
+    #: how many cases each clock or metric value was computed over (a clock's instances, a
+    #: metric's incidents, reports or units): the paired differences say when they differ
+    cases: dict[str, int] = field(default_factory=dict)
+    #: the incidents behind each clock (``clock.<id>``) and metric (``metric.<id>``), sorted:
+    #: what a paired difference compares to say how many of them one side counted alone
+    incidents_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def summarise_card(card: Scorecard, rep: int, seed: int, alternative: int = 0) -> RepSummary:
     """The summary of one scored replication."""
     values: dict[str, float | None] = {"overall.score": card.overall.score}
+    cases: dict[str, int] = {}
     for cap in card.capabilities:
         values[f"capability.{cap.id}.score"] = cap.score
     clocks: dict[str, ClockRep] = {}
@@ -57,18 +64,31 @@ def summarise_card(card: Scorecard, rep: int, seed: int, alternative: int = 0) -
             continue
         for s in CLOCK_STATS:
             values[f"clock.{cid}.{s}"] = getattr(c, s)
+            cases[f"clock.{cid}.{s}"] = c.n
         clocks[cid] = ClockRep(c.n, c.n_met,
                                {t: (st.n, st.n_met) for t, st in c.by_township.items()})
     for mid, m in card.metrics.items():
         if m.available:
             values[f"metric.{mid}"] = m.value
-    for inc in card.incidents.values():
+            cases[f"metric.{mid}"] = m.n
+    behind: dict[str, list[str]] = {}
+    for iid, inc in card.incidents.items():
         for cid, ic in inc.clocks.items():
             v = ic["value"]  # None: the stop event never came (open, or breached unstopped)
             if cid in clocks and v is not None and ic["status"] != "open":
                 clocks[cid].durations.append((inc.township, float(v)))
+            behind.setdefault(f"clock.{cid}", []).append(iid)
+        for mid in inc.metrics:
+            behind.setdefault(f"metric.{mid}", []).append(iid)
     return RepSummary(rep, seed, alternative, card.run.events, card.run.incidents, values,
-                      clocks)
+                      clocks, cases, {k: tuple(sorted(v)) for k, v in behind.items()})
+
+
+def case_set_key(value_key: str) -> str:
+    """The :attr:`RepSummary.incidents_of` key of a value key (``clock.arrive.p90`` →
+    ``clock.arrive``; a metric's is its own)."""
+    parts = value_key.split(".")
+    return ".".join(parts[:2]) if parts[0] == "clock" else value_key
 
 
 class _Group:
@@ -164,26 +184,83 @@ class Aggregate:
         return {"replications": self.replications, "values": values, "clocks": clocks}
 
 
+class _Cases:
+    """What one value was computed over in the paired replications: the cases each side
+    counted, and of the incidents behind them those one side counted alone."""
+
+    __slots__ = ("pairs", "current", "alternative", "differ", "one_side", "either")
+
+    def __init__(self) -> None:
+        self.pairs = 0
+        self.current = 0
+        self.alternative = 0
+        self.differ = 0
+        self.one_side = 0
+        self.either = 0
+
+    def add(self, current: int, alternative: int, cur_incidents: tuple[str, ...] | None,
+            alt_incidents: tuple[str, ...] | None) -> None:
+        self.pairs += 1
+        self.current += current
+        self.alternative += alternative
+        same = current == alternative
+        if cur_incidents is not None and alt_incidents is not None:
+            a, b = set(cur_incidents), set(alt_incidents)
+            self.one_side += len(a ^ b)
+            self.either += len(a | b)
+            same = same and a == b
+        self.differ += int(not same)
+
+    def result(self) -> dict[str, Any]:
+        return {"current_mean": _r(self.current / self.pairs),
+                "alternative_mean": _r(self.alternative / self.pairs),
+                "replications_differ": self.differ,
+                "incidents_one_side": _r(self.one_side / self.either) if self.either else None}
+
+
 class Difference:
-    """Paired differences (alternative − reference) per value, on common random numbers."""
+    """Paired differences (alternative − reference) per value, on common random numbers.
+
+    A clock's statistics and a metric are computed over cases (instances, incidents, reports)
+    that an alternative may change: a second station means fewer mutual-aid requests, so the
+    mutual-aid latency is then a mean over other, harder incidents. Each difference therefore
+    says (``cases``) how many cases stood behind it on each side, in how many replications
+    they differed, and what share of the incidents behind it only one side counted; and
+    (``unpaired``) in how many replications only one side had a value at all (those are left
+    out of the mean). A reader can then tell a change in what is counted from a change in
+    how well it went."""
 
     def __init__(self) -> None:
         self.values: dict[str, Moments] = {}
+        self.cases: dict[str, _Cases] = {}
+        self.unpaired: dict[str, int] = {}
 
     def add(self, ref: RepSummary, alt: RepSummary) -> None:
         """Fold one replication's pair in (same seed for both)."""
-        for key, a in alt.values.items():
-            b = ref.values.get(key)
+        for key in alt.values.keys() | ref.values.keys():
+            a, b = alt.values.get(key), ref.values.get(key)
             if a is None or b is None:
+                if a is not None or b is not None:
+                    self.unpaired[key] = self.unpaired.get(key, 0) + 1
                 continue
             self.values.setdefault(key, Moments()).add(float(a) - float(b))
+            na, nb = alt.cases.get(key), ref.cases.get(key)
+            if na is not None and nb is not None:
+                ck = case_set_key(key)
+                self.cases.setdefault(key, _Cases()).add(
+                    nb, na, ref.incidents_of.get(ck, ()), alt.incidents_of.get(ck, ()))
 
     def result(self) -> dict[str, Any]:
-        """Per value: mean difference, sd, 95 % CI and whether the CI excludes zero."""
-        out = {}
-        for key in sorted(self.values):
-            d = moments_dict(self.values[key])
+        """Per value: mean difference, sd, 95 % CI, whether the CI excludes zero, the cases
+        behind it (clocks and metrics) and the unpaired replications (when there are any)."""
+        out: dict[str, Any] = {}
+        for key in sorted(self.values.keys() | self.unpaired.keys()):
+            d = moments_dict(self.values[key] if key in self.values else Moments())
             ci = d["ci95"]
             d["significant"] = bool(ci and (ci[0] > 0 or ci[1] < 0))
+            if key in self.cases:
+                d["cases"] = self.cases[key].result()
+            if key in self.unpaired:
+                d["unpaired"] = self.unpaired[key]
             out[key] = d
         return out

@@ -33,7 +33,10 @@ _T = {"zh": {"head": "备选方案比较(同一随机数)", "reps": "次重复",
              "others": "其他显著变化", "more": "另有 {n} 项,见",
              "better": "改善", "worse": "变差", "capability": "能力评分", "score": "分", "min": "分钟",
              "all_same": "每次重复的全部评分都与现状相同:这一改动没有影响本情景评估的任何结果"
-                         "(例如改动的队伍没有被调派)"},
+                         "(例如改动的队伍没有被调派)",
+             "cases": "统计对象不同(平均每次 {a:.1f} → {b:.1f} 个,{p:.0f}% 的事件只在一方计入),"
+                      "差值含统计范围变化的影响",
+             "unpaired": "另有 {u} 次重复只有一方有值,未计入"},
       "en": {"head": "What-if on common random numbers", "reps": "replications",
              "vs": "vs current", "sig": "significant", "ns": "not significant",
              "chart": "chart", "out": "output directory", "compliance": "compliance",
@@ -43,12 +46,44 @@ _T = {"zh": {"head": "备选方案比较(同一随机数)", "reps": "次重复",
              "better": "better", "worse": "worse", "capability": "capability score", "score": "points", "min": "min",
              "all_same": "every score equals the current setup's in every replication: the "
                          "change affected nothing this scenario scores (e.g. the changed unit "
-                         "was never dispatched)"}}
+                         "was never dispatched)",
+             "cases": "counted over different cases ({a:.1f} → {b:.1f} per replication, "
+                      "{p:.0f}% of the incidents counted on one side only), so the difference "
+                      "mixes in what is counted",
+             "unpaired": "{u} more replications had a value on one side only, left out"}}
 
 
 def unchanged(d: dict[str, Any]) -> bool:
     """A paired difference that is exactly zero in every replication."""
     return d["mean"] == 0 and d.get("sd") == 0
+
+
+#: a difference is said to be over other cases when at least this share of the incidents
+#: behind it were counted on one side only, or their mean number moves by this share (a unit
+#: more or less among 30 is noise; a third fewer incidents needing mutual aid is not)
+CASES_NOTE_SHARE = 0.05
+
+
+def cases_note(d: dict[str, Any], lang: str) -> str:
+    """`` (…)`` after a difference computed over other cases in the alternative than in the
+    current setup (a metric over the incidents that needed mutual aid, a clock's instances:
+    see :class:`experiments.aggregate.Difference`) by :data:`CASES_NOTE_SHARE` or more, or
+    with replications where only one side had a value; empty otherwise."""
+    t = _T[lang]
+    notes = []
+    c = d.get("cases")
+    if c and c["replications_differ"]:
+        one_side = c.get("incidents_one_side") or 0.0
+        count = abs(c["alternative_mean"] - c["current_mean"]) / \
+            max(c["alternative_mean"], c["current_mean"])
+        if max(one_side, count) >= CASES_NOTE_SHARE:
+            notes.append(t["cases"].format(a=c["current_mean"], b=c["alternative_mean"],
+                                           p=100 * one_side))
+    if d.get("unpaired"):
+        notes.append(t["unpaired"].format(u=d["unpaired"]))
+    if not notes:
+        return ""
+    return f" ({'；'.join(notes)})" if lang == "zh" else f" ({'; '.join(notes)})"
 
 
 def value_label(key: str, doc: dict[str, Any], lang: str) -> str:
@@ -102,7 +137,8 @@ def _others(doc: dict[str, Any], diff: dict[str, Any], lang: str, out: Path) -> 
         if k.startswith("capability."):
             label = f"{label} {t['capability']}"
         lines.append(f"      {label}: {d['mean']:+.3f}{ci_s}"
-                     f"{' ' + unit if unit else ''} ({t['better'] if better else t['worse']})")
+                     f"{' ' + unit if unit else ''} ({t['better'] if better else t['worse']})"
+                     f"{cases_note(d, lang)}")
     if len(found) > MAX_OTHERS:
         lines.append(f"      ({t['more'].format(n=len(found) - MAX_OTHERS)} "
                      f"{out / 'summary.json'})")
@@ -129,7 +165,7 @@ def render(doc: dict[str, Any], lang: str, out: Path) -> str:
             ci = d["ci95"]
             ci_s = f" [{ci[0]:+.3f}, {ci[1]:+.3f}]" if ci else ""
             lines.append(f"    {value_label(key, doc, lang)}: {d['mean']:+.3f}{ci_s} "
-                         f"{t['sig'] if d['significant'] else t['ns']}")
+                         f"{t['sig'] if d['significant'] else t['ns']}{cases_note(d, lang)}")
         lines += _others(doc, alt["difference"], lang, out)
     lines.append(f"{t['chart']}: {out / 'whatif.png'}")
     lines.append(f"{t['out']}: {out}")
