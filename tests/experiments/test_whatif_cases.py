@@ -138,3 +138,31 @@ def test_more_stations_change_which_incidents_need_mutual_aid(tmp_path: Path) ->
             assert d["cases"]["incidents_one_side"] in (0.0, None), key
     more = doc["alternatives"][2]["difference"]["metric.coord.mutual_aid_latency"]["cases"]
     assert more["replications_differ"] > 0 and more["incidents_one_side"] > 0.05
+
+
+def test_a_value_missing_on_one_side_is_not_called_unchanged() -> None:
+    """Zero difference over the paired replications is "unchanged" only if no replication had
+    the value on one side only (then "equal in every replication" would be false)."""
+    from matplotlib.text import Text
+
+    from ui.charts.whatif import whatif_figure
+    from ui.commands.whatif import render
+
+    zero = {"n": 4, "mean": 0.0, "sd": 0.0, "ci95": [0.0, 0.0], "significant": False}
+    part = {**zero, "unpaired": 3}
+    clocks = {"arrive": {"name_zh": "10分钟到场", "name_en": "On scene within 10 minutes"}}
+
+    def doc(d: dict[str, object]) -> dict[str, object]:
+        return {"replications": 7, "executor": "serial", "alternatives": [
+            {"name": "current", "clocks": clocks, "difference": {}},
+            {"name": "A", "difference": {"clock.arrive.compliance": d}}]}
+
+    assert "every score equals the current setup's" in render(doc(zero), "en", Path("w"))
+    text = render(doc(part), "en", Path("w"))
+    assert "unchanged" not in text and "every score equals" not in text
+    assert "+0.000 [+0.000, +0.000] not significant (3 more replications had a value on one " \
+        "side only, left out)" in text
+    for d, shown in ((zero, True), (part, False)):
+        fig = whatif_figure(doc(d), "en", keys=("clock.arrive.compliance",))
+        texts = {t.get_text() for t in fig.findobj(Text)}
+        assert ("unchanged in every alternative" in texts) is shown

@@ -69,7 +69,8 @@ def whatif_figure(doc: dict[str, Any], lang: str = "zh",
             d = a.get("difference", {}).get(key)
             m = (d or {}).get("mean") or 0.0
             ci = (d or {}).get("ci95") or [m, m]
-            same = same and d is not None and d.get("mean") == 0 and d.get("sd") == 0
+            same = same and d is not None and d.get("mean") == 0 and d.get("sd") == 0 \
+                and not d.get("unpaired")
             means.append(m * scale)
             lo.append((m - ci[0]) * scale)
             hi.append((ci[1] - m) * scale)

@@ -54,8 +54,9 @@ _T = {"zh": {"head": "备选方案比较(同一随机数)", "reps": "次重复",
 
 
 def unchanged(d: dict[str, Any]) -> bool:
-    """A paired difference that is exactly zero in every replication."""
-    return d["mean"] == 0 and d.get("sd") == 0
+    """A paired difference that is exactly zero in every replication (none of them with a
+    value on one side only)."""
+    return d["mean"] == 0 and d.get("sd") == 0 and not d.get("unpaired")
 
 
 #: a difference is said to be over other cases when at least this share of the incidents
