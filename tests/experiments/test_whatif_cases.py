@@ -166,3 +166,26 @@ def test_a_value_missing_on_one_side_is_not_called_unchanged() -> None:
         fig = whatif_figure(doc(d), "en", keys=("clock.arrive.compliance",))
         texts = {t.get_text() for t in fig.findobj(Text)}
         assert ("unchanged in every alternative" in texts) is shown
+
+
+def test_one_replication_is_said_to_give_no_interval() -> None:
+    """With one replication there is no CI: the summary says so once and per row, instead of
+    calling a real change "not significant"."""
+    from ui.commands.whatif import render
+
+    one = {"n": 1, "mean": 0.111, "sd": None, "ci95": None, "significant": False}
+    doc = {"replications": 1, "executor": "serial", "alternatives": [
+        {"name": "current", "clocks": {"arrive": {"name_zh": "10分钟到场",
+                                                  "name_en": "On scene within 10 minutes"}},
+         "difference": {}},
+        {"name": "A", "difference": {"clock.arrive.compliance": one}}]}
+    en = render(doc, "en", Path("w")).splitlines()
+    assert en[0] == "What-if on common random numbers: 1 replication (serial)"
+    assert en[1].startswith("  one replication gives no confidence interval")
+    assert "    On scene within 10 minutes compliance: +0.111 no confidence interval" in en
+    assert not any("not significant" in x for x in en)
+    zh = render(doc, "zh", Path("w")).splitlines()
+    assert "    10分钟到场 达标率: +0.111 无置信区间" in zh
+    assert zh[1].startswith("  只有 1 次重复")
+    doc["replications"] = 2
+    assert "one replication" not in render(doc, "en", Path("w"))

@@ -34,6 +34,8 @@ _T = {"zh": {"head": "备选方案比较(同一随机数)", "reps": "次重复",
              "better": "改善", "worse": "变差", "capability": "能力评分", "score": "分", "min": "分钟",
              "all_same": "每次重复的全部评分都与现状相同:这一改动没有影响本情景评估的任何结果"
                          "(例如改动的队伍没有被调派)",
+             "no_ci": "无置信区间",
+             "one_rep": "只有 1 次重复,无法给出置信区间和显著性:请用 -n 2 或更多(区间要窄需 30 次以上)",
              "cases": "统计对象不同(平均每次 {a:.1f} → {b:.1f} 个,{p:.0f}% 的事件只在一方计入),"
                       "差值含统计范围变化的影响",
              "unpaired": "另有 {u} 次重复只有一方有值,未计入"},
@@ -47,6 +49,9 @@ _T = {"zh": {"head": "备选方案比较(同一随机数)", "reps": "次重复",
              "all_same": "every score equals the current setup's in every replication: the "
                          "change affected nothing this scenario scores (e.g. the changed unit "
                          "was never dispatched)",
+             "no_ci": "no confidence interval",
+             "one_rep": "one replication gives no confidence interval or significance: run "
+                        "-n 2 or more (30 or more for narrow intervals)",
              "cases": "counted over different cases ({a:.1f} → {b:.1f} per replication, "
                       "{p:.0f}% of the incidents counted on one side only), so the difference "
                       "mixes in what is counted",
@@ -149,7 +154,11 @@ def _others(doc: dict[str, Any], diff: dict[str, Any], lang: str, out: Path) -> 
 def render(doc: dict[str, Any], lang: str, out: Path) -> str:
     """Readable differences of each alternative from the current setup."""
     t = _T[lang]
-    lines = [f"{t['head']}: {doc['replications']} {t['reps']} ({doc['executor']})"]
+    reps = doc["replications"]
+    word = "replication" if lang == "en" and reps == 1 else t["reps"]
+    lines = [f"{t['head']}: {reps} {word} ({doc['executor']})"]
+    if reps < 2:
+        lines.append(f"  {t['one_rep']}")
     for alt in doc["alternatives"][1:]:
         lines.append(f"  {alt['name']} {t['vs']}:")
         diffs = [d for d in alt["difference"].values() if d["mean"] is not None]
@@ -166,7 +175,8 @@ def render(doc: dict[str, Any], lang: str, out: Path) -> str:
             ci = d["ci95"]
             ci_s = f" [{ci[0]:+.3f}, {ci[1]:+.3f}]" if ci else ""
             lines.append(f"    {value_label(key, doc, lang)}: {d['mean']:+.3f}{ci_s} "
-                         f"{t['sig'] if d['significant'] else t['ns']}{cases_note(d, lang)}")
+                         f"{t['no_ci'] if ci is None else t['sig'] if d['significant'] else t['ns']}"
+                         f"{cases_note(d, lang)}")
         lines += _others(doc, alt["difference"], lang, out)
     lines.append(f"{t['chart']}: {out / 'whatif.png'}")
     lines.append(f"{t['out']}: {out}")
