@@ -156,6 +156,23 @@ def tap_until_confirmed(page: object, key: str, n: int, tries: int = 3) -> int:
     return tries
 
 
+def expand(page: object, label: str, inside: str, tries: int = 5) -> None:
+    """Open the expander titled ``label`` until ``inside`` (a selector of something in it)
+    is visible. A click that lands while the page reruns is dropped (see
+    :func:`tap_until_confirmed`), so click again, unless it opened meanwhile."""
+    p: Any = page
+    content = p.locator(inside).first
+    for k in range(1, tries + 1):
+        if not content.is_visible():
+            p.get_by_text(label).first.click()
+        try:
+            content.wait_for(timeout=15_000)
+            return
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError: click again
+            if k == tries:
+                raise
+
+
 def live(page: object, key: str) -> Any:
     """The live (not stale) copy of widget ``key``."""
     return page.locator(f".st-key-{key}:not([data-stale='true'])").first  # type: ignore[attr-defined]

@@ -18,6 +18,7 @@ from browser import (
     CHROMIUM,
     TIMEOUT,
     Server,
+    expand,
     login,
     new_page,
     start_demo,
@@ -56,8 +57,7 @@ def _umpire_plays(e: Any, incident: str) -> None:
     e.locator(".st-key-tap_unit_arrived button:not([disabled])").first.wait_for()
     for n, key in enumerate(ACTIONS, start=1):
         if key is None:
-            e.get_by_text("首报 / 续报 / 终报").first.click()  # open the reports expander
-            e.locator(".st-key-rep_first button").first.wait_for()
+            expand(e, "首报 / 续报 / 终报", ".st-key-rep_first button")  # the reports
             key = "rep_first"
         tap_until_confirmed(e, key, n)
 
@@ -87,7 +87,7 @@ def test_a_director_and_two_umpires_play_the_demo_and_a_trainer_downloads_the_aa
     d.get_by_text("已结束").first.wait_for()
     # the director makes the trainer's account on the users page
     d.get_by_role("link", name="人员与审计").click()
-    d.get_by_text("添加人员").first.click()
+    expand(d, "添加人员", ".st-key-nu_name input")
     _live(d, "nu_name").locator("input").fill("trainer2")
     _choose(d, "nu_role", "培训人员")
     _live(d, "nu_pw").locator("input").fill("trainer2-secret-pw")
