@@ -189,3 +189,32 @@ def test_one_replication_is_said_to_give_no_interval() -> None:
     assert zh[1].startswith("  只有 1 次重复")
     doc["replications"] = 2
     assert "one replication" not in render(doc, "en", Path("w"))
+
+
+def test_the_chart_hatches_a_difference_over_other_cases() -> None:
+    from matplotlib.text import Text
+
+    from ui.charts.whatif import whatif_figure
+
+    other = {"current_mean": 30.0, "alternative_mean": 24.0, "replications_differ": 7,
+             "incidents_one_side": 0.2}
+    same = {"current_mean": 30.0, "alternative_mean": 30.0, "replications_differ": 0,
+            "incidents_one_side": 0.0}
+
+    def d(cases: dict[str, object]) -> dict[str, object]:
+        return {"n": 9, "mean": 0.05, "sd": 0.02, "ci95": [0.03, 0.07], "significant": True,
+                "cases": cases}
+
+    clocks = {"arrive": {"name_zh": "10分钟到场", "name_en": "On scene within 10 minutes"}}
+    doc = {"alternatives": [{"name": "current", "clocks": clocks},
+                            {"name": "A", "difference": {"clock.arrive.compliance": d(other)}},
+                            {"name": "B", "difference": {"clock.arrive.compliance": d(same)}}]}
+    for lang, note in (("zh", "斜线:两方统计对象不同"), ("en", "hatched: counted over different")):
+        fig = whatif_figure(doc, lang, keys=("clock.arrive.compliance",))
+        bars = fig.axes[0].patches
+        assert [b.get_hatch() for b in bars] == ["//", None]  # A's bar only
+        assert any(t.get_text().startswith(note) for t in fig.findobj(Text))
+    doc["alternatives"][1]["difference"]["clock.arrive.compliance"] = d(same)
+    fig = whatif_figure(doc, "en", keys=("clock.arrive.compliance",))
+    assert not any(b.get_hatch() for b in fig.axes[0].patches)
+    assert not any("hatched" in t.get_text() for t in fig.findobj(Text))

@@ -64,27 +64,19 @@ def unchanged(d: dict[str, Any]) -> bool:
     return d["mean"] == 0 and d.get("sd") == 0 and not d.get("unpaired")
 
 
-#: a difference is said to be over other cases when at least this share of the incidents
-#: behind it were counted on one side only, or their mean number moves by this share (a unit
-#: more or less among 30 is noise; a third fewer incidents needing mutual aid is not)
-CASES_NOTE_SHARE = 0.05
-
-
 def cases_note(d: dict[str, Any], lang: str) -> str:
     """`` (…)`` after a difference computed over other cases in the alternative than in the
     current setup (a metric over the incidents that needed mutual aid, a clock's instances:
-    see :class:`experiments.aggregate.Difference`) by :data:`CASES_NOTE_SHARE` or more, or
-    with replications where only one side had a value; empty otherwise."""
+    see :func:`ui.charts.whatif.over_other_cases`), or with replications where only one side
+    had a value; empty otherwise."""
+    from ui.charts.whatif import over_other_cases  # (matplotlib: only when printing)
+
     t = _T[lang]
     notes = []
     c = d.get("cases")
-    if c and c["replications_differ"]:
-        one_side = c.get("incidents_one_side") or 0.0
-        count = abs(c["alternative_mean"] - c["current_mean"]) / \
-            max(c["alternative_mean"], c["current_mean"])
-        if max(one_side, count) >= CASES_NOTE_SHARE:
-            notes.append(t["cases"].format(a=c["current_mean"], b=c["alternative_mean"],
-                                           p=100 * one_side))
+    if c and over_other_cases(d):
+        notes.append(t["cases"].format(a=c["current_mean"], b=c["alternative_mean"],
+                                       p=100 * (c.get("incidents_one_side") or 0.0)))
     if d.get("unpaired"):
         notes.append(t["unpaired"].format(u=d["unpaired"]))
     if not notes:
