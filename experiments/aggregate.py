@@ -198,18 +198,17 @@ class _Cases:
         self.one_side = 0
         self.either = 0
 
-    def add(self, current: int, alternative: int, cur_incidents: tuple[str, ...] | None,
-            alt_incidents: tuple[str, ...] | None) -> None:
+    def add(self, current: int, alternative: int, cur_incidents: tuple[str, ...],
+            alt_incidents: tuple[str, ...]) -> None:
+        """One pair: each side's count of cases and the incidents behind them (empty for a
+        value over units or reports not tied to incidents)."""
+        a, b = set(cur_incidents), set(alt_incidents)
         self.pairs += 1
         self.current += current
         self.alternative += alternative
-        same = current == alternative
-        if cur_incidents is not None and alt_incidents is not None:
-            a, b = set(cur_incidents), set(alt_incidents)
-            self.one_side += len(a ^ b)
-            self.either += len(a | b)
-            same = same and a == b
-        self.differ += int(not same)
+        self.one_side += len(a ^ b)
+        self.either += len(a | b)
+        self.differ += int(current != alternative or a != b)
 
     def result(self) -> dict[str, Any]:
         return {"current_mean": _r(self.current / self.pairs),

@@ -53,6 +53,13 @@ def higher_is_better(key: str, doc: dict[str, Any]) -> bool:
     return value_higher_is_better(key, lambda k: names.get(k, {}).get("higher_is_better"))
 
 
+def unchanged(d: dict[str, Any]) -> bool:
+    """A paired difference of a what-if summary that is exactly zero in every replication
+    (none of them with a value on one side only): the text says "unchanged", the chart's
+    panel "unchanged in every alternative"."""
+    return d.get("mean") == 0 and d.get("sd") == 0 and not d.get("unpaired")
+
+
 #: a difference is over other cases when at least this share of the incidents behind it were
 #: counted on one side only, or their mean number moved by this share (a unit more or less
 #: among 30 is noise; a third fewer incidents needing mutual aid is not)
@@ -92,8 +99,7 @@ def whatif_figure(doc: dict[str, Any], lang: str = "zh",
             d = a.get("difference", {}).get(key)
             m = (d or {}).get("mean") or 0.0
             ci = (d or {}).get("ci95") or [m, m]
-            same = same and d is not None and d.get("mean") == 0 and d.get("sd") == 0 \
-                and not d.get("unpaired")
+            same = same and d is not None and unchanged(d)
             means.append(m * scale)
             lo.append((m - ci[0]) * scale)
             hi.append((ci[1] - m) * scale)

@@ -59,9 +59,11 @@ _T = {"zh": {"head": "备选方案比较(同一随机数)", "reps": "次重复",
 
 
 def unchanged(d: dict[str, Any]) -> bool:
-    """A paired difference that is exactly zero in every replication (none of them with a
-    value on one side only)."""
-    return d["mean"] == 0 and d.get("sd") == 0 and not d.get("unpaired")
+    """A paired difference that is exactly zero in every replication (the chart's rule,
+    :func:`ui.charts.whatif.unchanged`)."""
+    from ui.charts.whatif import unchanged as same  # (matplotlib: only when printing)
+
+    return same(d)
 
 
 def cases_note(d: dict[str, Any], lang: str) -> str:
@@ -73,8 +75,8 @@ def cases_note(d: dict[str, Any], lang: str) -> str:
 
     t = _T[lang]
     notes = []
-    c = d.get("cases")
-    if c and over_other_cases(d):
+    if over_other_cases(d):
+        c = d["cases"]
         notes.append(t["cases"].format(a=c["current_mean"], b=c["alternative_mean"],
                                        p=100 * (c.get("incidents_one_side") or 0.0)))
     if d.get("unpaired"):
