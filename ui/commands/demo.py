@@ -65,7 +65,7 @@ def demo(seed: int, out: Path, replications: int, params_file: Path | None,
     from scenarios.region import load_region
     from scenarios.sealing import seal, write_sealed
     from scenarios.seed_city import default_region
-    from ui.commands.runsummary import format_summary, summarise
+    from ui.commands.runsummary import category_names, format_summary, summarise
     from ui.reports import write_both
     from ui.reports.content import build_report
 
@@ -112,7 +112,7 @@ def demo(seed: int, out: Path, replications: int, params_file: Path | None,
     say(f"[5/5] {t['report']} …")
     reports = write_both(content, out / "reports")
 
-    names = {c.id: (c.name_zh if lang == "zh" else c.name_en) for c in catalogue.categories}
+    names = category_names(catalogue, lang)
     s = summarise(log.records, region)
     s["run_dir"] = str(run_dir)
     if as_json:

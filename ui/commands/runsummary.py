@@ -8,6 +8,7 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from scenarios.catalogue import HazardCatalogue
     from scenarios.region import Region
 
 
@@ -88,14 +89,19 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - cols)
 
 
-def format_summary(s: dict[str, Any], lang: str = "zh",
-                   category_names: dict[str, str] | None = None) -> str:
-    """The summary as readable text in Chinese (default) or English.
+def category_names(catalogue: HazardCatalogue, lang: str) -> dict[str, str]:
+    """Display names of the catalogue's incident categories in ``lang`` (``zh`` or ``en``)."""
+    return {c.id: (c.name_zh if lang == "zh" else c.name_en) for c in catalogue.categories}
 
-    ``category_names`` maps category ids to display names (e.g. from the hazard catalogue).
+
+def format_summary(s: dict[str, Any], lang: str, category_names: dict[str, str]) -> str:
+    """The summary as readable text in Chinese or English.
+
+    ``category_names`` maps category ids to display names (:func:`category_names`); it is
+    required, so that no caller prints a category's id in a Chinese line.
     """
     t = _T[lang]
-    names = category_names or {}
+    names = category_names
 
     def rel(i: dict[str, Any], key: str) -> str:
         v = i[key]

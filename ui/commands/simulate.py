@@ -44,8 +44,9 @@ def simulate(scenario_file: Path, region_file: Path | None, params_file: Path | 
 
     from engine.gcpause import keep_until_exit, paused_gc
     from engine.rundir import RunDirExists, Sources, prepare, simulate_run
+    from scenarios.catalogue import load_catalogue
     from ui.commands.inputs import load_inputs_deferred
-    from ui.commands.runsummary import format_summary, summarise
+    from ui.commands.runsummary import category_names, format_summary, summarise
     from ui.errors import UserError
 
     try:
@@ -67,4 +68,5 @@ def simulate(scenario_file: Path, region_file: Path | None, params_file: Path | 
         if as_json:  # orjson: a 10,000-incident summary in 0.03 s instead of 0.1 s
             click.echo(orjson.dumps(summary).decode())
         else:
-            click.echo(format_summary(summary, lang))
+            names = category_names(load_catalogue(catalogue_file), lang)
+            click.echo(format_summary(summary, lang, names))
