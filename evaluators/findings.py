@@ -19,6 +19,7 @@ report with missing fields, the escalation that started a report clock — never
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import numpy as np
@@ -176,7 +177,7 @@ def _clock_findings(
 
 def _metric_finding(
     tab: LogTable, cap: Capability, kind: Literal["strength", "improvement"], mid: str, value: float, score: float,
-    o: Outcome, m: MetricSummary, max_ev: int,
+    o: Outcome, m: MetricSummary, max_ev: int, field_names: Mapping[str, tuple[str, str]],
 ) -> Finding:
     vzh, ven = _fmt(value, m.unit == "ratio")
     zh, en = f"{cap.name_zh}：{m.name_zh}{vzh}", f"{cap.name_en}: {m.name_en} {ven}"
@@ -200,9 +201,10 @@ def _metric_finding(
             elif k in o.missing:
                 d["missing"] = o.missing[k]
                 if named:
-                    parts_zh.append(f"{k} 缺{'、'.join(o.missing[k][:6])}"
+                    shown = [field_names.get(f, (f, f)) for f in o.missing[k][:6]]
+                    parts_zh.append(f"{k} 缺{'、'.join(n[0] for n in shown)}"
                                     + ("等" if len(o.missing[k]) > 6 else ""))
-                    parts_en.append(f"{k} lacks {', '.join(o.missing[k][:6])}"
+                    parts_en.append(f"{k} lacks {', '.join(n[1] for n in shown)}"
                                     + ("…" if len(o.missing[k]) > 6 else ""))
             elif named:
                 a, b = _fmt(v, m.unit == "ratio")
@@ -214,9 +216,10 @@ def _metric_finding(
                 rows = o.case_rows.get(k)
                 if rows is not None:
                     ev.extend(_rows_ev(tab, np.asarray(rows).tolist()))
-        if parts_zh:
-            zh += "：" + "、".join(parts_zh) + _more(len(bad), True)
-            en += ": " + ", ".join(parts_en) + _more(len(bad), False)
+        if parts_zh:  # cases that list missing fields are set apart by a semicolon
+            lists = any("missing" in d for d in details)
+            zh += "：" + ("；" if lists else "、").join(parts_zh) + _more(len(bad), True)
+            en += ": " + ("; " if lists else ", ").join(parts_en) + _more(len(bad), False)
     if not ev:  # no per-case rows (e.g. over-dispatch): the metric's own evidence records
         ev = _seq_ev(tab, list(o.evidence))
     return _finding(kind=kind, capability=cap.id, metric=mid,
@@ -231,8 +234,11 @@ def extract(
     clocks: dict[str, ClockResult],
     outcomes: dict[str, Outcome],
     metrics: dict[str, MetricSummary],
+    field_names: Mapping[str, tuple[str, str]],
 ) -> Findings:
-    """All findings of one drill, weakest/strongest capability first."""
+    """All findings of one drill, weakest/strongest capability first. ``field_names``: a
+    report field's display names by id (:attr:`scenarios.templates.TemplateSet.field_names`),
+    so that a finding names the fields a report lacked, not their ids."""
     rules = rubric.findings
     scored: list[tuple[float, Finding]] = []
     by_id = {c.id: c for c in rubric.capabilities}
@@ -261,7 +267,8 @@ def extract(
             else:
                 continue
             f = _metric_finding(tab, cap, kind, item.metric, item.value, item.score,
-                                outcomes[item.metric], metrics[item.metric], rules.max_evidence)
+                                outcomes[item.metric], metrics[item.metric], rules.max_evidence,
+                                field_names)
             scored.append((item.score, f))
         strong = {k: v for k, v in strong.items() if k not in middling}
         scored.extend(_clock_findings(tab, cap, cs, list(weak.values()), list(strong.values()),

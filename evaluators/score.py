@@ -205,8 +205,8 @@ def score_table(
     loaded = {c.id for p in packs for c in p.clocks}
     if rubric is not None:  # a rubric the user chose must match the packs they chose
         rub.check_clocks(loaded, rub_source)
-    ctx = Context(tab, region, templates if templates is not None else _default_templates(),
-                  wait_limits=dict(rub.wait_limits))
+    tmpl = templates if templates is not None else _default_templates()
+    ctx = Context(tab, region, tmpl, wait_limits=dict(rub.wait_limits))
     unit_kind = ctx.unit_kind
     for pack in packs:
         for rule in pack.clocks:
@@ -234,7 +234,8 @@ def score_table(
     names = {f"clock.{k}": (c.name_zh, c.name_en) for k, c in card.clocks.items()}
     names |= {k: (m.name_zh, m.name_en) for k, m in card.metrics.items()}
     card.capabilities, card.overall = _rate(rub, card.values(), _performed(ctx, outcomes), names)
-    card.findings = extract(tab, rub, card.capabilities, ctx.clocks, outcomes, card.metrics)
+    card.findings = extract(tab, rub, card.capabilities, ctx.clocks, outcomes, card.metrics,
+                            tmpl.field_names)
     card.notes = [f"{c.rule.id}: {c.reason}" for c in ctx.clocks.values() if not c.available]
     card.notes += [f"{k}: {o.reason}" for k, o in outcomes.items() if not o.available]
     card.notes += sorted({f"{i.metric}: clock not in the loaded rule packs (item not scored)"

@@ -84,6 +84,15 @@ class TemplateSet(StrictModel):
         """Templates keyed by id."""
         return {t.id: t for t in self.templates}
 
+    @cached_property
+    def field_names(self) -> dict[str, tuple[str, str]]:
+        """Display names (zh, en) of every field id, common and per template: what a finding
+        or a report shows instead of the id (``缺casualties`` reads ``缺人员伤亡``)."""
+        out = {f.id: (f.name_zh, f.name_en) for f in self.common_fields}
+        for t in self.templates:
+            out.update({f.id: (f.name_zh, f.name_en) for f in t.fields})
+        return out
+
     def fields_of(self, template: str) -> list[TemplateField]:
         """Common fields followed by the template's own fields."""
         return list(self.common_fields) + list(self.by_id[template].fields)

@@ -42,8 +42,16 @@ def render_text(card: Scorecard, lang: str, baseline: Baseline | None = None) ->
                  f"{'评估结论' if zh else 'conclusion'}: {level}")
     lines.append(f"{'事件数' if zh else 'Events'}: {card.run.events}  "
                  f"{'突发事件' if zh else 'Incidents'}: {card.run.incidents}  "
-                 f"{'截至' if zh else 'as of'} t = {card.run.censor_time:g} "
-                 f"{'分钟' if zh else 'min'}")
+                 + (f"截至第 {card.run.censor_time:g} 分钟" if zh
+                    else f"as of t = {card.run.censor_time:g} min"))
+    if not card.run.region:
+        lines.append("注意：本次运行没有区域文件(inputs/region.yaml)，依赖区域的指标(派遣距离、"
+                     "库存等)不可用，指挥部是否已启用等也无从判断，结果与有区域时可能不同。"
+                     if zh else
+                     "Note: this run has no region file (inputs/region.yaml): metrics that need "
+                     "the region (dispatch distances, depot stock) are unavailable and command "
+                     "posts already active are not known, so results may differ from a scoring "
+                     "with the region.")
     lines.append("")
     lines.append("能力评级(HSEEP P/S/M/U):" if zh else "Capabilities (HSEEP P/S/M/U):")
     for c in card.capabilities:
@@ -56,7 +64,8 @@ def render_text(card: Scorecard, lang: str, baseline: Baseline | None = None) ->
     for cid, k in card.clocks.items():
         name = k.name_zh if zh else k.name_en
         if not k.available:
-            lines.append(f"  {name} [{cid}]: {'不可用' if zh else 'unavailable'} ({k.reason})")
+            # the reason is English text (in --json too); the Chinese line says only that
+            lines.append(f"  {name}: 不可用" if zh else f"  {name} [{cid}]: unavailable ({k.reason})")
             continue
         ge = "≥" if k.lower_bound else ""
         comp = f"{k.compliance * 100:.0f}%" if k.compliance is not None else "—"
@@ -67,8 +76,9 @@ def render_text(card: Scorecard, lang: str, baseline: Baseline | None = None) ->
             extra.append(f"{'超时未完成' if zh else 'not done in time'} {k.n_unstopped}")
         if k.n_open:
             extra.append(f"{'未到时限不计' if zh else 'open, not counted'} {k.n_open}")
-        lines.append(f"  {name} [{cid}]: {'达标率' if zh else 'compliance'} {comp} "
-                     f"({k.n_met}/{k.n}), p50 {p50}, p90 {p90} min"
+        lines.append(f"  {name}{'' if zh else f' [{cid}]'}: {'达标率' if zh else 'compliance'} "
+                     f"{comp} ({k.n_met}/{k.n}), "
+                     + (f"中位 {p50}、90%分位 {p90} 分钟" if zh else f"p50 {p50}, p90 {p90} min")
                      + (f"; {'; '.join(extra)}" if extra else ""))
     waits = [(mid, m) for mid, m in card.metrics.items()
              if m.n_open or m.n_unstopped or m.n_excluded]
@@ -76,7 +86,7 @@ def render_text(card: Scorecard, lang: str, baseline: Baseline | None = None) ->
         lines.append("")
         lines.append("等待类指标(未完成/不计):" if zh else "Waits (not done / not counted):")
     for mid, m in waits:
-        v = "—" if m.value is None else f"{m.value:.1f}"
+        v = "—" if m.value is None else value_text(card, mid, m.value, zh)[1]
         extra = []
         if m.n_unstopped:
             extra.append(f"{'超时未完成' if zh else 'not done in time'} {m.n_unstopped}")
@@ -84,7 +94,7 @@ def render_text(card: Scorecard, lang: str, baseline: Baseline | None = None) ->
             extra.append(f"{'未到时限不计' if zh else 'open, not counted'} {m.n_open}")
         if m.n_excluded:
             extra.append(f"{'无需等待不计' if zh else 'not waited for'} {m.n_excluded}")
-        lines.append(f"  {m.name_zh if zh else m.name_en} [{mid}]: {v} "
+        lines.append(f"  {m.name_zh if zh else m.name_en}{'' if zh else f' [{mid}]'}: {v} "
                      f"(n={m.n}; {'; '.join(extra)})")
     for title, items in (("优势" if zh else "Strengths", card.findings.strengths),
                          ("待改进" if zh else "Areas for improvement", card.findings.improvements)):
@@ -93,7 +103,7 @@ def render_text(card: Scorecard, lang: str, baseline: Baseline | None = None) ->
         for f in items or []:
             ev = ", ".join(str(s) for s in f.evidence[:8])
             lines.append(f"  - {f.text_zh if zh else f.text_en}"
-                         + (f"  [{'证据' if zh else 'evidence'} seq: {ev}]" if ev else ""))
+                         + (f"  [{'证据记录' if zh else 'evidence seq'}: {ev}]" if ev else ""))
         if not items:
             lines.append("  (无)" if zh else "  (none)")
     if baseline is not None:
@@ -103,9 +113,37 @@ def render_text(card: Scorecard, lang: str, baseline: Baseline | None = None) ->
         for key, e in baseline.entries.items():
             if key.count(".") > 2:
                 continue  # breakdowns are in --json
-            lines.append(f"  {key}: {e.value:g} — {'差于' if zh else 'worse than'} "
+            name, value = value_text(card, key, e.value, zh)
+            lines.append(f"  {name}: {value} — {'差于' if zh else 'worse than'} "
                          f"{e.worse_than * 100:.0f}% {'的模拟运行' if zh else 'of simulated runs'}")
     return "\n".join(lines)
+
+
+#: a clock statistic's name (zh, en) in the printed baseline comparison
+_STATS = {"compliance": ("达标率", "compliance"), "p50": ("用时中位数", "median"),
+          "p90": ("用时90%分位", "90th percentile"), "mean": ("平均用时", "mean"),
+          "max": ("最长用时", "longest")}
+
+
+def value_text(card: Scorecard, key: str, value: float, zh: bool) -> tuple[str, str]:
+    """A scorecard value key (:meth:`Scorecard.values`) and its value as a reader sees them:
+    ``clock.arrive.p50`` → ("10分钟到场 用时中位数", "12.3 分钟"), a metric id → its name and
+    its value in its unit (a share as a percentage). No code identifiers in Chinese."""
+    minutes = "分钟" if zh else "min"
+    parts = key.split(".")
+    if parts[0] == "clock" and len(parts) == 3 and parts[1] in card.clocks:
+        c = card.clocks[parts[1]]
+        stat = _STATS.get(parts[2], (parts[2], parts[2]))[0 if zh else 1]
+        name = f"{c.name_zh if zh else c.name_en} {stat}"
+        return name, (f"{value * 100:.0f}%" if parts[2] == "compliance"
+                      else f"{value:.1f} {minutes}")
+    m = card.metrics.get(key)
+    if m is None:
+        return key, f"{value:g}"
+    name = m.name_zh if zh else m.name_en
+    if m.unit == "ratio":
+        return name, f"{value * 100:.0f}%"
+    return name, f"{value:.1f} {minutes}" if m.unit == "min" else f"{value:g}"
 
 
 @click.command(name="score")

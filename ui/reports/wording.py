@@ -53,30 +53,11 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+(?:[\s\d.,%]*"
                       r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+)*")
 
 
-_FIELD_ID = re.compile(r"(?<![A-Za-z_])([a-z][a-z_]{2,})(?![A-Za-z_])")
-
-
-@functools.cache
-def _field_names() -> dict[str, tuple[str, str]]:
-    """Report-template field id → (zh, en) name, over every shipped template."""
-    from scenarios.templates import load_templates
-
-    ts = load_templates()
-    out = {f.id: (f.name_zh, f.name_en) for f in ts.common_fields}
-    for t in ts.templates:
-        out.update({f.id: (f.name_zh, f.name_en) for f in t.fields})
-    return out
-
-
 def plain(c: ReportContent, text: str) -> str:
-    """``text`` for the report's language: report-template field ids a finding quotes
-    (``缺casualties``) become their names (``缺人员伤亡``); in English, Chinese free text (an
-    evaluator's note quoted by a finding) is replaced by a marker pointing to the Chinese
-    report."""
-    names = _field_names()
-    k = 0 if c.lang == "zh" else 1
-    text = _FIELD_ID.sub(lambda m: names[m.group(1)][k] if m.group(1) in names
-                         else m.group(1), text)
+    """``text`` for the report's language: in English, Chinese free text (an evaluator's note
+    quoted by a finding) is replaced by a marker pointing to the Chinese report. (Findings
+    name a report's missing fields by their display names already:
+    :func:`evaluators.findings.extract`.)"""
     if c.lang == "zh" or not has_cjk(text):
         return text
     return _CJK_RUN.sub("[recorded in Chinese]", text)
