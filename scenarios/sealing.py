@@ -28,6 +28,7 @@ import orjson
 from scenarios import forked, jsonexact
 from scenarios.forked import ForkedCheck
 from scenarios.loading import InputError, read_input_bytes, read_yaml
+from scenarios.outputs import atomic_write
 from scenarios.schema import Scenario, scenario_from_data
 
 SEALED_SCHEMA = "blinddrill.sealed/1"
@@ -89,11 +90,9 @@ def seal(scenario: Scenario, salt: str | None = None) -> SealedScenario:
 
 
 def write_sealed(sealed: SealedScenario, path: str | Path) -> None:
-    """Write the sealed file."""
-    p = Path(path)
-    if p.parent != Path(""):
-        p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_bytes(sealed.to_bytes())
+    """Write the sealed file, atomically (:func:`scenarios.outputs.atomic_write`): an
+    interrupted write never leaves a half-written sealed scenario."""
+    atomic_write(path, sealed.to_bytes())
 
 
 def verify_document(doc: Any, source: str) -> Scenario:

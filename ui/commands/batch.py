@@ -209,6 +209,7 @@ def execute(spec: Any, n: int, seed: int, executor: Executor, out: Path, as_json
 
     from engine.rundir import Sources, package_version, write_inputs
     from experiments.batch import run_batch
+    from scenarios.outputs import atomic_write
 
     scenario_file, region, scenario, params, region_file, params_file, sealed = inputs
     write_inputs(out, region, scenario, params,
@@ -229,7 +230,7 @@ def execute(spec: Any, n: int, seed: int, executor: Executor, out: Path, as_json
         if close is not None:
             close()
     doc = result.document(seed)
-    (out / "summary.json").write_bytes(orjson.dumps(doc, option=orjson.OPT_INDENT_2))
+    atomic_write(out / "summary.json", orjson.dumps(doc, option=orjson.OPT_INDENT_2))
     return doc, result.interrupted
 
 

@@ -31,10 +31,10 @@ def write_content(content: object, out: Path) -> Path:
         from ui.reports.docx import write_docx  # python-docx only for a Word report
 
         return write_docx(content, out)
+    from scenarios.outputs import atomic_write
     from ui.reports.html import render_html
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_html(content), encoding="utf-8")
+    atomic_write(out, render_html(content))  # never a half-written report
     return out
 
 

@@ -8,6 +8,7 @@ is edited in Word), charts as pictures 17 cm wide (the A4 text width with 2 cm m
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
+from scenarios.outputs import atomic_write
 from ui.reports.content import ReportContent
 from ui.reports.document import Bullets, Figure, Heading, Para, Table, page_width_cm
 from ui.reports.sections import build_document, title
@@ -121,7 +123,27 @@ def write_docx(c: ReportContent, path: str | Path) -> Path:
             # a chart that does not fit takes its caption with it to the next page
             doc.paragraphs[-1].paragraph_format.keep_with_next = True
             doc.add_paragraph(b.caption).runs[0].font.size = Pt(9)
+    buf = io.BytesIO()
+    doc.save(buf)
     out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(out))
+    atomic_write(out, fixed_zip_times(buf.getvalue()))  # never a half-written report
     return out
+
+
+#: the time stamped on every part of a written .docx (the zip format's first date), so that
+#: the same drill gives the same bytes whenever its report is written
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def fixed_zip_times(raw: bytes) -> bytes:
+    """The same zip package with every entry dated :data:`ZIP_TIME` (python-docx stamps each
+    part with the current time); entries, their order and their contents are unchanged."""
+    src = zipfile.ZipFile(io.BytesIO(raw))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            dst.writestr(entry, src.read(info))
+    return buf.getvalue()
