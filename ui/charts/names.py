@@ -15,7 +15,7 @@ import re
 from typing import Literal
 
 from scenarios.recipients import COUNTY_DESK, COUNTY_DESK_OLD, TOWNSHIP_DESK
-from scenarios.region import Region
+from scenarios.region import Region, Unit
 from scenarios.vocabulary import UNIT_KIND_ZH
 
 Lang = Literal["zh", "en"]
@@ -98,6 +98,32 @@ def split_title(title: str) -> tuple[str, str]:
     return title.strip(), title.strip()
 
 
+#: what a team's own name is followed by (蓝天救援队, 化工有限公司专职救援队 …) and its English
+#: wording; the part before it is the team's own name, romanised (``霞金应急志愿救援队`` →
+#: ``Xiajin volunteer emergency rescue team``)
+_TEAM_SUFFIXES = (
+    ("蓝天救援队", "Blue Sky Rescue Team"),
+    ("应急志愿救援队", "volunteer emergency rescue team"),
+    ("化工有限公司专职救援队", "Chemical Co. full-time rescue team"),
+    ("有限公司专职救援队", "Co. full-time rescue team"),
+    ("专职救援队", "full-time rescue team"),
+)
+
+
+def _own_name_en(name: str) -> str | None:
+    """The English name of a team named after itself, not a place (see
+    :data:`_TEAM_SUFFIXES`); None when its name has none of those endings."""
+    from pypinyin import lazy_pinyin
+
+    for zh, en in _TEAM_SUFFIXES:
+        if name.endswith(zh) and len(name) > len(zh):
+            own = re.sub(r"[\u3400-\u9fff]+",
+                         lambda m: " " + "".join(lazy_pinyin(m.group(0))).capitalize() + " ",
+                         name[:-len(zh)])
+            return f"{' '.join(own.split())} {en}"
+    return None
+
+
 class Names:
     """Names of the region's parties in one language; ids not in the region are kept."""
 
@@ -133,21 +159,56 @@ class Names:
 
     def unit(self, uid: str) -> str:
         """A unit's name: the region's (zh); in English, place + kind, numbered when the place
-        has several units of that kind (``Maxian County fire and rescue station 2``)."""
+        has several units of that kind (``Maxian County fire and rescue station 2``). The
+        place is the one the Chinese name begins with (马仙县消防救援站2 is a county's station,
+        wherever it is based), else the jurisdiction it is based in; a number the Chinese name
+        ends with is kept."""
         u = self.region.unit_by_id.get(uid) if self.region else None
         if u is None:
             return uid
         if self.zh:
             return u.name
-        base = f"{self.place(u.jurisdiction)} {UNIT_KIND_EN.get(u.kind, u.kind)}"
-        same = self._same_kind().get((u.jurisdiction, u.kind), [uid])
+        owner = self._named_after(u.name)
+        if owner is None:
+            own = _own_name_en(u.name)
+            if own is not None:  # teams of one name (namesake firms): say where, then which
+                namesakes = self._namesakes()[u.name]
+                if len(namesakes) == 1:
+                    return own
+                here = [x for x in namesakes if x.jurisdiction == u.jurisdiction]
+                where = self.place(u.jurisdiction)
+                return f"{own} ({where})" if len(here) == 1 else \
+                    f"{own} ({where}, {[x.id for x in here].index(uid) + 1})"
+            owner = u.jurisdiction
+        base = f"{self.place(owner)} {UNIT_KIND_EN.get(u.kind, u.kind)}"
+        digits = re.search(r"(\d+)$", u.name)
+        if digits:
+            return f"{base} {int(digits.group(1))}"
+        same = self._same_kind().get((owner, u.kind), [uid])
         return f"{base} {same.index(uid) + 1}" if len(same) > 1 else base
+
+    def _named_after(self, name: str) -> str | None:
+        """The jurisdiction whose full name ``name`` begins with (the longest), if any."""
+        for k in range(len(name) - 1, 1, -1):
+            j = self._by_name.get(name[:k])
+            if j is not None:
+                return j.id
+        return None
+
+    def _namesakes(self) -> dict[str, list[Unit]]:
+        if not hasattr(self, "_names"):
+            groups: dict[str, list[Unit]] = {}
+            for x in self.region.units if self.region else []:
+                groups.setdefault(x.name, []).append(x)
+            self._names = groups
+        return self._names
 
     def _same_kind(self) -> dict[tuple[str, str], list[str]]:
         if not hasattr(self, "_kinds"):
             groups: dict[tuple[str, str], list[str]] = {}
             for x in self.region.units if self.region else []:
-                groups.setdefault((x.jurisdiction, x.kind), []).append(x.id)
+                owner = self._named_after(x.name) or x.jurisdiction
+                groups.setdefault((owner, x.kind), []).append(x.id)
             self._kinds = groups
         return self._kinds
 
