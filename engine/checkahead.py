@@ -37,18 +37,22 @@ OVERLAP_MIN_BYTES = 8_000_000
 
 @contextmanager
 def checked_records(path: str | Path, *, region: Any = None, scenario: Any = None,
-                    overlap: bool | None = None) -> Iterator[list[dict[str, Any]]]:
+                    expect_final: str | None = None, overlap: bool | None = None
+                    ) -> Iterator[list[dict[str, Any]]]:
     """The records of the log at ``path``, verified by the end of the ``with`` block.
 
+    ``expect_final``: the log's final hash as recorded (a run's ``inputs/run.json``); the
+    check then also refuses a log whose last record was edited or whose end was cut off (the
+    hash of the last line, which the chain check computes anyway: no extra hashing).
     ``overlap``: None decides by size and platform (see the module), False checks first,
     True overlaps whenever forking is safe (tests)."""
     p = Path(path)
     size = p.stat().st_size if p.is_file() else 0
     if overlap is False or not forked.can_fork() or (overlap is None and size < OVERLAP_MIN_BYTES):
-        yield read_checked(p, region=region, scenario=scenario)
+        yield read_checked(p, region=region, scenario=scenario, expect_final=expect_final)
         return
     raw = p.read_bytes()
-    child = _check(raw, str(p), region, scenario)
+    child = _check(raw, str(p), region, scenario, expect_final)
     try:
         try:
             records = _parse(raw)
@@ -83,9 +87,11 @@ def _verdict(check: ForkedCheck) -> None:
         raise LogError(got["name"], got["problems"], truncated=got["truncated"]) from None
 
 
-def _check(raw: bytes, name: str, region: Any, scenario: Any) -> ForkedCheck:
+def _check(raw: bytes, name: str, region: Any, scenario: Any,
+           expect_final: str | None) -> ForkedCheck:
     def run() -> dict[str, Any]:
-        res = check_bytes(raw, name, region=region, scenario=scenario)
+        res = check_bytes(raw, name, region=region, scenario=scenario,
+                          expect_final=expect_final)
         return {"name": name, "problems": res.messages(), "truncated": res.truncated}
 
     return ForkedCheck(run)

@@ -12,6 +12,8 @@ from typing import Any, Literal, get_args
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from engine.eventvalues import data_problems
+
 EVENT_LOG_SCHEMA = "blinddrill.events/2"
 #: schema versions the readers accept (/1: the same records without the ``prev`` chain).
 KNOWN_SCHEMAS = ("blinddrill.events/1", EVENT_LOG_SCHEMA)
@@ -144,9 +146,10 @@ REQUIRED_DATA: dict[str, tuple[str, ...]] = {
 
 _ID_FIELDS = ("incident", "unit", "inject", "depot", "post")
 
-
 class Event(BaseModel):
-    """One record of the log. Unknown top-level keys are rejected; ``data`` is open."""
+    """One record of the log. Unknown top-level keys are rejected; ``data`` is open, but the
+    values the engine writes and the evaluators read must have their type and range
+    (:mod:`engine.eventvalues`)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -169,6 +172,9 @@ class Event(BaseModel):
         missing += [f"data.{k}" for k in REQUIRED_DATA.get(self.kind, ()) if k not in self.data]
         if missing:
             raise ValueError(f"event kind '{self.kind}' needs {', '.join(missing)}")
+        bad = data_problems(self.kind, self.data)
+        if bad:
+            raise ValueError(bad[0])
         return self
 
 _OPT = orjson.OPT_APPEND_NEWLINE | orjson.OPT_SERIALIZE_NUMPY
@@ -186,7 +192,11 @@ def check_record(rec: dict[str, Any], where: str = "record") -> Event:
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"]) or "(record)"
-        raise EventLogError(f"{where}: {loc}: {first['msg']}") from None
+        msg = first["msg"]
+        err = (first.get("ctx") or {}).get("error")
+        if not first["loc"] and str(err).startswith("data."):  # a data value: it names itself
+            raise EventLogError(f"{where}: {err}") from None
+        raise EventLogError(f"{where}: {loc}: {msg}") from None
 
 
 class EventLogError(ValueError):

@@ -71,7 +71,10 @@ def verify_lines(
     (reordered), a gap in ``seq`` is a removed record, otherwise the record before the break
     was edited after it was written. ``expect_final`` (from the scorecard, the run's
     ``run.json`` or the drill store) also seals the last record, so an edit of the last line
-    or a cut-off tail is caught too.
+    or a cut-off tail is caught too; a log with no chain at all (no ``prev`` keys) cannot
+    match a final hash, so with ``expect_final`` it is a problem, not an unchained /1 log.
+    A line that is not a JSON record is named as such, and only it: the break it makes in
+    the next record's ``prev`` is not blamed on a neighbour.
     """
     rep = ChainReport(source=source, records=len(lines))
     if not lines:
@@ -79,7 +82,7 @@ def verify_lines(
         if expect_final is not None and expect_final != GENESIS:
             rep.problems.append("the log is empty, but records were expected")
         return rep
-    recs: list[dict[str, Any]] = []
+    recs: list[dict[str, Any] | None] = []  # None: the line is not a JSON record
     for i, ln in enumerate(lines, start=1):
         try:
             r = orjson.loads(ln)
@@ -87,9 +90,10 @@ def verify_lines(
                 raise TypeError
         except (orjson.JSONDecodeError, TypeError):
             rep.problems.append(f"line {i}: not a JSON record (edited or truncated)")
-            r = {}
+            r = None
         recs.append(r)
-    rep.schema = schema_of(recs[0])
+    first = next((r for r in recs if r is not None), {})
+    rep.schema = schema_of(first)
     if rep.schema not in KNOWN_SCHEMAS:
         rep.problems.append(f"line 1: unknown log schema '{rep.schema}'")
         return rep
@@ -99,21 +103,29 @@ def verify_lines(
         rep.chained = False
         rep.final_hash = None
         _check_seq_only(recs, rep)
+        if expect_final is not None:
+            # a final hash was sealed, so the log had a chain: its ``prev`` keys were removed
+            rep.problems.append(no_chain_problem(expect_final))
         return rep
     where = {h: i for i, h in enumerate(hashes)}
     for i, r in enumerate(recs):
+        if r is None or (i and recs[i - 1] is None):
+            # an unparseable line is named above; the next record's prev cannot match the
+            # hash of that damaged line, which says nothing more about the next record
+            continue
         want = GENESIS if i == 0 else hashes[i - 1]
         if r.get("prev") == want:
             continue
         seq = r.get("seq")
-        prev_seq = recs[i - 1].get("seq") if i else -1
-        name = f"record seq {seq} (line {i + 1})"
+        before = recs[i - 1] if i else None
+        prev_seq = before.get("seq") if before is not None else -1
+        name = _name(r, i + 1)
         moved = where.get(str(r.get("prev")))
         if isinstance(seq, int) and isinstance(prev_seq, int) and seq < prev_seq:
             rep.problems.append(f"{name}: reordered - it comes after seq {prev_seq}")
         elif moved is not None and moved != i - 1:
             rep.problems.append(f"{name}: reordered - it belongs after the record on line "
-                                f"{moved + 1} (seq {recs[moved].get('seq')})")
+                                f"{moved + 1}{_seq_of(recs[moved])}")
         elif isinstance(seq, int) and isinstance(prev_seq, int) and seq > prev_seq + 1:
             gone = (f"seq {prev_seq + 1}" if seq == prev_seq + 2
                     else f"seq {prev_seq + 1}..{seq - 1}")
@@ -122,23 +134,45 @@ def verify_lines(
             rep.problems.append(f"{name}: the first record was edited or records before it "
                                 "were removed")
         else:
-            rep.problems.append(f"record seq {prev_seq} (line {i}): edited after it was "
-                                "written (its hash no longer matches the next record's prev)")
+            rep.problems.append(f"{_name(before, i)}: edited after it was written (its hash "
+                                "no longer matches the next record's prev)")
     if expect_final is not None and expect_final != rep.final_hash:
-        last = recs[-1].get("seq")
         if expect_final in where:
             k = where[expect_final]
-            rep.problems.append(f"records after seq {recs[k].get('seq')} (line {k + 1}) are "
-                                "not part of the sealed log (appended later or reordered)")
+            rep.problems.append(f"records after {_name(recs[k], k + 1, 'seq')} are not part "
+                                "of the sealed log (appended later or reordered)")
         else:
-            rep.problems.append(f"record seq {last} (line {len(lines)}): the last record was "
-                                "edited or the log was cut short (the final hash does not "
-                                "match)")
+            rep.problems.append(f"{_name(recs[-1], len(lines))}: the last record was edited or "
+                                "the log was cut short (the final hash does not match)")
     return rep
 
 
-def _check_seq_only(recs: list[dict[str, Any]], rep: ChainReport) -> None:
+def no_chain_problem(expect_final: str) -> str:
+    """The problem of a log with no hash chain checked against a final hash: a sealed log had
+    a chain, so its ``prev`` keys were removed and no edit can be ruled out."""
+    return (f"the log has no hash chain (no record has a prev key), but its final hash is "
+            f"known ({expect_final}): the chain was removed, so an edit cannot be ruled out")
+
+
+def _name(rec: dict[str, Any] | None, lineno: int, word: str = "record seq") -> str:
+    """How a problem names a record: ``record seq 7 (line 8)`` (``word`` then the seq), or just
+    ``line 8`` when the line holds no record or no integer ``seq`` (never a Python ``None``)."""
+    seq = rec.get("seq") if rec is not None else None
+    if isinstance(seq, int) and not isinstance(seq, bool):
+        return f"{word} {seq} (line {lineno})"
+    return f"line {lineno}"
+
+
+def _seq_of(rec: dict[str, Any] | None) -> str:
+    """`` (seq 7)`` of a record with an integer seq, else nothing."""
+    seq = rec.get("seq") if rec is not None else None
+    return f" (seq {seq})" if isinstance(seq, int) and not isinstance(seq, bool) else ""
+
+
+def _check_seq_only(recs: list[dict[str, Any] | None], rep: ChainReport) -> None:
     for i, r in enumerate(recs):
+        if r is None:
+            continue  # named as not a JSON record
         if r.get("seq") != i:
             rep.problems.append(f"line {i + 1}: seq {r.get('seq')} where {i} was expected "
                                 "(a record removed, inserted or moved)")

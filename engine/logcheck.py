@@ -8,7 +8,10 @@ in the CLI). Nothing is re-sorted, defaulted or skipped silently. What is checke
 * each line is UTF-8 (no BOM, not GBK) JSON (no ``NaN``/``Infinity``) holding one object with
   exactly the event keys (``seq``, ``t``, ``kind``, the five ids, ``source``, ``data``);
 * types: ``seq`` an integer, ``t`` a finite number >= 0, ``kind`` a known kind, ids strings or
-  null, ``source`` one of sim/umpire/system, ``data`` an object with the kind's required keys;
+  null, ``source`` one of sim/umpire/system, ``data`` an object with the kind's required keys,
+  whose values the engine writes and the evaluators read have the right type and range
+  (:data:`engine.eventvalues.VALUE_RULES`: a known grade and level, counts and minutes
+  finite and >= 0 …; ``file:line: data.key: must be …``);
 * ``seq`` runs 0, 1, 2 … (a gap or a repeat is named); ``t`` never decreases;
 * the log starts with ``drill_started``; its schema (the first record's ``prev``) is one this
   reader knows; in a ``blinddrill.events/2`` log every ``prev`` is the hash of the line before
@@ -45,6 +48,8 @@ from engine.eventlog import (
     schema_of,
     verify_lines,
 )
+from engine.eventvalues import VALUE_RULES, value_problem
+from engine.logchain import no_chain_problem
 from scenarios.loading import InputError
 from scenarios.outputs import atomic_write, refuse_input_overwrite
 
@@ -181,7 +186,7 @@ def check_bytes(raw: bytes, name: str, *, region: Any = None, scenario: Any = No
     chained = False
     prev_hash = GENESIS
     breaks: list[int] = []  #: lines whose ``prev`` is not the hash of the line before
-    req_ids, req_data = REQUIRED_IDS, REQUIRED_DATA
+    req_ids, req_data, value_rules = REQUIRED_IDS, REQUIRED_DATA, VALUE_RULES
     expect_seq = 0
     last_t = 0.0
     nlines = len(lines)
@@ -271,6 +276,17 @@ def check_bytes(raw: bytes, name: str, *, region: Any = None, scenario: Any = No
         for k in req_data.get(kind, ()):
             if k not in data:
                 bad(lineno, f"event kind '{kind}' needs data.{k}")
+        rules = value_rules.get(kind)
+        if rules is not None:  # the values the engine writes and the evaluators read
+            for k, test, what in rules:
+                if k in data:
+                    v = data[k]
+                    try:
+                        good = test(v)
+                    except TypeError:
+                        good = False
+                    if not good:
+                        bad(lineno, value_problem(k, what, v))
         if kind == "incident_occurred":
             if type(inc) is str:
                 if inc in occurred:
@@ -292,6 +308,8 @@ def check_bytes(raw: bytes, name: str, *, region: Any = None, scenario: Any = No
         if len(records) == 1:  # the header first: "played in another region" leads the list
             _check_header(rec, name, region, scenario, bad)
     res.lines = nlines
+    if records and not chained and expect_final is not None:
+        bad(1, no_chain_problem(expect_final))
     if chained:
         res.final_hash = prev_hash
         if breaks or (expect_final is not None and expect_final != prev_hash):
@@ -348,10 +366,11 @@ def _check_header(first: dict[str, Any], name: str, region: Any, scenario: Any,
         bad(1, f"the log is of scenario '{sc}', but the scenario given is '{scenario.id}'")
 
 
-def read_checked(path: str | Path, *, region: Any = None, scenario: Any = None
-                 ) -> list[dict[str, Any]]:
-    """The records of a valid log, or :class:`LogError` listing ``file:line: what``."""
-    res = check_log(path, region=region, scenario=scenario)
+def read_checked(path: str | Path, *, region: Any = None, scenario: Any = None,
+                 expect_final: str | None = None) -> list[dict[str, Any]]:
+    """The records of a valid log, or :class:`LogError` listing ``file:line: what``;
+    ``expect_final`` (e.g. :func:`recorded_final_hash`) must then be its final hash."""
+    res = check_log(path, region=region, scenario=scenario, expect_final=expect_final)
     if not res.ok:
         raise LogError(res.path, res.messages(), truncated=res.truncated)
     return res.records
@@ -382,6 +401,32 @@ def write_prefix(path: str | Path, out: str | Path) -> int:
     data = recoverable_prefix(path)
     atomic_write(out, data)
     return data.count(b"\n")
+
+
+def recorded_final_hash(run_dir: str | Path) -> str | None:
+    """The final hash of the log that a run directory's ``inputs/run.json`` records
+    (``log.final_hash``: ``simulate``, ``demo`` and ``live export`` write it), or None when
+    there is no run.json or it records none. A run.json that cannot be read, or whose
+    ``log.final_hash`` is not a log hash, is an :class:`InputError` naming it: the log's end
+    could not be checked."""
+    f = Path(run_dir) / "inputs" / "run.json"
+    if not f.is_file():
+        return None
+    try:
+        run = orjson.loads(f.read_bytes())
+    except OSError as exc:
+        raise InputError(str(f), [f"cannot read ({(exc.strerror or '').lower()})"]) from None
+    except orjson.JSONDecodeError as exc:
+        raise InputError(str(f), [f"not valid JSON ({str(exc).split(':')[0]}); it records "
+                                  "where the log ends"]) from None
+    log = run.get("log") if isinstance(run, dict) else None
+    got = log.get("final_hash") if isinstance(log, dict) else None
+    if got is None:
+        return None
+    if not (isinstance(got, str) and re.fullmatch(r"sha256:[0-9a-f]{64}", got)):
+        raise InputError(str(f), [f"log.final_hash: {got!r} is not a log hash (sha256: and 64 "
+                                  "hex digits)"])
+    return got
 
 
 def run_identity(run_dir: str | Path) -> dict[str, Any]:

@@ -19,7 +19,7 @@ import numpy as np
 from engine.checkahead import checked_records
 from engine.eventlog import final_hash_of
 from engine.gcpause import keep_until_exit, paused_gc
-from engine.logcheck import run_identity
+from engine.logcheck import recorded_final_hash, run_identity
 from evaluators.clocks import (
     BREACHED,
     OPEN,
@@ -73,18 +73,21 @@ def score_run(
 ) -> Scorecard:
     """Score ``RUN_DIR/events.jsonl``; the region is ``region`` if given, else the run's own
     ``RUN_DIR/inputs/region.yaml`` when present. ``as_of``: see :func:`score_records`. The log
-    is checked (:func:`engine.checkahead.checked_records`): a bad line, a gap or an
+    is checked (:func:`engine.checkahead.checked_records`): a bad line or value, a gap or an
     out-of-order event is an :class:`InputError` naming ``file:line``, never a silently
-    re-sorted score."""
+    re-sorted score. When ``RUN_DIR/inputs/run.json`` records the log's final hash (a
+    simulated or exported live run), a log that does not end there - its last record
+    edited, or its end cut off - is an :class:`InputError` too."""
     d = Path(run_dir)
     log = d / "events.jsonl"
     if not log.is_file():
         raise InputError(str(d), ["no events.jsonl here (is this a run directory?)"])
+    final = recorded_final_hash(d)  # before any work: a bad run.json is said first
     if region is None:
         region = run_region(d)
     # a large log is checked on a second core while it is scored (engine.checkahead); the
     # scorecard is returned only if the check passes
-    with checked_records(log, region=region) as records:
+    with checked_records(log, region=region, expect_final=final) as records:
         card = score_records(records, region=region, templates=templates, rules=rules,
                              rubric=rubric, source=str(log), as_of=as_of)
     keep_until_exit(records)  # a one-shot command's process need not free them (engine.gcpause)

@@ -51,12 +51,19 @@ def checklog(log: Path, region_file: Path | None, scenario_file: Path | None,
     if as_json:
         click.echo(json.dumps({"ok": res.ok, "events": len(res.records), "lines": res.lines,
                                "truncated": res.truncated, "final_hash": res.final_hash,
+                               "chained": res.chained,
                                "anchored": anchor is not None, "problems": res.messages()},
                               ensure_ascii=False))
         if not res.ok:
             raise click.exceptions.Exit(2)
         return
     if res.ok:
+        if not res.chained:  # only without a final hash (check_log refuses one otherwise)
+            click.echo(f"WARNING {path}: {len(res.records)} events in order, but NOT verified: "
+                       f"no hash chain ({res.schema} log, written before hash chains; an "
+                       "edit cannot be detected)")
+            return
+        # check_log compared the last line's hash with the anchor: an OK log matched it
         sealed = " (final hash matches)" if anchor else ""
         click.echo(f"OK {path}: {len(res.records)} events{sealed}")
         return

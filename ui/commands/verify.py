@@ -8,8 +8,9 @@
 * ``verify --db FILE --drill ID`` — check a drill in the live store.
 
 A break names the record that was edited, removed or reordered. A ``blinddrill.events/1``
-log has no hash chain: it is reported as such (exit 0), not as a failure. Exit 2 on any
-mismatch.
+log has no hash chain: with no final hash to hold it to (no ``--expect``, none in
+``inputs/run.json``) it is reported with a warning that it is not verified (exit 0); with a
+final hash it fails, since a sealed log had a chain. Exit 2 on any mismatch.
 """
 
 from __future__ import annotations
@@ -102,12 +103,15 @@ def _verify_run(run_dir: Path, expect: str | None, as_json: bool) -> None:
     if problems:
         _fail(str(run_dir), problems)
     out["ok"] = True
+    if not rep.chained:
+        out["warning"] = "no hash chain: the log is in order but NOT verified"
     if as_json:
         click.echo(json.dumps(out))
         return
-    if not rep.chained:
-        click.echo(f"OK {log}: {rep.records} records in order; no hash chain "
-                   f"({rep.schema} log: written before hash chains, edits cannot be detected)")
+    if not rep.chained:  # only with no final hash anywhere (verify_lines refuses one)
+        click.echo(f"WARNING {log}: {rep.records} records in order, but NOT verified: no hash "
+                   f"chain ({rep.schema} log, written before hash chains; an edit cannot be "
+                   "detected)")
         return
     how = ("and its final hash matches " + ("--expect" if expect else "inputs/run.json")
            if anchor else "(no final hash to check the last record against: pass --expect)")
