@@ -15,17 +15,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, get_args
+
+from engine.params import DeskLevel
+from scenarios.schema import Casualties, Grade
+from scenarios.templates import Stage
 
 #: incident grades, most severe first (Chinese 特别重大 I … 一般 IV).
-GRADES: tuple[str, ...] = ("I", "II", "III", "IV")
+GRADES: tuple[str, ...] = get_args(Grade)
 #: the duty desks' levels: alarms, dispatches, reports, mutual aid go to one of these.
-DESK_LEVELS: tuple[str, ...] = ("township", "county", "city")
+DESK_LEVELS: tuple[str, ...] = get_args(DeskLevel)
 #: depot tiers (a region's levels).
 TIERS: tuple[str, ...] = ("city", "county", "township", "village")
 #: the casualty truth and reported casualties: counts of people.
-CASUALTY_KEYS: tuple[str, ...] = ("dead", "injured", "trapped", "missing", "evacuated")
-REPORT_STAGES: tuple[str, ...] = ("first", "followup", "final")
+CASUALTY_KEYS: tuple[str, ...] = tuple(Casualties.model_fields)
+REPORT_STAGES: tuple[str, ...] = get_args(Stage)
 DAMAGE_STAGES: tuple[str, ...] = ("first", "followup")
 REPORT_CHANNELS: tuple[str, ...] = ("phone", "written")
 RATINGS: tuple[str, ...] = ("P", "S", "M", "U")

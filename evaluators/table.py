@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from engine.eventlog import EVENT_KINDS
+from engine.eventvalues import CASUALTY_KEYS, GRADES
 from scenarios.loading import InputError
 
 if TYPE_CHECKING:
@@ -33,10 +34,9 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 KIND_CODE: dict[str, int] = {k: i for i, k in enumerate(EVENT_KINDS)}
-#: Grades from most to least severe; a smaller rank is worse.
-GRADES: tuple[str, ...] = ("I", "II", "III", "IV")
+#: Grades from most to least severe (the log's, :data:`engine.eventvalues.GRADES`); a
+#: smaller rank is worse.
 GRADE_RANK: dict[str, int] = {g: i for i, g in enumerate(GRADES)}
-CASUALTY_KEYS: tuple[str, ...] = ("dead", "injured", "trapped", "missing", "evacuated")
 
 
 def _codes(values: Sequence[Any]) -> tuple[IntArray, list[str]]:

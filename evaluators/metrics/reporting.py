@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.eventvalues import CASUALTY_KEYS
 from evaluators.metrics.base import (
     Context,
     Outcome,
@@ -40,7 +41,7 @@ from evaluators.metrics.base import (
     unavailable,
     wait_outcome,
 )
-from evaluators.table import CASUALTY_KEYS, LogTable, label_codes
+from evaluators.table import LogTable, label_codes
 
 
 def _known_rows(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
