@@ -42,7 +42,7 @@ from pydantic import Field, model_validator
 from engine.params import BehaviourParams, load_params
 from experiments.batch import Alternative
 from scenarios.loading import InputError, StrictModel, load_model, validate_data
-from scenarios.region import Region, region_from_data
+from scenarios.region import ReferenceProblems, Region, region_from_data
 from scenarios.travel import haversine_km_scalar
 
 
@@ -113,10 +113,36 @@ class AlternativeDef(StrictModel):
     policy: str | None = None
 
 
+#: the name of the setup as it is, the reference every alternative is compared with
+CURRENT = "current"
+
+
 class WhatIfFile(StrictModel):
-    """The alternatives file."""
+    """The alternatives file: each alternative named once, none named :data:`CURRENT`."""
 
     alternatives: list[AlternativeDef] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _distinct_names(self) -> WhatIfFile:
+        # summary.json and replications.parquet tell alternatives apart by name alone; names
+        # that differ only in case or surrounding spaces would print alike
+        problems: list[str] = []
+        first: dict[str, int] = {}
+        for i, a in enumerate(self.alternatives):
+            key = a.name.strip().casefold()
+            if key == CURRENT:
+                problems.append(f"alternatives[{i}].name: '{a.name}' is the name of the setup "
+                                "as it is, which every alternative is compared with; choose "
+                                "another name")
+            elif key in first:
+                problems.append(f"alternatives[{i}].name: '{a.name}' is already the name of "
+                                f"alternatives[{first[key]}]; each alternative needs a name "
+                                "of its own (the results are told apart by it)")
+            else:
+                first[key] = i
+        if problems:
+            raise ReferenceProblems(problems)
+        return self
 
 
 def load_whatif(path: str | Path) -> WhatIfFile:
@@ -276,7 +302,7 @@ def build_alternatives(defs: WhatIfFile, region: Region, params: BehaviourParams
                        source: str | Path = "<alternatives>") -> list[Alternative]:
     """The reference ("current") followed by one :class:`Alternative` per definition."""
     base_dir = Path(source).parent
-    out = [Alternative("current", region, params)]
+    out = [Alternative(CURRENT, region, params)]
     for i, d in enumerate(defs.alternatives):
         where = f"{source}: alternatives[{i}]"
         alt_region = apply_changes(region, d.changes, where, d.name) if d.changes else region

@@ -98,3 +98,40 @@ def test_an_invalid_changed_region_names_the_alternative_and_change(
     assert says in text
     for index in ("units[", "depots[", "service_centres[", "jurisdictions["):
         assert index not in text, text
+
+
+@pytest.mark.parametrize(("names", "bad", "says"), [
+    (["x", "y", "x"], 2, "'x' is already the name of alternatives[0]"),
+    (["X", " x "], 1, "' x ' is already the name of alternatives[0]"),
+    (["current"], 0, "'current' is the name of the setup as it is"),
+    (["a", "Current"], 1, "'Current' is the name of the setup as it is"),
+])
+def test_alternative_names_are_unique_and_not_current(tmp_path: Path, names: list[str],
+                                                      bad: int, says: str) -> None:
+    p = _write(tmp_path, {"alternatives": [{"name": n, "policy": "nearest_eta"}
+                                           for n in names]})
+    with pytest.raises(InputError) as err:
+        load_whatif(p)
+    assert str(err.value).startswith(f"{p}: invalid input")
+    assert f"alternatives[{bad}].name: {says}" in str(err.value)
+
+
+def test_whatif_cli_refuses_a_duplicate_name_before_any_replication(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two alternatives named alike (or one named ``current``) ran with exit 0 and wrote
+    summary rows that could not be told apart."""
+    from scenarios.sealing import seal, write_sealed
+    from tests.experiments.helpers import demo_scenario
+    from ui.cli import cli
+    from ui.errors import run_cli
+
+    sealed = tmp_path / "sealed.json"
+    write_sealed(seal(demo_scenario()), sealed)
+    p = _write(tmp_path, {"alternatives": [{"name": "current", "policy": "nearest_eta"}]})
+    out = tmp_path / "w"
+    code = run_cli(cli, ["whatif", "--alternatives", str(p), str(sealed), "-n", "2",
+                         "--workers", "1", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert str(p) in err and "alternatives[0].name: 'current'" in err
+    assert "Traceback" not in err and not out.exists()
