@@ -5,7 +5,8 @@ scores, each clock's compliance and duration statistics, metric values) and per 
 instance counts and incident-level durations by township. :class:`Aggregate` folds summaries
 **in replication order** (the batch reorders them), so the result is bit-identical whatever the
 executor, the worker count or the chunking. Per value: mean, 95 % CI (Student t over
-replications, the independent unit), and percentiles of its distribution over replications.
+replications, the independent unit; clipped to the value's range, :func:`value_range`), and
+percentiles of its distribution over replications.
 Per clock, overall and per township: the probability of meeting the limit (pooled instances met
 / instances), the replication-level compliance with its CI, the share of replications in which
 every instance met it, and percentiles of the pooled durations. Sketches: :mod:`experiments.sketch`.
@@ -16,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from evaluators.metrics import METRICS
 from evaluators.scorecard import Scorecard
 from experiments.sketch import LogHistogram, Moments
 
@@ -116,21 +118,69 @@ class _Group:
     def result(self) -> dict[str, Any]:
         return {"instances": self.n, "met": self.n_met,
                 "p_meet": _r(self.n_met / self.n) if self.n else None,
-                "compliance": moments_dict(self.compliance),
+                "compliance": moments_dict(self.compliance, KIND_RANGE["ratio"]),
                 "p_all_met": _r(self.reps_all_met / self.reps) if self.reps else None,
                 "replications": self.reps,
                 "duration_min": self.durations.summary((0.5, 0.9, 0.95))}
 
 
 def _r(x: float | None) -> float | None:
-    return None if x is None else round(x, 6)
+    # + 0.0: a value that rounds to zero is 0.0, never -0.0 (printed "-0.000")
+    return None if x is None else round(x, 6) + 0.0
 
 
-def moments_dict(m: Moments) -> dict[str, Any]:
-    """Mean, sd and 95 % CI of a :class:`Moments`."""
+#: Bounds (low, high; None: unbounded) of a value by its kind: the scorecard's ratios (a
+#: clock's compliance, a share) are in [0, 1], its scores in [0, 100], counts not below 0
+KIND_RANGE: dict[str, tuple[float | None, float | None]] = {
+    "ratio": (0.0, 1.0), "score": (0.0, 100.0), "count": (0.0, None)}
+
+Bounds = tuple[float | None, float | None]
+
+
+def value_kind(key: str) -> str | None:
+    """The kind of a value key of :func:`summarise_card` (``score``, ``ratio``, ``min``,
+    ``count``): scores from the card's overall and capability scores, a clock's compliance a
+    ratio and its durations minutes, a metric as the metric registry declares it."""
+    parts = key.split(".")
+    if parts[-1] == "score" and parts[0] in ("overall", "capability"):
+        return "score"
+    if parts[0] == "clock":
+        return "ratio" if parts[-1] == "compliance" else "min"
+    if parts[0] == "metric":
+        mid = key[len("metric."):]
+        return next((m.unit for m in METRICS if m.id == mid), None)
+    return None
+
+
+def value_range(key: str) -> Bounds:
+    """The bounds of a value key's values (:data:`KIND_RANGE`; (None, None) when unbounded)."""
+    return KIND_RANGE.get(value_kind(key) or "", (None, None))
+
+
+def difference_range(key: str) -> Bounds:
+    """The bounds of a paired difference of a value key: ± the width of its range."""
+    lo, hi = value_range(key)
+    if lo is None or hi is None:
+        return None, None
+    return lo - hi, hi - lo
+
+
+def clip(x: float, bounds: Bounds) -> float:
+    """``x`` inside ``bounds``."""
+    lo, hi = bounds
+    if lo is not None and x < lo:
+        return lo
+    if hi is not None and x > hi:
+        return hi
+    return x
+
+
+def moments_dict(m: Moments, bounds: Bounds = (None, None)) -> dict[str, Any]:
+    """Mean, sd and 95 % CI of a :class:`Moments`; the CI clipped to ``bounds``, the range of
+    the value (a t interval of a share near 1 reaches past 1; the value cannot)."""
     ci = m.ci95()
     return {"n": m.n, "mean": _r(m.mean) if m.n else None, "sd": _r(m.sd),
-            "ci95": [_r(ci[0]), _r(ci[1])] if ci else None}
+            "ci95": [_r(clip(ci[0], bounds)), _r(clip(ci[1], bounds))] if ci else None}
 
 
 class Aggregate:
@@ -173,7 +223,7 @@ class Aggregate:
         values = {}
         for key in sorted(self.values):
             mo, h = self.values[key]
-            values[key] = {**moments_dict(mo), **h.summary()}
+            values[key] = {**moments_dict(mo, value_range(key)), **h.summary()}
         clocks = {}
         for cid in sorted(self.clocks):
             overall, towns = self.clocks[cid]
@@ -254,7 +304,8 @@ class Difference:
         behind it (clocks and metrics) and the unpaired replications (when there are any)."""
         out: dict[str, Any] = {}
         for key in sorted(self.values.keys() | self.unpaired.keys()):
-            d = moments_dict(self.values[key] if key in self.values else Moments())
+            d = moments_dict(self.values[key] if key in self.values else Moments(),
+                             difference_range(key))
             ci = d["ci95"]
             d["significant"] = bool(ci and (ci[0] > 0 or ci[1] < 0))
             if key in self.cases:

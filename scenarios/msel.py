@@ -6,7 +6,8 @@ responsible umpire, status; headers in Chinese or English. The xlsx has a hidden
 the inject id and a hidden sheet ``scenario`` holding the sealed document, so
 :func:`import_xlsx` can rebuild the exact scenario and apply what organisers edited in the
 visible columns (times, from/to, method, message, expected action, capability, umpire; a deleted
-row drops its inject). After the id column, both formats carry the controller's likely
+row drops its inject; From, To and, for a call or an inject that had one, the message cannot be
+emptied). After the id column, both formats carry the controller's likely
 questions and answers of each inject (:mod:`scenarios.callscript`): derived from the inject,
 for printing, ignored on import. The CSV (UTF-8 with BOM, for Excel/WPS) is for reading and
 printing.
@@ -102,8 +103,7 @@ def rows(scenario: Scenario, lang: str = "zh") -> list[list[str]]:
         d = inj.delivery
         story = (scenario.start + timedelta(minutes=inj.t)).strftime(STORY_FMT) \
             if scenario.start else ""
-        repeat = not isinstance(inj, IncidentInject) and inj.complication.type == "repeat_call"
-        kind = "repeat_call" if repeat else inj.kind
+        kind = "repeat_call" if _is_repeat(inj) else inj.kind
         out.append([str(n), clock(inj.t), story, TYPES[lang][kind], d.sender, d.recipient,
                     METHODS[lang][d.method], d.message, d.expected_action, d.capability,
                     d.umpire, STATUS[lang], inj.id, qa_text(inj, lang)])
@@ -225,7 +225,8 @@ def import_xlsx(path: str | Path) -> tuple[Scenario, dict[str, Any]]:
                 problems.append(f"{at}, {col['story']}: '{cell['story']}' is not a date and "
                                 "time YYYY-MM-DD HH:MM:SS")
                 continue
-            t = round((story - base.start).total_seconds() / 60, 4)
+            # the sheet shows wall-clock time in the scenario's own zone, without an offset
+            t = round((story - base.start.replace(tzinfo=None)).total_seconds() / 60, 4)
             if t < 0:
                 problems.append(f"{at}, {col['story']}: '{cell['story']}' is before the drill "
                                 f"starts ({base.start.strftime(STORY_FMT)})")
@@ -239,6 +240,11 @@ def import_xlsx(path: str | Path) -> tuple[Scenario, dict[str, Any]]:
         if method is None:
             problems.append(f"{at}, {col['method']}: '{cell['method']}' is not one of "
                             f"{sorted(methods)}")
+            continue
+        empty = [col[c] for c in _required(inj, _is_repeat(inj))
+                 if not cell[c].strip()]
+        if empty:
+            problems += [f"{at}, {c}: is empty; {_REQUIRED_WHY}" for c in empty]
             continue
         data["delivery"].update(sender=cell["from"], recipient=cell["to"], method=method,
                                 message=cell["message"], expected_action=cell["expected"],
@@ -258,6 +264,27 @@ def import_xlsx(path: str | Path) -> tuple[Scenario, dict[str, Any]]:
     except InputError as exc:  # name the sheet row of each inject a problem is about
         raise InputError(where, [_with_row(p, [rn for _, rn in kept]) for p in exc.problems]) \
             from None
+
+
+#: why a required MSEL cell cannot be empty (the import's message)
+_REQUIRED_WHY = ("an inject needs it to be delivered (restore the text, or delete the row to "
+                 "drop the inject)")
+
+
+def _is_repeat(inj: Any) -> bool:
+    """True for a repeat call about an incident (a complication that is a call)."""
+    return not isinstance(inj, IncidentInject) and inj.complication.type == "repeat_call"
+
+
+def _required(inj: Any, repeat: bool) -> list[str]:
+    """The MSEL columns an imported row of ``inj`` must not leave empty: who delivers it and
+    to whom, always; what is said, for a call (an incident's alarm, a repeat call) and for
+    any inject whose message the sealed scenario had (a complication of a hand-written
+    scenario may carry its content in its note, with no message)."""
+    out = ["from", "to"]
+    if isinstance(inj, IncidentInject) or repeat or inj.delivery.message.strip():
+        out.append("message")
+    return out
 
 
 def _with_row(problem: str, rows_of: list[int]) -> str:

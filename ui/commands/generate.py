@@ -1,8 +1,8 @@
 """``blinddrill generate``: draw and seal a six-no scenario (``verify`` is in ``verify.py``).
 
 ``generate`` prints only what an organiser may announce: the commitment, the output file, the
-start window, the novelty reached and (with ``--difficulty``) the predicted compliance band -
-never the categories, sites, grades or the drawn start.
+start window, the novelty reached, coverage counts and (with ``--difficulty``) the predicted
+compliance band - never the categories, sites, grades, units or the drawn start.
 """
 
 from __future__ import annotations
@@ -119,9 +119,11 @@ def generate(region_file: Path | None, catalogue_file: Path | None, plan_file: P
         out["difficulty"] = {"level": d["level"], "band": d["band"], "in_band": d["in_band"],
                              "predicted": d["predicted"]["mean"],
                              "ci95": d["predicted"]["ci95"]}
+    # counts only: an uncovered unit's id or reason names where the drill is (a county's
+    # unit) or what it is (a category); they stay in the sealed file, which the organiser holds
     cov = scenario.meta["coverage"]
     out["coverage"] = {"units": cov["units"], "covered": cov["covered"],
-                       "uncovered": cov["uncovered"]}
+                       "uncovered": len(cov["uncovered"])}
     if as_json:
         click.echo(json.dumps(out, ensure_ascii=False))
         return
@@ -134,8 +136,9 @@ def generate(region_file: Path | None, catalogue_file: Path | None, plan_file: P
                f"(threshold {nov['threshold']}){flag}")
     click.echo(f"coverage: {cov['covered']}/{cov['units']} exercised units have an inject "
                "that needs them")
-    for u in cov["uncovered"]:
-        click.echo(f"  not covered: {u['unit']}: {u['reason']}")
+    if cov["uncovered"]:
+        click.echo(f"  {len(cov['uncovered'])} unit(s) not covered: which and why are in the "
+                   "sealed file (meta.coverage; it reveals the scenario)")
     if "difficulty" in out:
         d = out["difficulty"]
         tag = "in band" if d["in_band"] else "NOT in band (nearest candidate kept)"

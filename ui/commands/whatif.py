@@ -58,6 +58,12 @@ _T = {"zh": {"head": "备选方案比较(同一随机数)", "reps": "次重复",
              "unpaired": "{u} more replications had a value on one side only, left out"}}
 
 
+def signed(x: float, digits: int = 3) -> str:
+    """A difference with its sign (``+0.125``, ``-0.125``); one that rounds to zero as
+    ``+0.000``, like an exact zero, never ``-0.000`` (a minus there claims a loss)."""
+    return f"{round(x, digits) + 0.0:+.{digits}f}"  # + 0.0 turns -0.0 into 0.0
+
+
 def unchanged(d: dict[str, Any]) -> bool:
     """A paired difference that is exactly zero in every replication (the chart's rule,
     :func:`ui.charts.whatif.unchanged`)."""
@@ -129,14 +135,14 @@ def _others(doc: dict[str, Any], diff: dict[str, Any], lang: str, out: Path) -> 
         unit = t.get(nm.get("unit", ""), "")  # score, min; a ratio or count has none
         better = (d["mean"] > 0) == higher_is_better(k, doc)
         ci = d["ci95"]
-        ci_s = f" [{ci[0]:+.3f}, {ci[1]:+.3f}]" if ci else ""
+        ci_s = f" [{signed(ci[0])}, {signed(ci[1])}]" if ci else ""
         if k.startswith("clock."):  # another clock's compliance
             label = value_label(k, doc, lang)
         else:
             label = nm["zh" if lang == "zh" else "en"]
         if k.startswith("capability."):
             label = f"{label} {t['capability']}"
-        lines.append(f"      {label}: {d['mean']:+.3f}{ci_s}"
+        lines.append(f"      {label}: {signed(d['mean'])}{ci_s}"
                      f"{' ' + unit if unit else ''} ({t['better'] if better else t['worse']})"
                      f"{cases_note(d, lang)}")
     if len(found) > MAX_OTHERS:
@@ -167,8 +173,8 @@ def render(doc: dict[str, Any], lang: str, out: Path) -> str:
                 lines.append(f"    {value_label(key, doc, lang)}: {t['same']}")
                 continue
             ci = d["ci95"]
-            ci_s = f" [{ci[0]:+.3f}, {ci[1]:+.3f}]" if ci else ""
-            lines.append(f"    {value_label(key, doc, lang)}: {d['mean']:+.3f}{ci_s} "
+            ci_s = f" [{signed(ci[0])}, {signed(ci[1])}]" if ci else ""
+            lines.append(f"    {value_label(key, doc, lang)}: {signed(d['mean'])}{ci_s} "
                          f"{t['no_ci'] if ci is None else t['sig'] if d['significant'] else t['ns']}"
                          f"{cases_note(d, lang)}")
         lines += _others(doc, alt["difference"], lang, out)
