@@ -54,15 +54,24 @@ def _area_text(c: ReportContent) -> str:
     return head + _t(c, f";事件发生地:{where}", f"; incidents in: {where}")
 
 
+#: records whose ``post`` is a command post that took part in the drill
+_POST_KINDS = frozenset({"command_post_activated", "scene_visible"})
+#: records whose ``data.desk`` is a duty desk that took part (the system writes the desk on
+#: the alarm a released inject raises; the simulation also on taking and dispatching)
+_DESK_KINDS = frozenset({"alarm_raised", "repeat_call_raised", "alarm_taken", "unit_dispatched"})
+
+
 def _participants(c: ReportContent) -> tuple[str, str, str]:
     """(units, command posts and desks, controllers and evaluators) as text."""
     n = _names(c)
     units = list(dict.fromkeys(str(r["unit"]) for r in c.records
                                if r["kind"] == "unit_dispatched" and r.get("unit")))
+    # a post took part if it was activated or the scene reached it (a live drill's umpires
+    # record the scene, not the activation); a desk if it was called or took or dispatched
     posts = list(dict.fromkeys(str(r["post"]) for r in c.records
-                               if r["kind"] == "command_post_activated" and r.get("post")))
+                               if r["kind"] in _POST_KINDS and r.get("post")))
     desks = list(dict.fromkeys(str((r.get("data") or {}).get("desk")) for r in c.records
-                               if r["kind"] in ("alarm_taken", "unit_dispatched")
+                               if r["kind"] in _DESK_KINDS
                                and (r.get("data") or {}).get("desk")))
     u = _t(c, f"救援队伍{len(units)}支:", f"{len(units)} rescue units: ") + \
         _join([n.unit(x) for x in units], c.lang)
@@ -107,7 +116,7 @@ def _overview(c: ReportContent) -> list[Block]:
         [_t(c, "演练方式", "Mode of play"), _t(c, *MODE.get(mode, ("计算机模拟推演",
                                                                "computer-simulated play")))],
         [_t(c, "演练时间", "Date and time"),
-         f"{_when(c, 0.0)} — {_when(c, dur)}" + _t(c, f"(共{dur:g}分钟)", f" ({dur:g} min)")],
+         f"{_when(c, 0.0)} — {_when(c, dur)}" + _t(c, f"(共{round(dur, 1):g}分钟)", f" ({round(dur, 1):g} min)")],
         [_t(c, "演练区域", "Area"), _area_text(c)],
         [_t(c, "演练场景", "Scenario"), _scenario_text(c)],
         [_t(c, "场景封存与承诺校验", "Sealed scenario and commitment"), c.sealed[1]],
