@@ -107,6 +107,24 @@ def _verify(doc: Any, source: str) -> SealedScenario:
     return sealed
 
 
+#: top-level keys that tell what another blinddrill JSON file is
+_OTHER_FILES = ((("overall", "clocks", "capabilities"), "a scorecard (blinddrill score --json)"),
+                (("alternatives",), "a batch or what-if summary"),
+                (("id", "injects"), "a plain scenario (blinddrill simulate reads it; "
+                                    "seal it with blinddrill generate)"))
+
+
+def _not_sealed(doc: dict[str, Any]) -> str:
+    """Why a JSON object with none of a sealed file's keys is not one, naming what it looks
+    like when it is another of blinddrill's files."""
+    for keys, what in _OTHER_FILES:
+        if all(k in doc for k in keys):
+            return (f"not a sealed scenario: this looks like {what}; give the sealed .json "
+                    "file that blinddrill generate wrote")
+    return ("not a sealed scenario (it has no commitment, salt or scenario): give the sealed "
+            ".json file that blinddrill generate wrote")
+
+
 def _verify_deferred(doc: Any, source: str, defer: bool
                      ) -> tuple[SealedScenario, Callable[[], None]]:
     """The sealed document's checks, with the two that only compare (the commitment over the
@@ -116,6 +134,8 @@ def _verify_deferred(doc: Any, source: str, defer: bool
     commitment mismatch if it is one."""
     if not isinstance(doc, dict):
         raise InputError(source, ["not a sealed scenario (expected a JSON object)"])
+    if not {"commitment", "salt", "scenario"} & set(doc):  # another file, not an edited one
+        raise InputError(source, [_not_sealed(doc)])
     problems = [f"{k}: missing" for k in ("schema", "commitment", "salt", "scenario")
                 if k not in doc]
     extra = sorted(set(doc) - {"schema", "commitment", "salt", "scenario"})
@@ -192,8 +212,11 @@ def _parse_json(text: str, source: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
+        looks_yaml = ":" in text.split("\n", 1)[0] and not text.lstrip().startswith(("{", "["))
+        hint = " - this looks like a YAML file; a sealed scenario is the .json file " \
+               "blinddrill generate wrote" if looks_yaml else ""
         raise InputError(source, [f"line {exc.lineno}, column {exc.colno}: not valid JSON "
-                                  f"({exc.msg})"]) from None
+                                  f"({exc.msg}){hint}"]) from None
 
 
 def is_sealed_document(data: Any) -> bool:
