@@ -168,8 +168,10 @@ def import_xlsx(path: str | Path) -> tuple[Scenario, dict[str, Any]]:
         raise
     except FileNotFoundError:
         raise InputError(src, ["file not found"]) from None
-    except Exception as exc:  # openpyxl raises many types for a non-xlsx file
-        raise InputError(src, [f"not an .xlsx workbook ({type(exc).__name__})"]) from None
+    except Exception:  # openpyxl raises many types for a non-xlsx file
+        raise InputError(src, ["not an .xlsx workbook that Excel, WPS or LibreOffice saved "
+                               "(it cannot be opened as one); give the workbook blinddrill msel "
+                               "wrote, edited and saved as .xlsx"]) from None
     if "scenario" not in wb.sheetnames or "MSEL" not in wb.sheetnames:
         raise InputError(src, ["needs the sheets 'MSEL' and 'scenario' written by "
                                "`blinddrill msel SEALED -o FILE.xlsx`"])

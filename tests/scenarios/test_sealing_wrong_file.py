@@ -44,3 +44,14 @@ def test_a_yaml_file_is_called_one(tmp_path: Path) -> None:
     f.write_text("schema: blinddrill.region/1\nname: x\n")
     (problem,) = _problems(f)
     assert problem.startswith("line 1, column 1: not valid JSON") and "YAML" in problem
+
+
+def test_msel_import_names_a_file_that_is_no_workbook(tmp_path: Path) -> None:
+    from scenarios.msel import import_xlsx
+
+    fake = tmp_path / "m.xlsx"
+    fake.write_bytes(b"PK not really a zip")
+    with pytest.raises(InputError) as exc:
+        import_xlsx(fake)
+    (problem,) = exc.value.problems
+    assert "not an .xlsx workbook" in problem and "Error" not in problem

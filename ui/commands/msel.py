@@ -42,8 +42,12 @@ def msel(sealed_file: Path | None, output: Path, import_file: Path | None,
         if sealed_file is not None:
             raise UserError("give either SEALED (export) or --import FILE, not both")
         if import_file.suffix.lower() != ".xlsx":
-            raise UserError("--import: only .xlsx workbooks written by `blinddrill msel` can be "
-                            "imported (CSV has no scenario sheet)")
+            kind = {".csv": "a CSV sheet has no hidden scenario sheet",
+                    ".json": "that looks like the sealed file itself; export its MSEL with "
+                             "blinddrill msel SEALED -o msel.xlsx"}.get(
+                import_file.suffix.lower(), f"not a {import_file.suffix or 'suffix-less'} file")
+            raise UserError(f"--import: only .xlsx workbooks written by `blinddrill msel` can be "
+                            f"imported ({kind})")
         scenario, doc = import_xlsx(import_file)
         require_known_categories(load_catalogue(catalogue_file), scenario,
                                  f"{import_file}: sheet scenario")
