@@ -118,3 +118,14 @@ def test_a_quantity_out_of_range_is_refused_never_replaced(console: Console, qty
     at.button(key="sup_req").click().run()
     assert [r["data"]["qty"] for r in console.records("supplies_requested")] == [25]
 
+
+def test_releasing_an_overdue_inject_is_confirmed_on_screen(console: Console) -> None:
+    boss = console.start()
+    console.clock.advance(300 * 60)  # a long wait: injects fell due with no decision
+    stale = console.svc.stale_injects(boss, "DEMO")
+    assert stale
+    at = page_test("injects", boss).run()
+    at.button(key=f"ov_rel_{stale[0].id}").click().run()
+    assert not at.exception
+    assert [r["inject"] for r in console.records("inject_released")] == [stale[0].id]
+    assert [str(s.value) for s in at.success] == [f"已发布:{stale[0].id}"]
