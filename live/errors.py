@@ -52,6 +52,8 @@ class Why(StrEnum):
     DESIGNATION_INCOMPLETE = "designation_incomplete"
     NO_RECORD_TO_CORRECT = "no_record_to_correct"
     CORRECTION_NO_REASON = "correction_no_reason"
+    OBSERVED_T_OUT_OF_RANGE = "observed_t_out_of_range"
+    BAD_QUANTITY = "bad_quantity"
     # a new account (live.accounts)
     BAD_ROLE = "bad_role"
     BAD_USER_NAME = "bad_user_name"
@@ -103,6 +105,9 @@ MESSAGES: dict[Why, str] = {
     Why.DESIGNATION_INCOMPLETE: "designation: give the role and the person",
     Why.NO_RECORD_TO_CORRECT: "seq {seq}: no umpire record to correct",
     Why.CORRECTION_NO_REASON: "correction: give a reason",
+    Why.OBSERVED_T_OUT_OF_RANGE: "observed_t: {observed_t} is not a drill time between 0 and "
+                                 "now ({now} min)",
+    Why.BAD_QUANTITY: "qty: {qty} is not a quantity more than 0 and at most {limit:,}",
     Why.BAD_ROLE: "role: '{role}' is not one of {roles}",
     Why.BAD_USER_NAME: "user name '{user}': use letters, digits, '-', '_' or '.' (1-64)",
     Why.PASSWORD_SHORT: "password: at least {n} characters",

@@ -13,10 +13,13 @@ from live.accounts import Principal
 from live.base import RECORDERS, LiveError, Recorded, ServiceBase
 from live.errors import Why
 from live.recording import (
+    DOUBLE_TAP_S,
     RecordingError,
     check_action_id,
+    check_observed_t,
     hotwash_data,
     observation_data,
+    same_action,
     umpire_data,
 )
 
@@ -34,7 +37,10 @@ class RecordingOps(ServiceBase):
                data: dict[str, Any] | None = None, device: str | None = None) -> Recorded:
         """Record one umpire action at the current drill time (director or evaluator). The
         ``action_id`` (client-generated, see :func:`live.recording.new_action_id`) makes it
-        idempotent: the same id again returns the stored record with ``created=False``. An
+        idempotent: the same id again returns the stored record with ``created=False``, and
+        so does the same umpire's identical action within :data:`live.recording.DOUBLE_TAP_S`
+        seconds under a new id (a double tap; :func:`live.recording.same_action`). An
+        observation's ``observed_t`` must lie between 0 and the current drill time. An
         incident has one alarm: ``alarm_raised`` for an incident whose alarm is in the log
         (written when its inject was delivered) returns that record, ``created=False``."""
         self._check(who, RECORDERS, "record actions")
@@ -56,12 +62,16 @@ class RecordingOps(ServiceBase):
             t = self._now_t(conn, row, wall)
             old = conn.execute("SELECT line FROM events WHERE drill = ? AND action_id = ?",
                                (drill, action_id)).fetchone()
+            ids = {"incident": incident, "unit": unit, "inject": inject, "depot": depot,
+                   "post": post}
             if old is None:  # a retry is answered as before; a new record must make sense
                 self._check_refs(conn, drill, incident, unit, inject, depot, post)
+                check_observed_t(kind, payload, t)
+                twin = _double_tap(conn, drill, who.name, kind, ids, payload, wall)
+                if twin is not None:
+                    return Recorded(twin, False)
             a = events.append_event(conn, drill, kind, t, wall=wall, source="umpire",
-                                    ids={"incident": incident, "unit": unit, "inject": inject,
-                                         "depot": depot, "post": post},
-                                    data=payload, author=who.name, device=device,
+                                    ids=ids, data=payload, author=who.name, device=device,
                                     action_id=action_id)
         return Recorded(a.record, a.created)
 
@@ -146,6 +156,17 @@ class RecordingOps(ServiceBase):
             raise RecordingError(Why.CORRECTION_NO_REASON)
         return self.record(who, drill, "record_corrected", action_id=action_id, device=device,
                            data={"corrects": int(seq), "reason": reason})
+
+
+def _double_tap(conn: Any, drill: str, author: str, kind: str, ids: dict[str, str | None],
+                data: dict[str, Any], wall: float) -> dict[str, Any] | None:
+    """The same umpire's identical record (:func:`live.recording.same_action`) written less
+    than :data:`live.recording.DOUBLE_TAP_S` seconds before ``wall``, or None."""
+    rows = conn.execute("SELECT line FROM events WHERE drill = ? AND kind = ? AND author = ? "
+                        "AND source = 'umpire' AND wall > ? ORDER BY seq DESC",
+                        (drill, kind, author, wall - DOUBLE_TAP_S)).fetchall()
+    return next((rec for rec in (orjson.loads(r[0]) for r in rows)
+                 if same_action(rec, kind, ids, data)), None)
 
 
 def _alarm_of(conn: Any, drill: str, incident: str) -> dict[str, Any] | None:

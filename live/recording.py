@@ -2,7 +2,9 @@
 
 An umpire action is one record of the log schema (``source: umpire``) with the umpire's name
 (``data.author``), their device (``data.device``) and a client-generated action id
-(``data.action_id``, unique per drill: a retry or a double tap records once). Umpires record
+(``data.action_id``, unique per drill: a retry records once) — and the same umpire's identical
+action again within :data:`DOUBLE_TAP_S` seconds is a double tap, also recorded once
+(:func:`same_action`; the same action later is a new one). Umpires record
 what they see teams do (alarm taken, unit arrived, report submitted, ...); they never write
 the truth or the drill's own bookkeeping (:data:`SYSTEM_KINDS`), which come from the sealed
 scenario and the clock. Observations carry a capability and a P/S/M/U rating; roles the teams
@@ -13,6 +15,7 @@ records; a mistake is corrected by a ``record_corrected`` record that names the 
 
 from __future__ import annotations
 
+import math
 import uuid
 from datetime import date
 from typing import Any
@@ -35,6 +38,14 @@ DESIGNATED_ROLES = ("commander", "safety_officer", "liaison", "information_offic
                     "logistics", "spokesperson")
 #: keys the service sets on an umpire record; input may not set them itself.
 RESERVED_KEYS = frozenset({"author", "device", "action_id"})
+#: seconds (wall clock) within which the same umpire's second identical action — same kind,
+#: incident, unit, inject, depot, post and data — is taken for a double tap and not recorded
+#: again (each tap of the console carries a new action id once the first write is confirmed).
+DOUBLE_TAP_S = 2.0
+#: the largest quantity a supplies record may name (the console's and the CLI's limit).
+MAX_QTY = 100_000
+#: kinds whose ``data.qty`` is a quantity of supplies requested or delivered (more than 0).
+SUPPLY_KINDS = ("supplies_requested", "supplies_delivered")
 
 
 class RecordingError(Refusal):
@@ -70,11 +81,46 @@ def umpire_data(kind: str, data: dict[str, Any] | None, author: str, device: str
             raise RecordingError(Why.BAD_RATING, rating=rating)
         if not str(data.get("text", "")).strip():
             raise RecordingError(Why.OBSERVATION_EMPTY)
+    if kind in SUPPLY_KINDS and "qty" in data:
+        check_qty(data["qty"])
     check_text_sizes(data)
     data["author"] = author
     data["device"] = device
     data["action_id"] = check_action_id(action_id)
     return data
+
+
+def check_qty(qty: object) -> None:
+    """A supplies quantity is a finite number more than 0 and at most :data:`MAX_QTY`."""
+    ok = isinstance(qty, (int, float)) and not isinstance(qty, bool) \
+        and math.isfinite(qty) and 0 < qty <= MAX_QTY
+    if not ok:
+        raise RecordingError(Why.BAD_QUANTITY, qty=qty, limit=MAX_QTY)
+
+
+def check_observed_t(kind: str, data: dict[str, Any], now_t: float) -> None:
+    """An observation's ``observed_t`` (when the observed thing happened) lies between the
+    drill's start (0) and the current drill time ``now_t``: it cannot be in the future."""
+    if kind != "observation" or data.get("observed_t") is None:
+        return
+    when = data["observed_t"]
+    ok = isinstance(when, (int, float)) and not isinstance(when, bool) \
+        and math.isfinite(when) and 0 <= when <= now_t
+    if not ok:
+        raise RecordingError(Why.OBSERVED_T_OUT_OF_RANGE, observed_t=when,
+                             now=math.floor(now_t * 100) / 100)
+
+
+def same_action(stored: dict[str, Any], kind: str, ids: dict[str, str | None],
+                data: dict[str, Any]) -> bool:
+    """Whether the ``stored`` record is the action ``kind`` / ``ids`` / ``data`` (an umpire
+    record's ``data`` as :func:`umpire_data` makes it) again: the same kind, ids and data,
+    whatever its device and action id. The service takes it for a double tap when the same
+    umpire sends it within :data:`DOUBLE_TAP_S` seconds."""
+    if stored.get("kind") != kind or any(stored.get(f) != v for f, v in ids.items()):
+        return False
+    old = {k: v for k, v in (stored.get("data") or {}).items() if k not in RESERVED_KEYS}
+    return old == {k: v for k, v in data.items() if k not in RESERVED_KEYS}
 
 
 def check_text_sizes(data: dict[str, Any], where: str = "data") -> None:

@@ -103,7 +103,8 @@ def test_every_chinese_refusal_holds_no_english_beside_the_ids(status: str) -> N
            "kind": "drill_started", "allowed": "alarm_taken", "keys": "author", "rating": "X",
            "field": "data.text", "chars": 20001, "limit": 20000, "section": "other",
            "sections": "strength, weakness, action", "due": "next week", "seq": 7,
-           "role": "boss", "roles": "director, controller"}
+           "role": "boss", "roles": "director, controller", "observed_t": 99999.0,
+           "now": 1.4, "qty": 999999999}
     for why in Why:
         params = {k: ids[k] for k in _fields(MESSAGES[why])}
         zh = refusal(why.value, params, "zh")

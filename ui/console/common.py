@@ -167,9 +167,13 @@ def live_fragment(draw: Callable[[DrillStatus], Any], drill: str,
                   watch: Callable[[DrillStatus], object] | None = None) -> None:
     """Run ``draw(status)`` in the page's one read-only fragment, refreshed every
     :data:`REFRESH_S` seconds. ``watch(status)`` returns what the widgets outside the fragment
-    depend on (e.g. the due injects' ids); when it changes the whole page reruns, so input
-    widgets stay outside the fragment and still follow the drill."""
+    depend on (e.g. the due injects' ids); when it changes on a refresh of the fragment alone,
+    the whole page reruns, so input widgets stay outside the fragment and still follow the
+    drill. During a run of the whole page the widgets are drawn from the store right now, so
+    a change (often the page's own write) only updates what was seen: no second run, which
+    would also drop the message the page just showed for that write (:func:`show_flash`)."""
     key = f"_watch_{drill}"
+    whole_page = True  # False once this run of the page is over: later runs are the fragment's
 
     @st.fragment(run_every=REFRESH_S)
     def _fragment() -> None:
@@ -178,9 +182,13 @@ def live_fragment(draw: Callable[[DrillStatus], Any], drill: str,
             draw(s)
             if watch is not None:
                 seen = watch(s)
-                if key in st.session_state and st.session_state[key] != seen:
+                if not whole_page and key in st.session_state \
+                        and st.session_state[key] != seen:
                     st.session_state[key] = seen
                     st.rerun(scope="app")
                 st.session_state[key] = seen
 
-    _fragment()
+    try:
+        _fragment()
+    finally:
+        whole_page = False

@@ -167,6 +167,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "err_no_record_to_correct": ("第 {seq} 条不是评估员的记录,不能更正。",
                                  "Record {seq} is not an umpire record; it cannot be corrected."),
     "err_correction_no_reason": ("更正须填写原因。", "A correction needs a reason."),
+    "err_observed_t_out_of_range": ("观察时间 {observed_t} 分钟不可用:须在 0 到当前演练时间 "
+                                    "{now} 分钟之间;未记录。",
+                                    "Observed time {observed_t} min is not possible: it must "
+                                    "be between 0 and the drill time now ({now} min); nothing "
+                                    "was recorded."),
+    "err_bad_quantity": ("数量 {qty} 不可用:须大于 0 且不超过 {limit:,};未记录。",
+                         "Quantity {qty} is not possible: it must be more than 0 and at most "
+                         "{limit:,}; nothing was recorded."),
     "err_bad_role": ("角色 {role} 无效。", "Role '{role}' is not valid."),
     "err_bad_user_name": ("用户名 {user} 不可用:只能由字母、数字和 - _ . 组成(1 到 64 个字符)。",
                           "User name '{user}' cannot be used: letters, digits, '-', '_' or '.' "
@@ -220,6 +228,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "delay": ("推迟", "Delay"),
     "delay_min": ("推迟分钟数", "Delay (minutes)"),
     "obs_when": ("观察到的演练时间(分钟)", "Drill time observed (minutes)"),
+    "obs_when_now": ("留空即保存时的演练时间", "Empty: the drill time when saved"),
     "adhoc": ("临时注入", "Ad-hoc inject"),
     "adhoc_message": ("注入内容", "Message"),
     "adhoc_to": ("发给", "To"),
@@ -228,6 +237,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overdue_none": ("没有过期的注入事件。", "No overdue injects."),
     "done_released": ("已发布:{inject}", "Released: {inject}"),
     "done_skipped": ("已跳过:{inject}", "Skipped: {inject}"),
+    "already_mine": ("刚才已记录过同一操作(第 {seq} 条),未重复记录。",
+                     "This was just recorded (record {seq}); not recorded again."),
     "already": ("已由他人处理,未重复执行。", "Already done by someone else; nothing repeated."),
     "users": ("人员与角色", "Users and roles"),
     "add_user": ("添加人员", "Add a user"),

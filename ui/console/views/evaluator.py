@@ -49,6 +49,9 @@ TAPS: tuple[tuple[str, str, bool], ...] = (
 LEVELS = ("township", "county", "city")
 LEVEL_NAMES = {"township": ("乡镇", "Township"), "county": ("县(区)", "County"),
                "city": ("市", "City")}
+#: the observation form's blank values (set after a saved observation, kept after a refusal)
+OBS_BLANK: dict[str, Any] = {"obs_text": "", "obs_cap": "", "obs_inject": "",
+                             "obs_rating": RATINGS[0], "obs_when": None}
 STAGES = (("first", "act_report_first"), ("followup", "act_report_followup"),
           ("final", "act_report_final"))
 BIG_BUTTONS_CSS = """<style>
@@ -70,8 +73,19 @@ def incidents_of(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 def _record(s: DrillStatus, slot: str, label: str, kind: str, **kw: Any) -> None:
     rec = service().record(user(), s.id, kind, action_id=action_id(slot), device=device(), **kw)
     used(slot)
-    flash(t("recorded", what=label, seq=rec.seq) if rec.created else t("already"),
-          "success" if rec.created else "warning")
+    _confirm(rec, label)
+
+
+def _confirm(rec: Any, label: str) -> None:
+    """Say the write is committed, or that nothing new was written: the same tap arrived
+    again (a retry, or a double tap the service recognised: ``live.recording.same_action``)
+    or someone else recorded it first."""
+    if rec.created:
+        flash(t("recorded", what=label, seq=rec.seq))
+    elif rec.record.get("data", {}).get("author") == user().name:
+        flash(t("already_mine", seq=rec.seq), "warning")
+    else:
+        flash(t("already"), "warning")
     st.rerun()
 
 
@@ -177,8 +191,9 @@ def supplies(s: DrillStatus, inc: str, region: Any, records: list[dict[str, Any]
         c1, c2 = st.columns([3, 1])
         item = choice(c1.selectbox, t("act_supplies_requested"), list(items),
                       format_func=items.__getitem__, key=f"sup_item_{inc}")
-        qty = int(c2.number_input("#", min_value=1, max_value=100000, value=10,
-                                  key=f"sup_qty_{inc}"))
+        # no bounds on the widget: a value outside them would stay red on screen while the
+        # widget kept sending its last valid number; the service refuses it with a message
+        qty = c2.number_input("#", value=10, step=1, key=f"sup_qty_{inc}")
         asked = [r["data"]["request"] for r in records if r["kind"] == "supplies_requested"
                  and r["incident"] == inc]
         depots = {d.id: d for d in region.depots}
@@ -208,7 +223,10 @@ def observation_form(s: DrillStatus, incs: dict[str, dict[str, Any]],
     caps = {c.id: (c.name_zh if zh else c.name_en) for c in region.capabilities}
     injects = [r["inject"] for r in records if r["kind"] == "inject_released"]
     st.subheader(t("observation"))
-    with st.form("observation", clear_on_submit=True):
+    if st.session_state.pop("_obs_saved", False):  # the last one was saved: a blank form
+        st.session_state.update(OBS_BLANK)
+    # not cleared on submit: a refused observation keeps what the umpire typed
+    with st.form("observation"):
         text = st.text_area(t("obs_text"), key="obs_text")
         c1, c2 = st.columns(2)
         cap = choice(c1.selectbox, t("capability"), ["", *caps],
@@ -217,8 +235,11 @@ def observation_form(s: DrillStatus, incs: dict[str, dict[str, Any]],
                               format_func=lambda i: i or "—", key="obs_inject")
         rating = choice(st.radio, t("rating"), RATINGS, format_func=lambda r: t("rating_" + r),
                         horizontal=True, key="obs_rating")
-        when = st.number_input(t("obs_when"), min_value=0.0,
-                               value=round(s.drill_min, 1), key="obs_when")
+        # empty = the drill time at save (a default drawn with the form would go stale);
+        # no widget bounds (an out-of-range value would be dropped silently): the service
+        # refuses a time before 0 or after now with a message
+        when = st.number_input(t("obs_when"), value=None, step=0.1, format="%.1f",
+                               placeholder=t("obs_when_now"), key="obs_when")
         if st.form_submit_button(t("obs_save"), type="primary"):
             slot = "observation"
             inc = next((r["incident"] for r in records if r["kind"] == "inject_released"
@@ -226,10 +247,11 @@ def observation_form(s: DrillStatus, incs: dict[str, dict[str, Any]],
             rec = service().observe(user(), s.id, text, action_id=action_id(slot),
                                     capability=cap or None, rating=rating,
                                     inject=inject or None, incident=inc,
-                                    observed_t=float(when), device=device())
+                                    observed_t=None if when is None else float(when),
+                                    device=device())
             used(slot)
-            flash(t("recorded", what=t("observation"), seq=rec.seq))
-            st.rerun()
+            st.session_state["_obs_saved"] = True
+            _confirm(rec, t("observation"))
 
 
 def my_records(s: DrillStatus, mine: list[dict[str, Any]]) -> None:
