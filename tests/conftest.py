@@ -30,6 +30,22 @@ def county() -> Region:
 
 
 @pytest.fixture(scope="session")
+def county_sim_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A simulated run directory of the hardening corpus's county scenario (seed 1): its log
+    and ``inputs/run.json`` with the log's final hash. Read it; copy it to change it."""
+    from click.testing import CliRunner
+
+    from ui.cli import cli
+
+    run = tmp_path_factory.mktemp("sim") / "run"
+    scenario = ROOT / "tests" / "hardening" / "data" / "county_scenario.yaml"
+    res = CliRunner().invoke(cli, ["simulate", str(scenario), "--region", str(COUNTY_YAML),
+                                   "--seed", "1", "-o", str(run)])
+    assert res.exit_code == 0, res.output
+    return run
+
+
+@pytest.fixture(scope="session")
 def seed_city() -> Region:
     """The built-in seed city (default seed)."""
     from scenarios.seed_city import default_region

@@ -18,18 +18,13 @@ from ui.cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNTY = ROOT / "scenarios" / "regions" / "county.yaml"
-COUNTY_SCENARIO = ROOT / "tests" / "hardening" / "data" / "county_scenario.yaml"
 ZERO = "sha256:" + "0" * 64
 
 
 @pytest.fixture(scope="module")
-def sim_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A simulated run directory (log + inputs/run.json with the final hash)."""
-    run = tmp_path_factory.mktemp("sim") / "run"
-    res = CliRunner().invoke(cli, ["simulate", str(COUNTY_SCENARIO), "--region", str(COUNTY),
-                                   "--seed", "1", "-o", str(run)])
-    assert res.exit_code == 0, res.output
-    return run
+def sim_run(county_sim_run: Path) -> Path:
+    """The shared simulated county run (``tests/conftest.py``)."""
+    return county_sim_run
 
 
 def _copy(run: Path, to: Path) -> Path:

@@ -10,26 +10,19 @@ from typing import Any
 
 import orjson
 import pytest
-from click.testing import CliRunner
 
 from engine.eventlog import write_jsonl
 from evaluators import score_run
 from scenarios.loading import InputError
-from ui.cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNTY = ROOT / "scenarios" / "regions" / "county.yaml"
-COUNTY_SCENARIO = ROOT / "tests" / "hardening" / "data" / "county_scenario.yaml"
 
 
 @pytest.fixture(scope="module")
-def sim_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A simulated run directory (its run.json records the log's final hash)."""
-    run = tmp_path_factory.mktemp("sim") / "run"
-    res = CliRunner().invoke(cli, ["simulate", str(COUNTY_SCENARIO), "--region", str(COUNTY),
-                                   "--seed", "1", "-o", str(run)])
-    assert res.exit_code == 0, res.output
-    return run
+def sim_run(county_sim_run: Path) -> Path:
+    """The shared simulated county run (``tests/conftest.py``)."""
+    return county_sim_run
 
 
 def _cli(args: list[Any]) -> Any:
