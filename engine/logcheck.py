@@ -48,7 +48,7 @@ from engine.eventlog import (
     schema_of,
     verify_lines,
 )
-from engine.eventvalues import VALUE_RULES, value_problem
+from engine.eventvalues import VALUE_RULES, data_problems
 from engine.logchain import no_chain_problem
 from scenarios.loading import InputError
 from scenarios.outputs import atomic_write, refuse_input_overwrite
@@ -276,17 +276,9 @@ def check_bytes(raw: bytes, name: str, *, region: Any = None, scenario: Any = No
         for k in req_data.get(kind, ()):
             if k not in data:
                 bad(lineno, f"event kind '{kind}' needs data.{k}")
-        rules = value_rules.get(kind)
-        if rules is not None:  # the values the engine writes and the evaluators read
-            for k, test, what in rules:
-                if k in data:
-                    v = data[k]
-                    try:
-                        good = test(v)
-                    except TypeError:
-                        good = False
-                    if not good:
-                        bad(lineno, value_problem(k, what, v))
+        if kind in value_rules:  # the values the engine writes and the evaluators read
+            for problem in data_problems(kind, data):
+                bad(lineno, problem)
         if kind == "incident_occurred":
             if type(inc) is str:
                 if inc in occurred:
