@@ -154,6 +154,13 @@ def no_chain_problem(expect_final: str) -> str:
             f"known ({expect_final}): the chain was removed, so an edit cannot be ruled out")
 
 
+def no_chain_warning(source: str, records: int, schema: str | None) -> str:
+    """What ``verify`` and ``checklog`` say of a log with no hash chain and no final hash to
+    hold it to: in order, but not verified."""
+    return (f"WARNING {source}: {records} records in order, but NOT verified: no hash chain "
+            f"({schema} log, written before hash chains; an edit cannot be detected)")
+
+
 def _name(rec: dict[str, Any] | None, lineno: int, word: str = "record seq") -> str:
     """How a problem names a record: ``record seq 7 (line 8)`` (``word`` then the seq), or just
     ``line 8`` when the line holds no record or no integer ``seq`` (never a Python ``None``)."""

@@ -29,6 +29,7 @@ def checklog(log: Path, region_file: Path | None, scenario_file: Path | None,
              expect: str | None, recover: Path | None, as_json: bool) -> None:
     """Check LOG (events.jsonl or a run directory): lines, order, seq, references and the hash
     chain - an edited, removed or moved record is named as such (检查日志)."""
+    from engine.logchain import no_chain_warning
     from engine.logcheck import check_log, write_prefix
     from scenarios.region import load_region
     from scenarios.sealing import load_scenario_file
@@ -59,9 +60,7 @@ def checklog(log: Path, region_file: Path | None, scenario_file: Path | None,
         return
     if res.ok:
         if not res.chained:  # only without a final hash (check_log refuses one otherwise)
-            click.echo(f"WARNING {path}: {len(res.records)} events in order, but NOT verified: "
-                       f"no hash chain ({res.schema} log, written before hash chains; an "
-                       "edit cannot be detected)")
+            click.echo(no_chain_warning(str(path), len(res.records), res.schema))
             return
         # check_log compared the last line's hash with the anchor: an OK log matched it
         sealed = " (final hash matches)" if anchor else ""

@@ -71,6 +71,7 @@ def _verify_run(run_dir: Path, expect: str | None, as_json: bool) -> None:
     import orjson
 
     from engine.eventlog import read_lines, verify_lines
+    from engine.logchain import no_chain_warning
     from scenarios.sealing import read_sealed
 
     log = run_dir / "events.jsonl"
@@ -109,9 +110,7 @@ def _verify_run(run_dir: Path, expect: str | None, as_json: bool) -> None:
         click.echo(json.dumps(out))
         return
     if not rep.chained:  # only with no final hash anywhere (verify_lines refuses one)
-        click.echo(f"WARNING {log}: {rep.records} records in order, but NOT verified: no hash "
-                   f"chain ({rep.schema} log, written before hash chains; an edit cannot be "
-                   "detected)")
+        click.echo(no_chain_warning(str(log), rep.records, rep.schema))
         return
     how = ("and its final hash matches " + ("--expect" if expect else "inputs/run.json")
            if anchor else "(no final hash to check the last record against: pass --expect)")
